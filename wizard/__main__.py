@@ -1,0 +1,5 @@
+"""`python -m wizard` runs the command-line entry point."""
+
+from wizard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Answers files: a whole Plan as YAML with a schema version. Presets use the same schema with a partial Plan.
+
+    schema: substra-wizard/answers@1
+    description: ...        (optional; presets describe themselves here)
+    plan: {...}             (any subset of the Plan; missing fields keep their defaults)
+
+Every run writes one beside the values (`dumps`), and `--answers FILE` reads it back (`load`) to the same Plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wizard import yamlio
+from wizard.declare import declaration
+from wizard.errors import ConfigError, Problem
+from wizard.plan import Plan
+
+SCHEMA = "substra-wizard/answers@1"
+FILE_NAME = "wizard-answers.yaml"
+_TOP_KEYS = ("schema", "description", "plan")
+
+
+def parse(data: Any, source: str) -> dict[str, Any]:
+    """The partial Plan of an answers file or preset already read as plain data.
+
+    Raises:
+        ConfigError: naming `source`, for a missing or unknown schema and keys other than schema/description/plan.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([Problem("", f"the file must be a map with schema and plan, not {type(data).__name__}")],
+                          source)
+    found = [Problem(str(key), f"unknown key; an answers file has only {', '.join(_TOP_KEYS)}")
+             for key in data if key not in _TOP_KEYS]
+    schema = data.get("schema")
+    if schema is None:
+        found.append(Problem("schema", f"missing: the file should start with `schema: {SCHEMA}`"))
+    elif schema != SCHEMA:
+        found.append(Problem("schema", f'"{schema}" is not a schema this wizard reads ({SCHEMA}); it may come '
+                                       "from a newer wizard: upgrade substra-wizard"))
+    plan = data.get("plan", {})
+    if not isinstance(plan, dict):
+        found.append(Problem("plan", f"must be a map of Plan sections, not {type(plan).__name__}"))
+    if found:
+        raise ConfigError(found, source)
+    return plan
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The partial Plan in an answers file (validated later, with the other layers).
+
+    Raises:
+        OutputError: the file cannot be read or is not YAML.
+        ConfigError: the file is not an answers file.
+    """
+    return parse(yamlio.load_plain(yamlio.read_text(path), str(path)), str(path))
+
+
+def dumps(plan: Plan, header: tuple[str, ...] = ()) -> str:
+    """The whole Plan as an answers file, each decision commented with its label."""
+    entries = [yamlio.Entry(("schema",), SCHEMA)]
+    entries += _entries(plan.model_dump(mode="json"), ("plan",), "")
+    return yamlio.dumps(yamlio.build_document(entries), header)
+
+
+def _entries(tree: dict[str, Any], at: tuple[str, ...], prefix: str) -> list[yamlio.Entry]:
+    entries = []
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and value:
+            entries += _entries(value, (*at, key), path)
+        else:
+            entries.append(yamlio.Entry((*at, key), value, declaration(path).label))
+    return entries

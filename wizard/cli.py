@@ -1,0 +1,132 @@
+"""The `wizard` command: build the Plan from its layers, then write the files (or, later, open a front end).
+
+Exit codes: 0 done; 2 invalid input or a file that would lose someone's edits (nothing written); 130 interrupted.
+The only place that catches WizardError; everything it prints for people goes to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from wizard import __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 2, 130
+DEFAULT_PRESET = "minimal"
+DEFAULT_OUT = "substra-deploy"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wizard",
+        description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
+                    "answers file and install.sh.",
+        epilog="Exit codes: 0 done, 2 invalid input (nothing written), 130 interrupted.",
+    )
+    parser.add_argument("--preset", metavar="NAME",
+                        help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
+                             "see --list-presets)")
+    parser.add_argument("--answers", metavar="FILE", type=Path,
+                        help="start from an answers file (wizard-answers.yaml written by an earlier run)")
+    parser.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
+                        help="override one decision, e.g. --set features.builder=false "
+                             "--set storage.worker.size=50Gi (repeatable)")
+    parser.add_argument("--non-interactive", action="store_true",
+                        help="write the files without asking anything (for scripts and CI)")
+    parser.add_argument("--plain", action="store_true", help="ask the questions as plain line prompts")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
+                        help=f"folder for the values files, answers file and install.sh (default: {DEFAULT_OUT})")
+    parser.add_argument("--force", action="store_true",
+                        help="merge into values files that were edited by hand (comments and extra keys kept)")
+    parser.add_argument("--list-presets", action="store_true", help="describe the presets and exit")
+    parser.add_argument("--version", action="version", version=f"substra-wizard {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit code (also used by the tests)."""
+    args = _parser().parse_args(argv)
+    from wizard.errors import WizardError
+
+    try:
+        if args.list_presets:
+            return _list_presets(sys.stdout)
+        return _run(args)
+    except WizardError as error:
+        print(f"wizard: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("\nwizard: interrupted; files already reported as written stay, nothing else was written.",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _list_presets(out: TextIO) -> int:
+    from wizard import presets
+
+    for name in presets.names():
+        preset = presets.load(name)
+        out.write(f"{name}\n")
+        for line in preset.description.splitlines():
+            out.write(f"    {line}\n")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from wizard import answers, presets
+    from wizard.layers import Layer, apply_sets, build_plan, merge
+
+    layers: list[Layer] = []
+    preset_name = args.preset or (None if args.answers else DEFAULT_PRESET)
+    if preset_name:
+        layers.append(Layer(f"preset {preset_name}", presets.load(preset_name).plan))
+    if args.answers:
+        layers.append(Layer(str(args.answers), answers.load(args.answers)))
+    if args.sets:
+        merged: dict[str, object] = {}
+        for layer in layers:
+            merged = merge(merged, layer.data)
+        layers.append(apply_sets(merged, args.sets))
+    plan = build_plan(layers)
+    if not args.non_interactive:
+        return _no_front_end_yet(args)
+    return _write(plan, args.out, args.force, started_from=" + ".join(layer.source for layer in layers))
+
+
+def _no_front_end_yet(args: argparse.Namespace) -> int:
+    if not sys.stdin.isatty():
+        print("wizard: there is no terminal to ask questions in (standard input is not a TTY).\n"
+              f"To write the files without questions, add --non-interactive (and --out DIR, default {DEFAULT_OUT}).",
+              file=sys.stderr)
+    else:
+        print("wizard: the interactive wizard (full-screen, or --plain prompts) is not available in this version "
+              "yet.\nThe plan above is valid: write its files with --non-interactive "
+              f"(and --out DIR, default {DEFAULT_OUT}); change decisions with --set PATH=VALUE.", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _write(plan: object, out_dir: Path, force: bool, started_from: str) -> int:
+    from wizard import output, rules
+    from wizard.plan import Plan
+
+    assert isinstance(plan, Plan)
+    planned = output.plan_files(plan, out_dir, force=force)
+    _print_notes(rules.notes(plan))
+    output.write_files(planned)
+    print(f"Plan from {started_from}. Files in {out_dir}/:")
+    for item in planned:
+        backup = f" (your edited version kept as {item.path.name}.bak)" if item.backup is not None else ""
+        print(f"  {item.action:<9} {item.path.name}{backup}")
+    for path in output.unused_values_files(planned):
+        print(f"  left as is {path.name}: this plan does not run that chart")
+    print(f"Next: read the files, then run: sh {out_dir / 'install.sh'}")
+    return EXIT_OK
+
+
+def _print_notes(notes: Sequence[object]) -> None:
+    for note in notes:
+        severity = getattr(note, "severity", "info")
+        print(f"{severity}: {note}", file=sys.stderr)

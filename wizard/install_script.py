@@ -1,0 +1,79 @@
+"""install.sh: the exact helm commands that install what the Plan describes, in order, with what must exist first."""
+
+from __future__ import annotations
+
+import shlex
+
+from wizard.claims import CLAIMS
+from wizard.derive import claim_in_use
+from wizard.plan import Plan, Volume
+from wizard.values import ORCHESTRATOR, ChartValues
+
+REPO_NAME, REPO_URL = "substra", "https://substra.github.io/charts"
+FILE_NAME = "install.sh"
+
+
+def prerequisites(plan: Plan) -> list[str]:
+    """What the charts expect to find in the cluster, and the Plan does not create."""
+    needs: list[str] = []
+    backend_ns = plan.target.backend.namespace
+    if plan.target.backend.enabled:
+        features, link = plan.features, plan.orchestrator
+        if features.private_ca and not features.private_ca_file:
+            needs.append(f"Secret {features.private_ca_secret} (key private-ca.crt: the CA certificate) in "
+                         f"namespace {backend_ns}")
+        if link.tls and link.ca_secret:
+            needs.append(f"Secret {link.ca_secret} (key ca.crt: the orchestrator's CA) in namespace {backend_ns}; "
+                         "a Secret, not the ConfigMap the docs create")
+    if plan.target.orchestrator.enabled and plan.orchestrator.tls:
+        ns = plan.target.orchestrator.namespace
+        needs.append(f"Secret orchestrator-tls-cacert (key ca.crt) in namespace {ns}")
+        if not (plan.ingress.cluster_issuer and plan.ingress.orchestrator_host):
+            needs.append(f"Secret orchestrator-tls-server-pair (type kubernetes.io/tls) in namespace {ns}")
+    needs += _tls_secrets(plan)
+    if plan.ingress.cluster_issuer:
+        needs.append(f"cert-manager with the ClusterIssuer {plan.ingress.cluster_issuer}")
+    for claim in CLAIMS:
+        volume: Volume = getattr(plan.storage, claim.id)
+        if volume.existing_claim and claim_in_use(plan, claim):
+            ns = plan.target.orchestrator.namespace if claim.chart == ORCHESTRATOR else backend_ns
+            needs.append(f"PersistentVolumeClaim {volume.existing_claim}, Bound, in namespace {ns} ({claim.label})")
+    return needs
+
+
+def _tls_secrets(plan: Plan) -> list[str]:
+    if not plan.ingress.tls or plan.ingress.cluster_issuer:
+        return []
+    found = []
+    for target, host in ((plan.target.backend, plan.ingress.backend_host),
+                         (plan.target.frontend, plan.ingress.frontend_host)):
+        if target.enabled and host:
+            found.append(f"Secret {target.release}-tls (type kubernetes.io/tls, for {host}) in namespace "
+                         f"{target.namespace}")
+    return found
+
+
+def script(plan: Plan, charts: list[ChartValues]) -> str:
+    """The body of install.sh (the caller adds the header and fingerprint)."""
+    lines = ["#!/bin/sh", "# Installs the charts in order; safe to run again (helm upgrade --install).",
+             "set -eu", 'cd "$(dirname "$0")"', ""]
+    needs = prerequisites(plan)
+    if needs:
+        lines.append("# Before running, make sure these exist (the charts do not create them):")
+        lines += [f"#   - {need}" for need in needs]
+        lines.append("")
+    lines += [_command("helm", "repo", "add", REPO_NAME, REPO_URL, "--force-update"),
+              _command("helm", "repo", "update", REPO_NAME), ""]
+    for values in charts:
+        args = ["helm", "upgrade", "--install", values.release, f"{REPO_NAME}/{values.chart}",
+                "--version", values.version, "--namespace", values.namespace, "--create-namespace",
+                "-f", values.file_name]
+        if values.chart == ORCHESTRATOR:
+            lines.append("# The backend fails to start while the orchestrator is unreachable: wait for it.")
+            args += ["--wait", "--timeout", "10m"]
+        lines += [_command(*args), ""]
+    return "\n".join(lines)
+
+
+def _command(*args: str) -> str:
+    return " ".join(shlex.quote(arg) for arg in args)

@@ -1,0 +1,162 @@
+"""Writing a run's files (values per chart, answers file, install.sh) without losing anybody's work.
+
+Everything is rendered and checked in memory first; only then is each file replaced atomically. A file the wizard
+wrote and nobody touched since (its fingerprint still matches) is simply rewritten. A file someone edited, or one the
+wizard did not write, is refused unless `force`: then a values file gets this run's decisions merged into it (the
+operator's comments and extra keys stay), and any other file is kept beside the new one as `<name>.bak`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from wizard import __version__, answers, install_script, yamlio
+from wizard.errors import OutputError
+from wizard.plan import Plan
+from wizard.values import ChartValues, render
+
+Action = Literal["create", "rewrite", "merge", "replace", "unchanged"]
+ALL_VALUES_FILES = ("orchestrator-values.yaml", "substra-backend-values.yaml", "substra-frontend-values.yaml")
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of the run, rendered: what will be written, and what happens to what is there now."""
+
+    path: Path
+    text: str
+    action: Action
+    mode: int | None = None
+    backup: str | None = None
+    """The previous, edited content, kept as `<name>.bak` (replace only)."""
+
+
+def plan_files(plan: Plan, out_dir: Path, *, force: bool = False) -> list[PlannedFile]:
+    """Render every file of the run and decide what happens to each.
+
+    Raises:
+        OutputError: `out_dir` is not a folder, or (without `force`) files that someone edited would be replaced;
+            every such file is named.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
+    charts = render(plan)
+    reproduce = f"wizard --answers {answers.FILE_NAME} --non-interactive --out {out_dir}"
+    planned = [_values_file(values, out_dir / values.file_name, reproduce, force) for values in charts]
+    planned.append(_whole_file(out_dir / answers.FILE_NAME, answers.dumps(plan), (
+        f"substra-wizard {__version__} answers: every decision of this deployment.",
+        f"Reproduce it: {reproduce}",
+    ), force))
+    planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
+        f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
+    ), force, mode=0o755))
+    refused = [p.path for p in planned if p.action == "replace" and not force]
+    if refused:
+        names = "\n".join(f"  {path}" for path in refused)
+        raise OutputError(
+            f"These files were edited since the wizard wrote them, or the wizard did not write them:\n{names}\n"
+            "Nothing was written. Re-run with --force to merge this run's decisions into the values files (your "
+            "comments and extra keys are kept; other files are kept as <name>.bak), or choose another --out folder.",
+            title="Refusing to overwrite edited files.",
+        )
+    return planned
+
+
+def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -> PlannedFile:
+    header = (
+        f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
+        f"written by substra-wizard {__version__}.",
+        "Only what differs from the chart's defaults; each key says which decision set it.",
+        f"Reproduce: {reproduce}",
+    )
+    entries = [yamlio.Entry(s.path, s.value, s.comment) for s in values.overrides]
+    fresh = yamlio.with_fingerprint(header, yamlio.dumps(yamlio.build_document(entries)))
+    existing = _existing(path)
+    if existing is None:
+        return PlannedFile(path, fresh, "create")
+    if yamlio.fingerprint_state(existing) == "unedited":
+        return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite")
+    if not force:
+        return PlannedFile(path, fresh, "replace")
+    return PlannedFile(path, yamlio.with_fingerprint(header, _merged(values, path, existing)), "merge")
+
+
+def _merged(values: ChartValues, path: Path, existing: str) -> str:
+    """The operator's file with this run's decisions merged in, comments and extra keys kept.
+
+    Keys the wizard wrote before (they carry its marker) and no longer decides are removed; keys the Plan decides
+    that the operator set by hand are set to the Plan's value, so the file never contradicts the Plan.
+    """
+    doc = yamlio.load_roundtrip(_body(existing), str(path))
+    if doc is None:
+        return yamlio.dumps(yamlio.build_document([yamlio.Entry(s.path, s.value, s.comment) for s in values.overrides]))
+    if not hasattr(doc, "items"):
+        raise OutputError(f"{path} does not hold a map of values; move it away or choose another --out folder")
+    overrides = {s.path for s in values.overrides}
+    present = {s.path for s in values.settings if _has_path(doc, s.path)}
+    entries = [yamlio.Entry(s.path, s.value, s.comment) for s in values.settings
+               if s.path in overrides or s.path in present]
+    stale = [p for p in yamlio.marked_paths(doc) if p not in overrides and p not in present]
+    yamlio.merge_entries(doc, entries, remove=stale)
+    return yamlio.dumps(doc)
+
+
+def _has_path(doc: object, path: tuple[str, ...]) -> bool:
+    node = doc
+    for key in path:
+        if not hasattr(node, "keys") or key not in node:  # type: ignore[operator]
+            return False
+        node = node[key]  # type: ignore[index]
+    return True
+
+
+def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mode: int | None = None) -> PlannedFile:
+    text = yamlio.with_fingerprint(header, body)
+    existing = _existing(path)
+    if existing is None:
+        return PlannedFile(path, text, "create", mode)
+    if yamlio.fingerprint_state(existing) == "unedited":
+        return PlannedFile(path, text, "unchanged" if text == existing else "rewrite", mode)
+    return PlannedFile(path, text, "replace", mode, backup=existing if force else None)
+
+
+def _existing(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: move it away or choose another --out folder")
+    return yamlio.read_text(path)
+
+
+def _body(text: str) -> str:
+    """The text after the wizard's header and fingerprint line (the whole text when it has none)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith(yamlio.FINGERPRINT_PREFIX):
+            return "".join(lines[index + 1 :])
+    return text
+
+
+def write_files(planned: list[PlannedFile]) -> None:
+    """Write what `plan_files` decided, each file atomically (a backup first where one is kept)."""
+    for item in planned:
+        if item.action == "unchanged":
+            continue
+        try:
+            item.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"cannot create the folder {item.path.parent}: {error.strerror}; choose another "
+                              "--out folder") from None
+        if item.backup is not None:
+            yamlio.atomic_write(item.path.with_name(item.path.name + ".bak"), item.backup)
+        yamlio.atomic_write(item.path, item.text, mode=item.mode)
+
+
+def unused_values_files(planned: list[PlannedFile]) -> list[Path]:
+    """Values files beside the planned ones for charts this Plan does not run (left alone, but worth saying)."""
+    if not planned:
+        return []
+    folder, written = planned[0].path.parent, {item.path.name for item in planned}
+    return [folder / name for name in ALL_VALUES_FILES if name not in written and (folder / name).exists()]
