@@ -17,6 +17,7 @@ from wizard import __version__
 EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 2, 130
 DEFAULT_PRESET = "minimal"
 DEFAULT_OUT = "substra-deploy"
+_DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,7 +120,7 @@ def _write(plan: object, out_dir: Path, force: bool, started_from: str) -> int:
     print(f"Plan from {started_from}. Files in {out_dir}/:")
     for item in planned:
         backup = f" (your edited version kept as {item.path.name}.bak)" if item.backup is not None else ""
-        print(f"  {item.action:<9} {item.path.name}{backup}")
+        print(f"  {_DONE[item.action]:<9} {item.path.name}{backup}")
     for path in output.unused_values_files(planned):
         print(f"  left as is {path.name}: this plan does not run that chart")
     print(f"Next: read the files, then run: sh {out_dir / 'install.sh'}")

@@ -43,11 +43,11 @@ def plan_files(plan: Plan, out_dir: Path, *, force: bool = False) -> list[Planne
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
     charts = render(plan)
-    reproduce = f"wizard --answers {answers.FILE_NAME} --non-interactive --out {out_dir}"
+    reproduce = f"cd into this folder, then: wizard --answers {answers.FILE_NAME} --non-interactive --out ."
     planned = [_values_file(values, out_dir / values.file_name, reproduce, force) for values in charts]
     planned.append(_whole_file(out_dir / answers.FILE_NAME, answers.dumps(plan), (
         f"substra-wizard {__version__} answers: every decision of this deployment.",
-        f"Reproduce it: {reproduce}",
+        f"To reproduce: {reproduce}",
     ), force))
     planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
         f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
@@ -69,7 +69,7 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
         f"written by substra-wizard {__version__}.",
         "Only what differs from the chart's defaults; each key says which decision set it.",
-        f"Reproduce: {reproduce}",
+        f"To reproduce: {reproduce}",
     )
     entries = [yamlio.Entry(s.path, s.value, s.comment) for s in values.overrides]
     fresh = yamlio.with_fingerprint(header, yamlio.dumps(yamlio.build_document(entries)))

@@ -278,11 +278,13 @@ class Scale(Section):
 class Ingress(Section):
     backend_host: Subdomain | None = decision(None, label="Backend host",
         keys=["substra-backend:server.ingress.hostname", "substra-backend:server.ingress.enabled",
-              "substra-backend:server.defaultDomain", "substra-frontend:api.url"],
+              "substra-backend:server.defaultDomain", "substra-backend:config.ALLOWED_HOSTS",
+              "substra-frontend:api.url"],
         help="Public host name of the backend API (e.g. api.org-1.example.com). Other organisations download "
              "assets from it, and the frontend calls it. Empty: no ingress.")
     orchestrator_host: Subdomain | None = decision(None, label="Orchestrator host",
-        keys=["orchestrator:ingress.hostname", "orchestrator:ingress.enabled"],
+        keys=["orchestrator:ingress.hostname", "orchestrator:ingress.enabled",
+              "orchestrator:orchestrator.tls.createCertificates.domains"],
         help="Public host name of the orchestrator, when it runs here and other clusters reach it. Empty: no ingress.")
     frontend_host: Subdomain | None = decision(None, label="Frontend host",
         keys=["substra-frontend:ingress.hosts", "substra-frontend:ingress.enabled",

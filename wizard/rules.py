@@ -224,6 +224,11 @@ def _feature_notes(plan: Plan) -> list[Note]:
     if not features.private_ca and (features.private_ca_file or features.add_cert_image_tag):
         found.append(Note("warning", "features.private_ca", "is off, so the private CA file and add-cert tag are "
                                                             "not written"))
+    if features.registry == "remote":
+        found.append(Note("warning", "features.registry", "the chart's NetworkPolicies let the worker and builder "
+                          "reach only public addresses (their internet egress excludes 10.0.0.0/8, 172.16.0.0/20 and "
+                          "192.168.0.0/16), and the scheduler pods no outside address at all: a registry on a private "
+                          "address is blocked until you adapt the networkpolicy templates"))
     if features.private_ca and not features.private_ca_file:
         found.append(Note("info", "features.private_ca_secret", f'the Secret "{features.private_ca_secret}" must '
                           f"exist in namespace {plan.target.backend.namespace} before installing"))
