@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard import yamlio
+from wizard import files, yamledit, yamlio
 from wizard.declare import declaration
 from wizard.errors import ConfigError, Problem
 from wizard.plan import Plan
@@ -56,22 +56,22 @@ def load(path: Path) -> dict[str, Any]:
         OutputError: the file cannot be read or is not YAML.
         ConfigError: the file is not an answers file.
     """
-    return parse(yamlio.load_plain(yamlio.read_text(path), str(path)), str(path))
+    return parse(yamlio.load_plain(files.read_text(path), str(path)), str(path))
 
 
 def dumps(plan: Plan, header: tuple[str, ...] = ()) -> str:
     """The whole Plan as an answers file, each decision commented with its label."""
-    entries = [yamlio.Entry(("schema",), SCHEMA)]
+    entries = [yamledit.Entry(("schema",), SCHEMA)]
     entries += _entries(plan.model_dump(mode="json"), ("plan",), "")
-    return yamlio.dumps(yamlio.build_document(entries), header)
+    return yamlio.dumps(yamledit.build_document(entries), header)
 
 
-def _entries(tree: dict[str, Any], at: tuple[str, ...], prefix: str) -> list[yamlio.Entry]:
+def _entries(tree: dict[str, Any], at: tuple[str, ...], prefix: str) -> list[yamledit.Entry]:
     entries = []
     for key, value in tree.items():
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, dict) and value:
             entries += _entries(value, (*at, key), path)
         else:
-            entries.append(yamlio.Entry((*at, key), value, declaration(path).label))
+            entries.append(yamledit.Entry((*at, key), value, declaration(path).label))
     return entries

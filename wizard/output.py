@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from wizard import __version__, answers, install_script, yamlio
+from wizard import __version__, answers, files, install_script, yamledit, yamlio
 from wizard.errors import OutputError
 from wizard.plan import Plan
 from wizard.values import ChartValues, render
@@ -71,16 +71,16 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         "Only what differs from the chart's defaults; each key says which decision set it.",
         f"To reproduce: {reproduce}",
     )
-    entries = [yamlio.Entry(s.path, s.value, s.comment) for s in values.overrides]
-    fresh = yamlio.with_fingerprint(header, yamlio.dumps(yamlio.build_document(entries)))
+    entries = [yamledit.Entry(s.path, s.value, s.comment) for s in values.overrides]
+    fresh = files.with_fingerprint(header, yamlio.dumps(yamledit.build_document(entries)))
     existing = _existing(path)
     if existing is None:
         return PlannedFile(path, fresh, "create")
-    if yamlio.fingerprint_state(existing) == "unedited":
+    if files.fingerprint_state(existing) == "unedited":
         return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite")
     if not force:
         return PlannedFile(path, fresh, "replace")
-    return PlannedFile(path, yamlio.with_fingerprint(header, _merged(values, path, existing)), "merge")
+    return PlannedFile(path, files.with_fingerprint(header, _merged(values, path, existing)), "merge")
 
 
 def _merged(values: ChartValues, path: Path, existing: str) -> str:
@@ -91,15 +91,15 @@ def _merged(values: ChartValues, path: Path, existing: str) -> str:
     """
     doc = yamlio.load_roundtrip(_body(existing), str(path))
     if doc is None:
-        return yamlio.dumps(yamlio.build_document([yamlio.Entry(s.path, s.value, s.comment) for s in values.overrides]))
+        return yamlio.dumps(yamledit.build_document([yamledit.Entry(s.path, s.value, s.comment) for s in values.overrides]))
     if not hasattr(doc, "items"):
         raise OutputError(f"{path} does not hold a map of values; move it away or choose another --out folder")
     overrides = {s.path for s in values.overrides}
     present = {s.path for s in values.settings if _has_path(doc, s.path)}
-    entries = [yamlio.Entry(s.path, s.value, s.comment) for s in values.settings
+    entries = [yamledit.Entry(s.path, s.value, s.comment) for s in values.settings
                if s.path in overrides or s.path in present]
-    stale = [p for p in yamlio.marked_paths(doc) if p not in overrides and p not in present]
-    yamlio.merge_entries(doc, entries, remove=stale)
+    stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present]
+    yamledit.merge_entries(doc, entries, remove=stale)
     return yamlio.dumps(doc)
 
 
@@ -113,11 +113,11 @@ def _has_path(doc: object, path: tuple[str, ...]) -> bool:
 
 
 def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mode: int | None = None) -> PlannedFile:
-    text = yamlio.with_fingerprint(header, body)
+    text = files.with_fingerprint(header, body)
     existing = _existing(path)
     if existing is None:
         return PlannedFile(path, text, "create", mode)
-    if yamlio.fingerprint_state(existing) == "unedited":
+    if files.fingerprint_state(existing) == "unedited":
         return PlannedFile(path, text, "unchanged" if text == existing else "rewrite", mode)
     return PlannedFile(path, text, "replace", mode, backup=existing if force else None)
 
@@ -127,14 +127,14 @@ def _existing(path: Path) -> str | None:
         return None
     if path.is_dir():
         raise OutputError(f"{path} is a folder: move it away or choose another --out folder")
-    return yamlio.read_text(path)
+    return files.read_text(path)
 
 
 def _body(text: str) -> str:
     """The text after the wizard's header and fingerprint line (the whole text when it has none)."""
     lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines):
-        if line.startswith(yamlio.FINGERPRINT_PREFIX):
+        if line.startswith(files.FINGERPRINT_PREFIX):
             return "".join(lines[index + 1 :])
     return text
 
@@ -150,8 +150,8 @@ def write_files(planned: list[PlannedFile]) -> None:
             raise OutputError(f"cannot create the folder {item.path.parent}: {error.strerror}; choose another "
                               "--out folder") from None
         if item.backup is not None:
-            yamlio.atomic_write(item.path.with_name(item.path.name + ".bak"), item.backup)
-        yamlio.atomic_write(item.path, item.text, mode=item.mode)
+            files.atomic_write(item.path.with_name(item.path.name + ".bak"), item.backup)
+        files.atomic_write(item.path, item.text, mode=item.mode)
 
 
 def unused_values_files(planned: list[PlannedFile]) -> list[Path]:

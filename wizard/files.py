@@ -1,0 +1,132 @@
+"""Files the wizard writes and reads: atomic writes, fingerprints that tell an untouched generated file from an
+edited one, and reading text with clear errors. Nothing here knows YAML."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import secrets
+from collections.abc import Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Literal
+
+from wizard.errors import OutputError
+
+FINGERPRINT_PREFIX = "# wizard-fingerprint: sha256:"
+MAX_READ_BYTES = 20 * 1024 * 1024
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file (a leading BOM is dropped); each failure names the file and the fix."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_READ_BYTES + 1)
+    except FileNotFoundError:
+        raise OutputError(f"{path} does not exist; check the path.") from None
+    except IsADirectoryError:
+        raise OutputError(f"{path} is a directory, not a file; give the path of a file.") from None
+    except PermissionError:
+        raise OutputError(f"Permission denied reading {path}; check the file's permissions.") from None
+    except OSError as exc:
+        raise OutputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(data) > MAX_READ_BYTES:
+        raise OutputError(f"{path} is larger than {MAX_READ_BYTES >> 20} MB; give the path of a values file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{path} is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8.") from None
+
+
+def comment_lines(header: Sequence[str]) -> str:
+    """Header strings (each may hold several lines) as '# ' comment lines."""
+    lines = [line for item in header for line in str(item).split("\n")]
+    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
+
+
+
+def _split_shebang(text: str) -> tuple[str, str]:
+    """('#!...\\n', rest) when text starts with a shebang line, else ('', text)."""
+    if not text.startswith("#!"):
+        return "", text
+    end = text.find("\n")
+    return (text + "\n", "") if end < 0 else (text[: end + 1], text[end + 1 :])
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def with_fingerprint(header: Sequence[str], body: str) -> str:
+    """Header comments, the fingerprint line, then body. A '#!' first line of body stays the first
+    line of the output: shebang + header + fingerprint + rest. The hash covers the whole body,
+    shebang included (a body that is only a shebang without newline gains the newline)."""
+    shebang, rest = _split_shebang(body)
+    return f"{shebang}{comment_lines(header)}{FINGERPRINT_PREFIX}{_digest(shebang + rest)}\n{rest}"
+
+
+def fingerprint_state(text: str) -> Literal["unedited", "edited", "foreign"]:
+    """Inverse of with_fingerprint: look for the fingerprint among the leading comment lines (after a
+    shebang) and hash shebang + everything after the fingerprint line. Header lines are not hashed."""
+    shebang, rest = _split_shebang(text)
+    pos = 0
+    while rest.startswith("#", pos):
+        end = rest.find("\n", pos)
+        line = rest[pos:] if end < 0 else rest[pos:end]
+        if line.startswith(FINGERPRINT_PREFIX):
+            body = shebang + ("" if end < 0 else rest[end + 1 :])
+            return "unedited" if line[len(FINGERPRINT_PREFIX) :] == _digest(body) else "edited"
+        if end < 0:
+            break
+        pos = end + 1
+    return "foreign"
+
+
+_WRITE_REASONS = {
+    errno.EACCES: "permission denied; check the directory's permissions or choose another output directory",
+    errno.EPERM: "permission denied; check the directory's permissions or choose another output directory",
+    errno.ENOSPC: "the disk is full; free some space and run again",
+    errno.EDQUOT: "the disk quota is exceeded; free some space and run again",
+    errno.EROFS: "the file system is read-only; choose another output directory",
+    errno.EISDIR: "a directory is in the way; move it or choose another output path",
+    errno.ENOENT: "its directory does not exist; create it or choose another output directory",
+    errno.ENOTDIR: "part of its directory path is a file; choose another output directory",
+}
+
+
+def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Write via a temporary file in the same directory, fsync, then os.replace: a reader never
+    sees half a file. Keeps the old file's permission bits unless `mode` is given."""
+    if path.is_dir():
+        raise OutputError(f"Cannot write {path}: {_WRITE_REASONS[errno.EISDIR]}.", title="Cannot write file")
+    with suppress(OSError):
+        mode = os.stat(path).st_mode & 0o7777 if mode is None else mode
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    created = False
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        created = False
+    except OSError as exc:
+        reason = _WRITE_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise OutputError(f"Cannot write {path}: {reason}.", title="Cannot write file") from None
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"Cannot write {path}: unencodable text at position {exc.start}.") from None
+    finally:
+        if created:
+            with suppress(OSError):
+                os.unlink(tmp)
+    with suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
