@@ -48,12 +48,12 @@ class Claim:
     @property
     def key_names(self) -> tuple[str, ...]:
         """The values keys this volume's decisions drive, as `chart:dotted.key`."""
-        keys = [f"{self.chart}:{'.'.join((*self.prefix, 'size'))}", f"{self.chart}:{'.'.join((*self.prefix, 'storageClass'))}"]
+        paths = [(*self.prefix, "size"), (*self.prefix, "storageClass")]
         if self.access != "fixed":
-            keys.append(f"{self.chart}:{'.'.join(self.access_path)}")
+            paths.append(self.access_path)
         if self.reusable:
-            keys.append(f"{self.chart}:{'.'.join((*self.prefix, 'existingClaim'))}")
-        return tuple(keys)
+            paths.append((*self.prefix, "existingClaim"))
+        return tuple(f"{self.chart}:{'.'.join(path)}" for path in paths)
 
 
 _BITNAMI_CLASS = (

@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 
-def decision(default: Any = ..., *, label: str, help: str, keys: typing.Iterable[str] = (), **kw: Any) -> Any:
+def decision(  # `help` shadows the builtin on purpose: every call site reads `help="..."`
+    default: Any = ..., *, label: str, help: str, keys: typing.Iterable[str] = (), **kw: Any  # noqa: A002
+) -> Any:
     """A Plan field: `keys` are the values keys it drives, as `chart:dotted.key` (documentation and tests)."""
     return Field(default, title=label, description=help, json_schema_extra={"values_keys": list(keys)}, **kw)
 

@@ -181,7 +181,8 @@ def apply_sets(base: Mapping[str, Any], assignments: Sequence[str]) -> Layer:
     Raises:
         ConfigError: for an assignment without '=', or a path that is not a Plan field.
     """
-    data: Any = merge(Plan().model_dump(mode="json"), copy.deepcopy(dict(base)))  # list indexes as the operator sees them
+    # Over the defaults, so that list indexes mean what the operator sees in the answers file.
+    data: Any = merge(Plan().model_dump(mode="json"), copy.deepcopy(dict(base)))
     found, paths = [], []
     for assignment in assignments:
         path, sep, raw = assignment.partition("=")
@@ -209,7 +210,7 @@ def _check_path(path: str) -> list[str | int]:
     annotation: Any = Plan
     for index, step in enumerate(steps):
         if isinstance(step, int):
-            if typing.get_origin(annotation) is not tuple:
+            if not _is_list(annotation):
                 raise _PathError(f"{join_path(steps[:index])} is not a list")
             continue
         model = model_of(annotation)
@@ -220,9 +221,16 @@ def _check_path(path: str) -> list[str | int]:
             hint = f"; did you mean {close[0]}?" if close else (f"; fields: {', '.join(options)}" if options else "")
             raise _PathError(f"{where} has no field {step}{hint}")
         annotation = model.model_fields[step].annotation
-    if model_of(annotation) is not None and typing.get_origin(annotation) is not tuple:
-        raise _PathError(f"{path} is a section; set one of its fields, e.g. {path}.{next(iter(model_of(annotation).model_fields))}")  # type: ignore[union-attr]
+    section = model_of(annotation)
+    if section is not None and not _is_list(annotation):
+        raise _PathError(f"{path} is a section; set one of its fields, e.g. {path}.{next(iter(section.model_fields))}")
     return steps
+
+
+def _is_list(annotation: Any) -> bool:
+    """A tuple field, also inside Optional[...]."""
+    return typing.get_origin(annotation) is tuple or any(_is_list(arg) for arg in typing.get_args(annotation)
+                                                         if arg is not type(None) and arg is not Ellipsis)
 
 
 def _typed(raw: str, annotation: Any) -> Any:
@@ -230,7 +238,7 @@ def _typed(raw: str, annotation: Any) -> Any:
     optional = type(None) in typing.get_args(annotation)
     if raw == "" or (optional and raw == "null"):
         return None if optional else raw
-    if typing.get_origin(annotation) is tuple or any(typing.get_origin(a) is tuple for a in typing.get_args(annotation)):
+    if _is_list(annotation):
         from wizard import yamlio
 
         value = yamlio.load_plain(raw, "--set value")

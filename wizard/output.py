@@ -15,7 +15,7 @@ from typing import Literal
 from wizard import __version__, answers, files, install_script, yamledit, yamlio
 from wizard.errors import OutputError
 from wizard.plan import Plan
-from wizard.values import ChartValues, render
+from wizard.values import ChartValues, Setting, render
 
 Action = Literal["create", "rewrite", "merge", "replace", "unchanged"]
 ALL_VALUES_FILES = ("orchestrator-values.yaml", "substra-backend-values.yaml", "substra-frontend-values.yaml")
@@ -71,8 +71,8 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         "Only what differs from the chart's defaults; each key says which decision set it.",
         f"To reproduce: {reproduce}",
     )
-    entries = [yamledit.Entry(s.path, s.value, s.comment) for s in values.overrides]
-    fresh = files.with_fingerprint(header, yamlio.dumps(yamledit.build_document(entries)))
+    body = yamlio.dumps(yamledit.build_document(_entries(values.overrides)))
+    fresh = files.with_fingerprint(header, body)
     existing = _existing(path)
     if existing is None:
         return PlannedFile(path, fresh, "create")
@@ -80,24 +80,26 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite")
     if not force:
         return PlannedFile(path, fresh, "replace")
-    return PlannedFile(path, files.with_fingerprint(header, _merged(values, path, existing)), "merge")
+    return PlannedFile(path, files.with_fingerprint(header, _merged(values, path, existing) or body), "merge")
 
 
-def _merged(values: ChartValues, path: Path, existing: str) -> str:
+def _entries(settings: tuple[Setting, ...]) -> list[yamledit.Entry]:
+    return [yamledit.Entry(s.path, s.value, s.comment) for s in settings]
+
+
+def _merged(values: ChartValues, path: Path, existing: str) -> str | None:
     """The operator's file with this run's decisions merged in, comments and extra keys kept.
 
     Keys the wizard wrote before (they carry its marker) and no longer decides are removed; keys the Plan decides
-    that the operator set by hand are set to the Plan's value, so the file never contradicts the Plan.
+    that the operator set by hand are set to the Plan's value, so the file never contradicts the Plan. None when the
+    file holds nothing (the fresh file is then the merge).
     """
     doc = yamlio.load_roundtrip(_body(existing), str(path))
     if doc is None:
-        return yamlio.dumps(yamledit.build_document([yamledit.Entry(s.path, s.value, s.comment) for s in values.overrides]))
-    if not hasattr(doc, "items"):
-        raise OutputError(f"{path} does not hold a map of values; move it away or choose another --out folder")
+        return None
     overrides = {s.path for s in values.overrides}
     present = {s.path for s in values.settings if _has_path(doc, s.path)}
-    entries = [yamledit.Entry(s.path, s.value, s.comment) for s in values.settings
-               if s.path in overrides or s.path in present]
+    entries = _entries(tuple(s for s in values.settings if s.path in overrides or s.path in present))
     stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present]
     yamledit.merge_entries(doc, entries, remove=stale)
     return yamlio.dumps(doc)

@@ -138,7 +138,8 @@ class Target(Section):
         "1.31", label="Kubernetes version",
         help="Version of the target cluster (1.N, at least 1.19, which the charts require). The analysis uses it "
              "for the Pod Security rules of that version.")
-    orchestrator: OrchestratorChart = decision(OrchestratorChart(), label="Orchestrator", help="The orchestrator chart.")
+    orchestrator: OrchestratorChart = decision(OrchestratorChart(), label="Orchestrator",
+                                               help="The orchestrator chart.")
     backend: BackendChart = decision(BackendChart(), label="Backend", help="The substra-backend chart.")
     frontend: FrontendChart = decision(FrontendChart(), label="Frontend", help="The substra-frontend chart.")
 

@@ -181,10 +181,10 @@ def _replicas(plan: Plan) -> list[Problem]:
     replicas, media = plan.scale.server_replicas, plan.storage.servermedias
     mode = (media.access_mode if media.existing_claim else None) or "ReadWriteOnce"
     if plan.target.backend.enabled and replicas > 1 and mode != "ReadWriteMany":
+        outcome = "only one could start" if mode == "ReadWriteOncePod" else "they would all have to run on one node"
         return [Problem("scale.server_replicas", f"{replicas} server replicas share the server media volume, which "
-                        f"is {mode}: {'only one could start' if mode == 'ReadWriteOncePod' else 'they would all have to run on one node'}. "
-                        "Keep 1 replica, or reuse a ReadWriteMany claim (storage.servermedias.existing_claim with "
-                        "storage.servermedias.access_mode: ReadWriteMany)")]
+                        f"is {mode}: {outcome}. Keep 1 replica, or reuse a ReadWriteMany claim "
+                        "(storage.servermedias.existing_claim with storage.servermedias.access_mode: ReadWriteMany)")]
     return []
 
 

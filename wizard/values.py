@@ -133,7 +133,8 @@ def _features(plan: Plan, out: _Collector) -> None:
     features = plan.features
     out.set("builder.enabled", features.builder, "features.builder")
     if features.builder:
-        out.set("kaniko.cache.warmer.cachedImages", list(features.kaniko_cached_images), "features.kaniko_cached_images")
+        images = list(features.kaniko_cached_images)
+        out.set("kaniko.cache.warmer.cachedImages", images, "features.kaniko_cached_images")
     out.set("privateCa.enabled", features.private_ca, "features.private_ca")
     if features.private_ca:
         out.set("privateCa.secret.name", features.private_ca_secret, "features.private_ca_secret")

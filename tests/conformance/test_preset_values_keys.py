@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not CHARTS.is_dir(), reason=f"{CHARTS} is absent
 def chart_values(chart: str) -> dict[str, Any]:
     """The chart's values.yaml with each subchart's values.yaml under the subchart's name."""
     values = yaml.safe_load((CHARTS / chart / "values.yaml").read_text()) or {}
-    for sub in sorted((CHARTS / chart / "subcharts").glob("*/values.yaml")) if (CHARTS / chart / "subcharts").is_dir() else []:
+    for sub in sorted((CHARTS / chart).glob("subcharts/*/values.yaml")):
         own = yaml.safe_load(sub.read_text()) or {}
         parent = values.get(sub.parent.name) or {}
         values[sub.parent.name] = _union(own, parent)
@@ -34,7 +34,8 @@ def chart_values(chart: str) -> dict[str, Any]:
 def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     merged = dict(a)
     for key, value in b.items():
-        merged[key] = _union(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        both_maps = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = _union(merged[key], value) if both_maps else value
     return merged
 
 

@@ -114,7 +114,8 @@ def test_frontend_wiring_sets_cors_on_the_backend_and_ingress_on_the_frontend() 
     assert backend[("config", "ALLOWED_HOSTS")] == '["api.org.example.com"]'
     assert backend[("server", "commonHostDomain")] == "org.example.com"
     assert backend[("server", "defaultDomain")] == "https://api.org.example.com"
-    assert backend[("server", "ingress", "extraTls")] == [{"hosts": ["api.org.example.com"], "secretName": "backend-tls"}]
+    tls = [{"hosts": ["api.org.example.com"], "secretName": "backend-tls"}]
+    assert backend[("server", "ingress", "extraTls")] == tls
     assert backend[("server", "ingress", "annotations", "cert-manager.io/cluster-issuer")] == "letsencrypt-prod"
     assert frontend[("api", "url")] == "https://api.org.example.com"
     assert frontend[("ingress", "enabled")] is True

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from wizard.yamledit import Entry, build_document, marked_paths, merge_entries
 from wizard.yamlio import dumps, load_plain, load_roundtrip
 
-
 # --- build_document ------------------------------------------------------------------------------
 
 
