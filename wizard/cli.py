@@ -1,12 +1,14 @@
 """The `wizard` command: build the Plan from its layers, then write the files (or, later, open a front end).
 
-Exit codes: 0 done; 2 invalid input or a file that would lose someone's edits (nothing written); 130 interrupted.
+Exit codes: 0 done; 2 invalid input or a file that would lose someone's edits (nothing written); 70 a bug in the
+wizard (a one-line message; WIZARD_DEBUG=1 shows the traceback); 130 interrupted.
 The only place that catches WizardError; everything it prints for people goes to stderr, results to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import TextIO
 
 from wizard import __version__
 
-EXIT_OK, EXIT_INVALID, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED = 0, 2, 70, 130
 DEFAULT_PRESET = "minimal"
 DEFAULT_OUT = "substra-deploy"
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
@@ -25,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="wizard",
         description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
                     "answers file and install.sh.",
-        epilog="Exit codes: 0 done, 2 invalid input (nothing written), 130 interrupted.",
+        epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     parser.add_argument("--preset", metavar="NAME",
                         help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
@@ -63,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nwizard: interrupted; files already reported as written stay, nothing else was written.",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: say so in one line rather than dump a traceback on an operator
+        if os.environ.get("WIZARD_DEBUG"):
+            raise
+        print(f"wizard: internal error ({type(error).__name__}: {error}). This is a bug in substra-wizard; please "
+              "report it with the command you ran. WIZARD_DEBUG=1 shows the details.", file=sys.stderr)
+        return EXIT_BUG
 
 
 def _list_presets(out: TextIO) -> int:
@@ -103,9 +111,9 @@ def _no_front_end_yet(args: argparse.Namespace) -> int:
               f"To write the files without questions, add --non-interactive (and --out DIR, default {DEFAULT_OUT}).",
               file=sys.stderr)
     else:
-        print("wizard: the interactive wizard (full-screen, or --plain prompts) is not available in this version "
-              "yet.\nThe plan above is valid: write its files with --non-interactive "
-              f"(and --out DIR, default {DEFAULT_OUT}); change decisions with --set PATH=VALUE.", file=sys.stderr)
+        print("wizard: the interactive wizard (full-screen, or --plain prompts) is not in this version yet.\n"
+              "Your plan is valid. Write its files with --non-interactive (and --out DIR, default "
+              f"{DEFAULT_OUT}); change decisions with --set PATH=VALUE. Nothing was written.", file=sys.stderr)
     return EXIT_INVALID
 
 

@@ -116,13 +116,18 @@ def _source_of(path: str, layers: Sequence[Layer]) -> str | None:
 
 # --- pydantic errors in an operator's words -------------------------------------------------------------------------
 
-_TYPE_WORDS = {dict: "a map", list: "a list", str: "text", int: "a number", float: "a number", bool: "true or false"}
+_TYPE_WORDS = {dict: "a map", list: "a list"}
 
 
 def _shown(value: Any) -> str:
+    """A value as the operator wrote it in YAML: text quoted, collections named, the rest as YAML prints it."""
     if isinstance(value, str):
         return f'"{value}"'
-    return _TYPE_WORDS.get(type(value), type(value).__name__) if isinstance(value, dict | list) else repr(value)
+    if isinstance(value, dict | list):
+        return _TYPE_WORDS[type(value)]
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    return str(value)
 
 
 def _translate(error: Any) -> Problem:

@@ -147,3 +147,24 @@ def test_the_non_interactive_run_loads_neither_textual_nor_kubernetes(tmp_path: 
             "print(code, heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_ctrl_c_exits_130_and_says_what_happened(monkeypatch, capsys, tmp_path: Path) -> None:
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("wizard.layers.build_plan", interrupted)
+    assert run("--non-interactive", "--out", str(tmp_path / "out")) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path: Path) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv("WIZARD_DEBUG", raising=False)
+    monkeypatch.setattr("wizard.layers.build_plan", broken)
+    assert run("--non-interactive", "--out", str(tmp_path)) == 70
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err
