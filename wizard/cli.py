@@ -12,9 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from wizard import __version__
+
+if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only once a run needs it
+    from wizard.plan import Plan
+    from wizard.rules import Note
 
 EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED = 0, 2, 70, 130
 DEFAULT_PRESET = "minimal"
@@ -117,11 +121,9 @@ def _no_front_end_yet(args: argparse.Namespace) -> int:
     return EXIT_INVALID
 
 
-def _write(plan: object, out_dir: Path, force: bool, started_from: str) -> int:
+def _write(plan: Plan, out_dir: Path, force: bool, started_from: str) -> int:
     from wizard import output, rules
-    from wizard.plan import Plan
 
-    assert isinstance(plan, Plan)
     planned = output.plan_files(plan, out_dir, force=force)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
@@ -135,7 +137,6 @@ def _write(plan: object, out_dir: Path, force: bool, started_from: str) -> int:
     return EXIT_OK
 
 
-def _print_notes(notes: Sequence[object]) -> None:
+def _print_notes(notes: Sequence[Note]) -> None:
     for note in notes:
-        severity = getattr(note, "severity", "info")
-        print(f"{severity}: {note}", file=sys.stderr)
+        print(f"{note.severity}: {note}", file=sys.stderr)
