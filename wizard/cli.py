@@ -23,6 +23,12 @@ if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only onc
 EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED = 0, 2, 70, 130
 DEFAULT_PRESET = "minimal"
 DEFAULT_OUT = "substra-deploy"
+# `wizard NAME ...`: commands with their own arguments; each module has `main(argv) -> int` and raises WizardError
+# for bad input (exit 2 here, like every other invalid input).
+SUBCOMMANDS = {
+    "pss": "wizard.commands.pss",
+    "netpol": "wizard.commands.netpol",
+}
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
 
@@ -30,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard",
         description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
-                    "answers file and install.sh.",
+                    "answers file and install.sh. Other commands: wizard pss FILE... (Pod Security of any manifests), "
+                    "wizard netpol FILE... (who may reach whom); each has --help.",
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     parser.add_argument("--preset", metavar="NAME",
@@ -55,10 +62,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (also used by the tests)."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     from wizard.errors import WizardError
 
     try:
+        if argv and argv[0] in SUBCOMMANDS:
+            import importlib
+
+            command = importlib.import_module(SUBCOMMANDS[argv[0]])
+            return int(command.main(argv[1:]))
+        args = _parser().parse_args(argv)
         if args.list_presets:
             return _list_presets(sys.stdout)
         return _run(args)

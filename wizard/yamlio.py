@@ -162,8 +162,8 @@ def _invalid(source: str, msg: str) -> OutputError:
     return OutputError(f"{msg}\nFix {source} and run the wizard again.", title="Invalid YAML")
 
 
-def _check_events(yaml: YAML, text: str, source: str) -> None:
-    """Refuse a second document, deep nesting and alias bombs before anything is built.
+def _check_events(yaml: YAML, text: str, source: str, *, many: bool = False) -> None:
+    """Refuse a second document (unless `many`), deep nesting and alias bombs before anything is built.
 
     The expanded size of each node (1 + its children; an alias counts its anchor's whole size) is
     summed while streaming parser events, so a bomb is caught in time linear in the text.
@@ -176,7 +176,7 @@ def _check_events(yaml: YAML, text: str, source: str) -> None:
         size, anchor = 0, getattr(event, "anchor", None)
         if isinstance(event, DocumentStartEvent):
             documents += 1
-            if documents > 1:
+            if documents > 1 and not many:
                 raise _invalid(source, f"{where}: a second YAML document starts here; keep only one.")
         elif isinstance(event, CollectionStartEvent):
             stack.append([1, anchor])
@@ -200,11 +200,11 @@ def _check_events(yaml: YAML, text: str, source: str) -> None:
                 )
 
 
-def _load(yaml: YAML, text: str, source: str) -> Any:
+def _load(yaml: YAML, text: str, source: str, *, many: bool = False) -> Any:
     """Check, then load; every reader error becomes an OutputError naming source, line and column."""
     try:
-        _check_events(yaml, text, source)
-        return yaml.load(text)
+        _check_events(yaml, text, source, many=many)
+        return list(yaml.load_all(text)) if many else yaml.load(text)
     except OutputError:
         raise
     except MarkedYAMLError as exc:
@@ -232,6 +232,11 @@ def load_plain(text: str, source: str) -> object:
     """Load answers files and presets as plain dict/list/str/int/float/bool/None (YAML 1.2 rules;
     dates become datetime.date)."""
     return _load(YAML(typ="safe"), text, source)
+
+
+def load_documents(text: str, source: str) -> list[object]:
+    """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None."""
+    return _load(YAML(typ="safe"), text, source, many=True)  # type: ignore[no-any-return]
 
 
 # --- writing -------------------------------------------------------------------------------------
