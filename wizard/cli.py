@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     plan = build_plan(layers)
     if not args.non_interactive:
         return _no_front_end_yet(args)
-    return _write(plan, args.out, args.force, started_from=" + ".join(layer.source for layer in layers))
+    return _write(plan, args, started_from=" + ".join(layer.source for layer in layers))
 
 
 def _no_front_end_yet(args: argparse.Namespace) -> int:
@@ -134,10 +134,11 @@ def _no_front_end_yet(args: argparse.Namespace) -> int:
     return EXIT_INVALID
 
 
-def _write(plan: Plan, out_dir: Path, force: bool, started_from: str) -> int:
+def _write(plan: Plan, args: argparse.Namespace, started_from: str) -> int:
     from wizard import output, rules
 
-    planned = output.plan_files(plan, out_dir, force=force)
+    out_dir = args.out
+    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")

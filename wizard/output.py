@@ -33,8 +33,13 @@ class PlannedFile:
     """The previous, edited content, kept as `<name>.bak` (replace only)."""
 
 
-def plan_files(plan: Plan, out_dir: Path, *, force: bool = False) -> list[PlannedFile]:
+def plan_files(
+    plan: Plan, out_dir: Path, *, force: bool = False, answers_from: Path | None = None
+) -> list[PlannedFile]:
     """Render every file of the run and decide what happens to each.
+
+    `answers_from` is the answers file the run read: when it is the one being written, the operator's edits are this
+    run's input, so it is rewritten without asking (the edited text kept as `.bak`).
 
     Raises:
         OutputError: `out_dir` is not a folder, or (without `force`) files that someone edited would be replaced;
@@ -45,14 +50,16 @@ def plan_files(plan: Plan, out_dir: Path, *, force: bool = False) -> list[Planne
     charts = render(plan)
     reproduce = f"cd into this folder, then: wizard --answers {answers.FILE_NAME} --non-interactive --out ."
     planned = [_values_file(values, out_dir / values.file_name, reproduce, force) for values in charts]
-    planned.append(_whole_file(out_dir / answers.FILE_NAME, answers.dumps(plan), (
+    answers_path = out_dir / answers.FILE_NAME
+    is_input = answers_from is not None and _same_file(answers_from, answers_path)
+    planned.append(_whole_file(answers_path, answers.dumps(plan), (
         f"substra-wizard {__version__} answers: every decision of this deployment.",
         f"To reproduce: {reproduce}",
-    ), force))
+    ), force or is_input))
     planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
         f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
     ), force, mode=0o755))
-    refused = [p.path for p in planned if p.action == "replace" and not force]
+    refused = [p.path for p in planned if p.action == "replace" and p.backup is None]
     if refused:
         names = "\n".join(f"  {path}" for path in refused)
         raise OutputError(
@@ -122,6 +129,13 @@ def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mod
     if files.fingerprint_state(existing) == "unedited":
         return PlannedFile(path, text, "unchanged" if text == existing else "rewrite", mode)
     return PlannedFile(path, text, "replace", mode, backup=existing if force else None)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _existing(path: Path) -> str | None:

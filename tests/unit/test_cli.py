@@ -168,3 +168,13 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path: Path) 
     assert run("--non-interactive", "--out", str(tmp_path)) == 70
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err
+
+
+def test_editing_the_answers_file_and_running_it_again_needs_no_force(tmp_path: Path, capsys) -> None:
+    assert run("--non-interactive", "--out", str(tmp_path)) == 0
+    answers = tmp_path / "wizard-answers.yaml"
+    answers.write_text(answers.read_text().replace("builder: true", "builder: false"))
+    assert run("--answers", str(answers), "--non-interactive", "--out", str(tmp_path)) == 0
+    assert yaml.safe_load((tmp_path / "substra-backend-values.yaml").read_text())["builder"]["enabled"] is False
+    assert "builder: false" in answers.read_text()
+    assert (tmp_path / "wizard-answers.yaml.bak").exists()
