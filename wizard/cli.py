@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only onc
     from wizard.plan import Plan
     from wizard.rules import Note
 
-EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED = 0, 2, 70, 130
+EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 70, 130, 141
 DEFAULT_PRESET = "minimal"
 DEFAULT_OUT = "substra-deploy"
 # `wizard NAME ...`: commands with their own arguments; each module has `main(argv) -> int` and raises WizardError
@@ -78,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WizardError as error:
         print(f"wizard: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # the reader went away (`wizard pss ... | head`): not an error worth a message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("\nwizard: interrupted; files already reported as written stay, nothing else was written.",
               file=sys.stderr)
