@@ -1,0 +1,141 @@
+"""ipBlock peers: CIDR minus excepts, and how much of each class of external address ("internet", "cluster-private")
+a block covers, by CIDR arithmetic, so a report can say "cluster-private (10.0.0.0/8 only)" instead of a raw CIDR."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from wizard.analysis.selectors import InvalidPolicy
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+INTERNET, CLUSTER_PRIVATE = "internet", "cluster-private"
+# RFC 1918 (IPv4) and unique-local (IPv6) addresses: where the Kubernetes API, nodes, pods and other private hosts live.
+PRIVATE: tuple[Network, ...] = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+
+
+def _exclude(networks: Iterable[Network], removed: Iterable[Network]) -> list[Network]:
+    """The addresses of `networks` that are in none of `removed`, as collapsed CIDRs."""
+    current = list(networks)
+    for cut in removed:
+        current = [piece for net in current for piece in _cut(net, cut)]
+    return _collapse(current)
+
+
+def _cut(net: Network, cut: Network) -> list[Network]:
+    if net.version != cut.version or not (net.overlaps(cut)):
+        return [net]
+    if net.subnet_of(cut):  # type: ignore[arg-type]
+        return []
+    return list(net.address_exclude(cut))  # type: ignore[arg-type]
+
+
+def _collapse(networks: Iterable[Network]) -> list[Network]:
+    v4 = [n for n in networks if n.version == 4]
+    v6 = [n for n in networks if n.version == 6]
+    return list(ipaddress.collapse_addresses(v4)) + list(ipaddress.collapse_addresses(v6))  # type: ignore[arg-type]
+
+
+PUBLIC: tuple[Network, ...] = tuple(_exclude(
+    [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")], PRIVATE))
+CLASSES: dict[str, tuple[Network, ...]] = {INTERNET: PUBLIC, CLUSTER_PRIVATE: PRIVATE}
+
+
+def intersect(a: Sequence[Network], b: Sequence[Network]) -> list[Network]:
+    """Two CIDRs are nested or disjoint, so the intersection is the smaller of each overlapping pair."""
+    spans = [(y, y.version, int(y.network_address), int(y.broadcast_address)) for y in b]
+    found = []
+    for x in a:
+        low, high = int(x.network_address), int(x.broadcast_address)
+        found += [x if x.prefixlen >= y.prefixlen else y for y, version, y_low, y_high in spans
+                  if version == x.version and y_low <= high and low <= y_high]
+    return _collapse(found)
+
+
+def covers(outer: Sequence[Network], inner: Sequence[Network]) -> bool:
+    """Whether every address of `inner` is in `outer` (both collapsed)."""
+    return not _exclude(inner, outer)
+
+
+@dataclass(frozen=True)
+class IpBlock:
+    """`cidr` minus `except`, as the collapsed networks that remain."""
+
+    text: str
+    networks: tuple[Network, ...]
+
+    def contains(self, ip: str) -> bool:
+        address = ipaddress.ip_address(ip)
+        return any(address in net for net in self.networks)
+
+
+def parse_ip_block(raw: Any, where: str) -> IpBlock:
+    """Parse and validate an ipBlock. Host bits in the cidr are accepted and cleared, as the e2e tests rely on."""
+    if not isinstance(raw, dict) or not raw.get("cidr"):
+        raise InvalidPolicy(f"{where}: an ipBlock needs a cidr")
+    cidr = _network(raw["cidr"], where)
+    excepts = [_network(e, where) for e in raw.get("except") or []]
+    for cut in excepts:
+        if cut.version != cidr.version or cut == cidr or not cut.subnet_of(cidr):  # type: ignore[arg-type]
+            raise InvalidPolicy(f"{where}: except {cut} must be strictly inside the cidr {cidr}")
+    text = str(cidr) + (f" except {', '.join(str(c) for c in excepts)}" if excepts else "")
+    return IpBlock(text, tuple(_exclude([cidr], excepts)))
+
+
+def _network(value: Any, where: str) -> Network:
+    try:
+        return ipaddress.ip_network(str(value).strip(), strict=False)
+    except ValueError:
+        raise InvalidPolicy(f"{where}: {value!r} is not a CIDR such as 10.0.0.0/8") from None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The part of one address class a set of blocks covers, within the IP versions the blocks use (an IPv4-only
+    block covering all public IPv4 addresses is "internet", not "internet minus IPv6")."""
+
+    name: str
+    networks: tuple[Network, ...]
+
+    @property
+    def whole(self) -> list[Network]:
+        versions = {n.version for n in self.networks}
+        return [n for n in CLASSES[self.name] if n.version in versions]
+
+    @property
+    def full(self) -> bool:
+        return covers(self.networks, self.whole)
+
+    def detail(self) -> str:
+        """`` (all of it), `10.0.0.0/8 only` or `all but 172.16.0.0/20`: the shorter way to say it."""
+        if self.full:
+            return ""
+        missing = _exclude(self.whole, self.networks)
+        if len(missing) < len(self.networks):
+            return f"all but {_list(missing)}"
+        return f"{_list(self.networks)} only"
+
+    def describe(self) -> str:
+        """`internet`, `cluster-private (10.0.0.0/8 only)` or `cluster-private (all but 172.16.0.0/20)`."""
+        return f"{self.name} ({self.detail()})" if self.detail() else self.name
+
+
+def _list(networks: Iterable[Network]) -> str:
+    return ", ".join(str(n) for n in networks)
+
+
+@lru_cache(maxsize=4096)
+def coverages(networks: tuple[Network, ...]) -> tuple[Coverage, ...]:
+    """Per address class, what the networks cover of it (classes they miss entirely are left out). Cached: policies
+    repeat the same few blocks, and the public class is dozens of CIDRs."""
+    found = [Coverage(name, tuple(intersect(networks, nets))) for name, nets in CLASSES.items()]
+    return tuple(c for c in found if c.networks)
+
+
+def union(a: Sequence[Network], b: Sequence[Network]) -> tuple[Network, ...]:
+    return tuple(_collapse([*a, *b]))

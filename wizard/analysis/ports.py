@@ -1,0 +1,182 @@
+"""NetworkPolicy ports: parsing `ports` entries, and sets of (protocol, port range) to union and intersect."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.analysis.selectors import InvalidPolicy
+
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+MAX_PORT = 65535
+_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME, at most 15 characters
+
+Range = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Ports per protocol as merged inclusive ranges; `other` = protocols beyond TCP/UDP/SCTP (e.g. ICMP)."""
+
+    ranges: tuple[Range, ...] = ()
+    other: bool = False
+
+    @staticmethod
+    def all() -> Ports:
+        return Ports(tuple((p, 1, MAX_PORT) for p in PROTOCOLS), True)
+
+    @staticmethod
+    def of(ranges: Iterable[Range], other: bool = False) -> Ports:
+        return Ports(_merge(ranges), other)
+
+    @property
+    def empty(self) -> bool:
+        return not self.ranges and not self.other
+
+    @property
+    def everything(self) -> bool:
+        return self == ALL_PORTS
+
+    def union(self, other: Ports) -> Ports:
+        return Ports.of(self.ranges + other.ranges, self.other or other.other)
+
+    def intersect(self, other: Ports) -> Ports:
+        found = [(p, max(lo, lo2), min(hi, hi2)) for p, lo, hi in self.ranges for p2, lo2, hi2 in other.ranges
+                 if p == p2 and max(lo, lo2) <= min(hi, hi2)]
+        return Ports.of(found, self.other and other.other)
+
+    def covers(self, other: Ports) -> bool:
+        return self.intersect(other) == other
+
+    def contains(self, port: int, protocol: str) -> bool:
+        return any(p == protocol and lo <= port <= hi for p, lo, hi in self.ranges)
+
+    def by_protocol(self) -> dict[str, list[tuple[int, int]]]:
+        grouped: dict[str, list[tuple[int, int]]] = {}
+        for protocol, lo, hi in self.ranges:
+            grouped.setdefault(protocol, []).append((lo, hi))
+        return grouped
+
+    def describe(self) -> str:
+        """`all ports`, `TCP 80, 8000-8080`, `UDP/TCP 53`: protocols with the same ports share one phrase."""
+        if self.everything:
+            return "all ports"
+        phrases: dict[str, list[str]] = {}
+        for protocol, spans in self.by_protocol().items():
+            text = "all ports" if spans == [(1, MAX_PORT)] else ", ".join(_span(lo, hi) for lo, hi in spans)
+            phrases.setdefault(text, []).append(protocol)
+        parts = [f"{'/'.join(protocols)} {text}" for text, protocols in phrases.items()]
+        return "; ".join(parts + (["other protocols"] if self.other else [])) or "no ports"
+
+    def to_json(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = [_span_json(p, lo, hi) for p, lo, hi in self.ranges]
+        return items + ([{"protocol": "other"}] if self.other else [])
+
+
+ALL_PORTS = Ports.all()
+NO_PORTS = Ports()
+
+
+def _span(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _span_json(protocol: str, lo: int, hi: int) -> dict[str, Any]:
+    if lo == 1 and hi == MAX_PORT:
+        return {"protocol": protocol, "port": "all"}
+    return {"protocol": protocol, "port": lo} if lo == hi else {"protocol": protocol, "from": lo, "to": hi}
+
+
+def _merge(ranges: Iterable[Range]) -> tuple[Range, ...]:
+    merged: list[list[Any]] = []
+    for protocol, lo, hi in sorted(ranges, key=lambda r: (PROTOCOLS.index(r[0]), r[1], r[2])):
+        last = merged[-1] if merged else None
+        if last and last[0] == protocol and lo <= last[2] + 1:
+            last[2] = max(last[2], hi)
+        else:
+            merged.append([protocol, lo, hi])
+    return tuple((p, lo, hi) for p, lo, hi in merged)
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One `ports` entry: a protocol with a number, a range (endPort), a name, or nothing (every port)."""
+
+    protocol: str
+    port: int | str | None = None
+    end_port: int | None = None
+
+    def resolve(self, named: Mapping[tuple[str, str], int] | None) -> Ports:
+        """The ports this entry opens on one destination: `named` maps its (name, protocol) to numbers;
+        None means the destination is an address block, which a named port never matches."""
+        if isinstance(self.port, str):
+            number = (named or {}).get((self.port, self.protocol))
+            return Ports(((self.protocol, number, number),)) if number else NO_PORTS
+        if self.port is None:
+            return Ports(((self.protocol, 1, MAX_PORT),))
+        return Ports(((self.protocol, self.port, self.end_port or self.port),))
+
+    def matches(self, port: int, protocol: str, named: Mapping[tuple[str, str], int] | None) -> bool:
+        """Whether this entry opens `port` on one destination (the quick form of `resolve(named).contains`)."""
+        if protocol != self.protocol:
+            return False
+        if isinstance(self.port, str):
+            return named is not None and named.get((self.port, protocol)) == port
+        return self.port is None or self.port <= port <= (self.end_port or self.port)
+
+    def describe(self) -> str:
+        if isinstance(self.port, str):
+            return f"{self.protocol} port named {self.port}"
+        return Ports.of([(self.protocol, self.port or 1, self.end_port or self.port or MAX_PORT)]).describe()
+
+
+def resolve_all(specs: tuple[PortSpec, ...], named: Mapping[tuple[str, str], int] | None) -> Ports:
+    """What a rule's `ports` open on one destination; no entries = every port and protocol."""
+    if not specs:
+        return ALL_PORTS
+    found = NO_PORTS
+    for spec in specs:
+        found = found.union(spec.resolve(named))
+    return found
+
+
+def parse_port(raw: Any, where: str) -> PortSpec:
+    """Parse and validate one `ports` entry as the API server would."""
+    if not isinstance(raw, dict):
+        raise InvalidPolicy(f"{where}: a ports entry must be a mapping with port and protocol")
+    protocol = str(raw.get("protocol") or "TCP")
+    if protocol not in PROTOCOLS:
+        raise InvalidPolicy(f"{where}: protocol {protocol!r} is not TCP, UDP or SCTP")
+    port, end = raw.get("port"), raw.get("endPort")
+    if isinstance(port, str) and port.isdigit():
+        port = int(port)
+    if isinstance(port, str):
+        return _named(protocol, port, end, where)
+    if port is not None:
+        _check_number(port, where, "port")
+    if end is not None:
+        _check_range(port, end, where)
+    return PortSpec(protocol, port, end)
+
+
+def _named(protocol: str, name: str, end: Any, where: str) -> PortSpec:
+    if not _PORT_NAME.match(name):
+        raise InvalidPolicy(f"{where}: port {name!r} is neither a number nor a valid port name")
+    if end is not None:
+        raise InvalidPolicy(f"{where}: endPort needs a numeric port, not the name {name!r}")
+    return PortSpec(protocol, name)
+
+
+def _check_number(value: Any, where: str, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PORT:
+        raise InvalidPolicy(f"{where}: {field} {value!r} must be a number from 1 to {MAX_PORT}")
+
+
+def _check_range(port: Any, end: Any, where: str) -> None:
+    if port is None:
+        raise InvalidPolicy(f"{where}: endPort needs a port")
+    _check_number(end, where, "endPort")
+    if end < port:
+        raise InvalidPolicy(f"{where}: endPort {end} is below port {port}")
