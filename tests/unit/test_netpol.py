@@ -358,3 +358,18 @@ def test_a_namespace_selector_by_known_name_does_not_reach_unknown_namespaces() 
 
     assert external_sources("other") == []
     assert external_sources("ghost") == ["other-namespaces (any pod in namespace ghost)"]
+
+
+def test_cli_warns_when_objects_mix_a_hard_coded_namespace_with_none(tmp_path, capsys) -> None:
+    from wizard.cli import main
+
+    path = tmp_path / "mixed.yaml"
+    path.write_text(
+        "kind: Pod\nmetadata: {name: a, namespace: org-1}\nspec: {containers: [{name: c}]}\n---\n"
+        "kind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c}]}\n"
+    )
+    assert main(["netpol", str(path)]) == 0
+    assert "1 objects name no namespace and are taken to be in default, while others name org-1" in (
+        capsys.readouterr().err)
+    assert main(["netpol", "--namespace", "org-1", str(path)]) == 0
+    assert "name no namespace" not in capsys.readouterr().err

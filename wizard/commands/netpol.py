@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from wizard.analysis.manifests import read_manifests
+from wizard.analysis.manifests import Manifest, read_manifests
 from wizard.analysis.netpol import (
     EGRESS,
     INGRESS,
@@ -74,7 +74,9 @@ def main(argv: Sequence[str]) -> int:
     labels: dict[str, dict[str, str]] = {}
     for namespace, key, value in args.namespace_label:
         labels.setdefault(namespace, {})[key] = value
-    pods, policies, namespaces = from_manifests(read_manifests(args.files), args.namespace, labels)
+    manifests = read_manifests(args.files)
+    _warn_mixed_namespaces(manifests, args.namespace)
+    pods, policies, namespaces = from_manifests(manifests, args.namespace, labels)
     if not pods:
         raise WizardError(f"no pods or workloads in {', '.join(args.files)}: give rendered manifests, e.g. the "
                           "output of helm template")
@@ -85,6 +87,17 @@ def main(argv: Sequence[str]) -> int:
     else:
         _print_text(sys.stdout, result, len(policies))
     return 0
+
+
+def _warn_mixed_namespaces(manifests: Sequence[Manifest], default: str) -> None:
+    """Some charts hard-code a namespace in part of their objects: if the rest fall in another namespace (the default
+    one), policies stop selecting pods they would select in the cluster, silently. Say so."""
+    named = {m.namespace for m in manifests if m.namespace}
+    unnamed = sum(1 for m in manifests if not m.namespace)
+    if unnamed and named and default not in named:
+        sys.stderr.write(f"wizard netpol: {unnamed} objects name no namespace and are taken to be in {default}, while "
+                         f"others name {', '.join(sorted(named))}; if you rendered with helm template --namespace NS, "
+                         "pass the same --namespace NS\n")
 
 
 # --- text -------------------------------------------------------------------------------------------------------
