@@ -28,6 +28,7 @@ DEFAULT_OUT = "substra-deploy"
 SUBCOMMANDS = {
     "pss": "wizard.commands.pss",
     "netpol": "wizard.commands.netpol",
+    "explain": "wizard.commands.explain",
 }
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 

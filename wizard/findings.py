@@ -1,0 +1,127 @@
+"""What an operator needs to know about a Report, each finding with the values key that causes it, and where the
+charts differ from the Substra reference page (the chart wins; the finding says both)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from wizard.analysis.manifests import Manifest, pod_spec
+from wizard.analysis.root import IMAGE_DEFAULT
+from wizard.report import Finding, PodReport, Report
+
+STORAGE = ("backend-database", "backend-redis", "backend-object-storage", "backend-docker-registry",
+           "orchestrator-database")
+# The values key that brings a component (and so its security context) into the deployment.
+_CAUSE = {"backend-task-build": "builder.enabled", "backend-task-execution": "config.COMPUTE_POD_GKE_GPUS_LIMITS",
+          "job-delete-compute-task": "hooks.deleteComputePods.enabled",
+          "job-delete-stateful-pvc": "hooks.deleteWorkerPvc.enabled"}
+# The Bitnami subcharts' own policies (allowExternal) open what Substra's restrict; turning them off leaves
+# Substra's in force (FACTS.md §1.5).
+_SUBCHART_POLICY = {"backend-database": "postgresql.primary.networkPolicy.enabled",
+                    "orchestrator-database": "postgresql.primary.networkPolicy.enabled",
+                    "backend-redis": "redis.networkPolicy.enabled",
+                    "backend-object-storage": "minio.networkPolicy.enabled"}
+_REFERENCE_ROOT = "the reference page says only Kaniko build pods and the add-cert init container run as root"
+
+
+def add_findings(report: Report, manifests: Sequence[Manifest]) -> Report:
+    """The report with its findings filled in, most severe first within each area."""
+    found = [*_security(report.pods), *_network(report.pods), *_volumes(report), *_broken_images(manifests)]
+    if report.helm_tests:
+        found.append(Finding("security", "info", f"helm test pods left out of the tables (they run only on helm "
+                                                 f"test): {', '.join(report.helm_tests)}"))
+    order = {"danger": 0, "warning": 1, "info": 2}
+    report.findings = sorted(found, key=lambda f: (("security", "network", "volumes").index(f.area),
+                                                   order[f.severity]))
+    return report
+
+
+def _cause(pod: PodReport) -> str | None:
+    if any(r.container == "add-cert" for r in pod.root_containers):
+        return "privateCa.enabled"
+    if pod.component.startswith("registry-prepopulate-"):
+        return "containerRegistry.prepopulate"
+    if pod.component == "backend-object-storage" and "localstack" in pod.object:
+        return "localstack.enabled"
+    return _CAUSE.get(pod.component)
+
+
+def _security(pods: Iterable[PodReport]) -> list[Finding]:
+    found = []
+    for pod in pods:
+        if pod.pss_level != "restricted":
+            why = "; ".join(pod.violations["restricted"])
+            severity = "danger" if pod.pss_level == "privileged" else "warning"
+            found.append(Finding("security", severity, f"{pod.component} passes only Pod Security {pod.pss_level}: "
+                                                       f"{why}", _cause(pod)))
+        explicit = [r for r in pod.root_containers if r.reason != IMAGE_DEFAULT]
+        maybe = [r for r in pod.root_containers if r.reason == IMAGE_DEFAULT]
+        expected = pod.component == "backend-task-build" or all(r.container == "add-cert" for r in explicit)
+        note = "" if expected and not maybe else f" ({_REFERENCE_ROOT})"
+        if explicit:
+            names = ", ".join(f"{r.container} ({r.reason})" for r in explicit)
+            found.append(Finding("security", "danger", f"{pod.component} runs as root: {names}{note}", _cause(pod)))
+        if maybe:
+            names = ", ".join(r.container for r in maybe)
+            found.append(Finding("security", "warning", f"{pod.component} may run as root: nothing stops the image's "
+                                 f"own user in {names} (no runAsUser, no runAsNonRoot){note}", _cause(pod)))
+    return found
+
+
+def _policy_key(pod: PodReport) -> str | None:
+    """The subchart policy behind a storage pod's openness (LocalStack and the registry ship none of their own)."""
+    if pod.component == "backend-object-storage" and "localstack" in pod.object:
+        return None
+    return _SUBCHART_POLICY.get(pod.component)
+
+
+def _network(pods: Iterable[PodReport]) -> list[Finding]:
+    found = []
+    for pod in pods:
+        public_in = "internet" in pod.ingress_from
+        if pod.component == "backend-docker-registry" and public_in:
+            found.append(Finding("network", "warning", "backend-docker-registry accepts connections from the internet "
+                                 "on its port and the NodePort range: the chart's registry-ingress policy allows "
+                                 "0.0.0.0/0 so that the kubelet can pull built images through the NodePort; the "
+                                 "reference page says storage pods are reachable only from inside the cluster",
+                                 "containerRegistry.local"))
+        elif pod.component in STORAGE and public_in:
+            found.append(Finding("network", "danger", f"{pod.component} accepts connections from the internet (and "
+                                 "every pod); the reference page says storage pods are reachable only from inside the "
+                                 "cluster", _policy_key(pod)))
+        elif public_in:
+            ports = next((c.ports.describe() for c in pod.incoming if c.source.name == "internet"), "some ports")
+            found.append(Finding("network", "warning", f"{pod.component} accepts connections from the internet on "
+                                                       f"{ports}", None))
+        if pod.component in STORAGE and {"internet", "cluster-private"} & set(pod.egress_to):
+            found.append(Finding("network", "warning", f"{pod.component} may open connections to any address; the "
+                                 "reference page says storage pods have no outgoing connections", _policy_key(pod)))
+    return found
+
+
+def _volumes(report: Report) -> list[Finding]:
+    found = [Finding("volumes", "info", f"{v.claim.name} is reused, not created: it must exist in {v.claim.namespace} "
+                                        "and be Bound before installing", v.existing_claim_key)
+             for v in report.volumes if not v.claim.created]
+    defaulted = [v.claim.name for v in report.volumes if v.claim.created and v.claim.storage_class is None]
+    if defaulted:
+        found.append(Finding("volumes", "info", f"{len(defaulted)} claims get the cluster's default storage class: "
+                                                f"{', '.join(defaulted)}", None))
+    if any(v.row is not None and v.row.id == "servermedias" for v in report.volumes):
+        found.append(Finding("volumes", "info", "the reference page's volume table leaves out the server's media "
+                             "claim; the chart creates it (ReadWriteOnce, reusable)",
+                             "server.persistence.servermedias.existingClaim"))
+    return found
+
+
+def _broken_images(manifests: Sequence[Manifest]) -> list[Finding]:
+    """Images the chart renders from a null value (`%!s(<nil>)`): the pod can never start."""
+    found = []
+    for manifest in manifests:
+        spec = pod_spec(manifest.obj) or {}
+        for container in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+            if "%!s(<nil>)" in str(container.get("image", "")):
+                key = "privateCa.image.tag" if container.get("name") == "add-cert" else None
+                found.append(Finding("security", "danger", f"{manifest.label} container {container.get('name')} "
+                                     f"has the invalid image {container.get('image')}: set its tag", key))
+    return found
