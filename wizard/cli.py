@@ -94,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+def default_preset(preset: str | None, answers: Path | None) -> str | None:
+    """The preset a run starts from: the one given, else minimal unless an answers file says everything."""
+    return preset or (None if answers else DEFAULT_PRESET)
+
+
 def _list_presets(out: TextIO) -> int:
     from wizard import presets
 
@@ -106,20 +111,9 @@ def _list_presets(out: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from wizard import answers, presets
-    from wizard.layers import Layer, apply_sets, build_plan, merge
+    from wizard.layers import build_plan, plan_layers
 
-    layers: list[Layer] = []
-    preset_name = args.preset or (None if args.answers else DEFAULT_PRESET)
-    if preset_name:
-        layers.append(Layer(f"preset {preset_name}", presets.load(preset_name).plan))
-    if args.answers:
-        layers.append(Layer(str(args.answers), answers.load(args.answers)))
-    if args.sets:
-        merged: dict[str, object] = {}
-        for layer in layers:
-            merged = merge(merged, layer.data)
-        layers.append(apply_sets(merged, args.sets))
+    layers = plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets)
     plan = build_plan(layers)
     if not args.non_interactive:
         return _no_front_end_yet(args)

@@ -3,7 +3,8 @@ charts differ from the Substra reference page (the chart wins; the finding says 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from wizard.analysis.manifests import Manifest, pod_spec
 from wizard.analysis.root import IMAGE_DEFAULT
@@ -125,3 +126,48 @@ def _broken_images(manifests: Sequence[Manifest]) -> list[Finding]:
                 found.append(Finding("security", "danger", f"{manifest.label} container {container.get('name')} "
                                      f"has the invalid image {container.get('image')}: set its tag", key))
     return found
+
+
+def values_findings(chart: str, values: dict[str, Any]) -> list[Finding]:
+    """What a chart's override values say that the rendered objects cannot show: settings without effect in this
+    chart version, and combinations the chart renders although they cannot work."""
+    if chart != "substra-backend":
+        return []
+    found = [Finding("volumes", "warning", f"{key} has no effect in substra-backend 26.15.3: {why}", key)
+             for key, why in _IGNORED_KEYS.items() if _get(values, key) not in (None, "", _MISSING)]
+    if _get(values, "docker-registry.enabled") is False and _get(values, "containerRegistry.local") is not False:
+        found.append(Finding("network", "danger", "the bundled registry is off (docker-registry.enabled: false) "
+                             "but containerRegistry.local is still true: builds push to a registry that does not "
+                             "exist; set containerRegistry.local: false and give containerRegistry.host",
+                             "containerRegistry.local"))
+    if _get(values, "minio.enabled") is False and _get(values, "localstack.enabled") is not True:
+        found.append(Finding("network", "danger", "no object storage: minio and localstack are both off, so "
+                             "OBJECTSTORE_URL is empty and the storage NetworkPolicies select every pod of the "
+                             "namespace; turn one of them on", "minio.enabled"))
+    if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, _MISSING):
+        found.append(Finding("security", "danger", "private CA on without privateCa.image.tag: the add-cert image "
+                             "renders as ...:%!s(<nil>) and the pods cannot start", "privateCa.image.tag"))
+    return found
+
+
+_MISSING = object()
+_BITNAMI = ("the backend redefines the Bitnami common.storage.class template, so no storageClassName is emitted; "
+            "create the claim yourself with that class and set existingClaim")
+_IGNORED_KEYS = {
+    "server.persistence.storageClass": "the servermedias claim reads server.persistence.servermedias.storageClass",
+    "postgresql.primary.persistence.storageClass": _BITNAMI,
+    "redis.master.persistence.storageClass": _BITNAMI,
+    "minio.persistence.storageClass": _BITNAMI,
+    "localstack.persistence.storageClass": _BITNAMI,
+    "global.storageClass": _BITNAMI,
+    "localstack.persistence.accessMode": "the localstack chart reads localstack.persistence.accessModes (a list)",
+}
+
+
+def _get(values: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = values
+    for key in dotted.split("."):
+        if not isinstance(node, Mapping) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node

@@ -42,6 +42,23 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return result
 
 
+def plan_layers(preset: str | None, answers_file: Any, sets: Sequence[str]) -> list[Layer]:
+    """The layers of a run: a preset, an answers file, then the `--set` assignments over both."""
+    from wizard import answers, presets
+
+    layers: list[Layer] = []
+    if preset:
+        layers.append(Layer(f"preset {preset}", presets.load(preset).plan))
+    if answers_file:
+        layers.append(Layer(str(answers_file), answers.load(answers_file)))
+    if sets:
+        merged: dict[str, Any] = {}
+        for layer in layers:
+            merged = merge(merged, layer.data)
+        layers.append(apply_sets(merged, sets))
+    return layers
+
+
 def build_plan(layers: Sequence[Layer]) -> Plan:
     """Merge the layers and validate; check across fields.
 

@@ -6,13 +6,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
-from wizard.analysis.manifests import read_manifests
-from wizard.errors import WizardError
-from wizard.findings import add_findings
-from wizard.report import as_json, build
+from wizard.errors import ConfigError, Problem, WizardError
+from wizard.report import Report
 from wizard.report_format import markdown, text
+
+if TYPE_CHECKING:  # the Plan's models are built only when a plan is explained
+    from wizard.explain import ChartInput
+    from wizard.plan import Plan
+
+CHARTS = ("orchestrator", "substra-backend", "substra-frontend")
+DEFAULT_RELEASES = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
 
 
 def _version(value: str) -> tuple[int, int]:
@@ -22,20 +29,40 @@ def _version(value: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _chart_pair(value: str) -> tuple[str, str]:
+    chart, sep, rest = value.partition("=")
+    if not sep or chart not in CHARTS or not rest:
+        raise argparse.ArgumentTypeError(f"{value!r}: write CHART=VALUE with CHART one of {', '.join(CHARTS)}")
+    return chart, rest
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard explain",
         description="Explain what a Substra deployment does: the Pod Security level of every pod and who runs as root, "
                     "who may reach whom, every volume claim (created or reused), then findings with the values key "
-                    "that causes each.",
+                    "that causes each. Give a preset or answers file (the wizard's plan), customer values files, or "
+                    "rendered manifests.",
         epilog="Exit codes: 0 done, 2 unreadable or invalid input.",
     )
-    parser.add_argument("--manifests", nargs="+", metavar="FILE", required=True,
+    source = parser.add_argument_group("what to explain (one of)")
+    source.add_argument("--preset", metavar="NAME", help="a preset (see wizard --list-presets)")
+    source.add_argument("--answers", metavar="FILE", type=Path, help="an answers file written by the wizard")
+    source.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
+                        help="with --preset/--answers: override one decision (repeatable)")
+    source.add_argument("--values", metavar="CHART=FILE", type=_chart_pair, action="append", default=[],
+                        help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
+                             "or substra-frontend)")
+    source.add_argument("--manifests", nargs="+", metavar="FILE",
                         help="rendered manifests (helm template output; - reads standard input)")
+    parser.add_argument("--release", metavar="CHART=NAME", type=_chart_pair, action="append", default=[],
+                        help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS",
-                        help="namespace of objects that name none (default: org-1)")
+                        help="namespace for --values and for manifests that name none (default: org-1)")
     parser.add_argument("--k8s-version", type=_version, default=pss.LATEST, metavar="1.N|latest",
                         help="Kubernetes version whose Pod Security rules apply (default: latest)")
+    parser.add_argument("--no-runtime-pods", action="store_true",
+                        help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     return parser
 
@@ -46,14 +73,63 @@ def main(argv: Sequence[str]) -> int:
         args = _parser().parse_args(list(argv))
     except SystemExit as stop:
         return int(stop.code or 0)
-    manifests = read_manifests(args.manifests)
-    if not manifests:
-        raise WizardError(f"no Kubernetes objects in {', '.join(args.manifests)}")
-    report = build(manifests, version=pss.clamp(args.k8s_version), default_namespace=args.namespace,
-                   source="manifests")
-    add_findings(report, manifests)
+    report = _report(args)
     if args.format == "json":
+        from wizard.report import as_json
+
         sys.stdout.write(json.dumps(as_json(report), indent=2) + "\n")
     else:
         sys.stdout.write(markdown(report) if args.format == "markdown" else text(report))
     return 0
+
+
+def _report(args: argparse.Namespace) -> Report:
+    chosen = [name for name, given in (("--manifests", args.manifests), ("--values", args.values),
+                                       ("--preset/--answers", args.preset or args.answers)) if given]
+    if len(chosen) > 1:
+        raise ConfigError([Problem("explain", f"give one source, not {' and '.join(chosen)}")])
+    version = pss.clamp(args.k8s_version)
+    if args.manifests:
+        return _from_manifests(args.manifests, version, args.namespace)
+    from wizard.explain import explain, plan_inputs
+
+    if args.values:
+        return explain(_values_inputs(args), version=version, runtime_pods=not args.no_runtime_pods)
+    plan = _plan(args)
+    return explain(plan_inputs(plan), version=version, runtime_pods=not args.no_runtime_pods, plan=plan)
+
+
+def _from_manifests(files: Sequence[str], version: tuple[int, int], namespace: str) -> Report:
+    from wizard.analysis.manifests import read_manifests
+    from wizard.findings import add_findings
+    from wizard.report import build
+
+    manifests = read_manifests(files)
+    if not manifests:
+        raise WizardError(f"no Kubernetes objects in {', '.join(files)}")
+    return add_findings(build(manifests, version=version, default_namespace=namespace, source="manifests"),
+                        manifests)
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    from wizard.cli import default_preset
+    from wizard.layers import build_plan, plan_layers
+
+    return build_plan(plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets))
+
+
+def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
+    from wizard import files, yamlio
+    from wizard.charts import SUPPORTED_VERSIONS
+    from wizard.components import ChartRelease
+    from wizard.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
+
+    releases = {**DEFAULT_RELEASES, **dict(args.release)}
+    inputs = []
+    for chart, path in args.values:
+        data = yamlio.load_plain(files.read_text(Path(path)), path)
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError([Problem(path, f"a values file is a map of keys, not a {type(data).__name__}")])
+        release = ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace)
+        inputs.append(ChartInput(release, data or {}))
+    return inputs

@@ -1,0 +1,101 @@
+"""Explaining a configuration: Plan or override values -> objects (embedded chart model) -> the Report, with the
+findings of the objects, of the values, and of the Plan's own notes. Real manifests take `report.build` directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.analysis.manifests import Manifest
+from wizard.charts.renderer import EmbeddedRenderer, Renderer
+from wizard.components import ChartRelease
+from wizard.declare import declaration
+from wizard.errors import WizardError
+from wizard.findings import add_findings, values_findings
+from wizard.plan import Plan
+from wizard.report import Finding, Report, build
+from wizard.rules import notes
+from wizard.values import render
+
+_AREA = {"storage": "volumes", "ingress": "network", "orchestrator": "network", "target": "network"}
+
+
+@dataclass(frozen=True)
+class ChartInput:
+    """One release to explain: its chart, version, name, namespace and override values."""
+
+    release: ChartRelease
+    values: Mapping[str, Any]
+
+
+def nest(settings: Sequence[Any]) -> dict[str, Any]:
+    """Values settings (path, value) as the nested override file Helm would read."""
+    tree: dict[str, Any] = {}
+    for setting in settings:
+        node = tree
+        for key in setting.path[:-1]:
+            node = node.setdefault(key, {})
+        node[setting.path[-1]] = setting.value
+    return tree
+
+
+def plan_inputs(plan: Plan) -> list[ChartInput]:
+    """The releases a Plan installs, with every value it decides."""
+    return [ChartInput(ChartRelease(v.chart, v.version, v.release, v.namespace), nest(v.settings))
+            for v in render(plan)]
+
+
+def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_pods: bool = True,
+            renderer: Renderer | None = None, plan: Plan | None = None) -> Report:
+    """The Report of these releases as the embedded chart models render them.
+
+    Raises:
+        WizardError: a chart version has no embedded model.
+    """
+    renderer = renderer or EmbeddedRenderer()
+    manifests: list[Manifest] = []
+    for item in inputs:
+        manifests += _render(renderer, item, runtime_pods)
+    default_namespace = inputs[0].release.namespace if inputs else "default"
+    report = build(manifests, version=version, default_namespace=default_namespace, source="embedded",
+                   charts=[i.release for i in inputs])
+    add_findings(report, manifests)
+    report.findings += [f for i in inputs for f in values_findings(i.release.chart, dict(i.values))]
+    report.findings += _plan_findings(plan) if plan else []
+    return report
+
+
+def _render(renderer: Renderer, item: ChartInput, runtime_pods: bool) -> list[Manifest]:
+    chart = item.release
+    try:
+        objects = renderer.render(chart.chart, chart.version, dict(item.values), release=chart.release,
+                                  namespace=chart.namespace)
+        if runtime_pods and hasattr(renderer, "runtime_pods"):
+            objects += renderer.runtime_pods(chart.chart, chart.version, dict(item.values), release=chart.release,
+                                             namespace=chart.namespace)
+    except ValueError as error:
+        raise WizardError(f"{error}. Explain its rendered manifests instead: helm template {chart.release} "
+                          f"substra/{chart.chart} --version {chart.version} -n {chart.namespace} -f VALUES | "
+                          "wizard explain --manifests -") from None
+    source = f"{chart.chart} {chart.version} (embedded model)"
+    return [Manifest(obj, source, index) for index, obj in enumerate(objects, start=1)]
+
+
+def _plan_findings(plan: Plan) -> list[Finding]:
+    """The Plan's own notes (settings without effect, chart quirks), tied to the values key of their field."""
+    found = []
+    for note in notes(plan):
+        if note.severity != "warning":
+            continue  # the info notes restate chart facts the report already shows from the objects
+        keys = _keys_of(note.path)
+        found.append(Finding(_AREA.get(note.path.split(".")[0], "security"), note.severity, str(note),
+                             keys[0].split(":", 1)[1] if keys else None))
+    return found
+
+
+def _keys_of(path: str) -> tuple[str, ...]:
+    try:
+        return declaration(path).values_keys
+    except KeyError:
+        return ()
