@@ -107,13 +107,15 @@ def _pod_report(manifest: Manifest, components: dict[str, str], charts: Sequence
     key = _key(manifest, default_namespace)
     incoming = connectivity.incoming(key) if connectivity else []
     outgoing = connectivity.outgoing(key) if connectivity else []
+    violations = {level: [str(v) for v in pss.evaluate(pod, level, version)] for level in ("baseline", "restricted")}
+    level = "restricted" if not violations["restricted"] else "baseline" if not violations["baseline"] else "privileged"
     return PodReport(
         component=components[key],
         object=manifest.label,
         chart=_chart_of(manifest, charts),
         runtime=is_runtime(manifest),
-        pss_level=pss.highest_level(pod, version),
-        violations={level: [str(v) for v in pss.evaluate(pod, level, version)] for level in ("baseline", "restricted")},
+        pss_level=level,
+        violations=violations,
         root_containers=root_containers(pod),
         ingress_from=_peers((c.source for c in incoming), components),
         egress_to=_peers((c.destination for c in outgoing), components),

@@ -21,10 +21,16 @@ PRIVATE: tuple[Network, ...] = tuple(ipaddress.ip_network(n) for n in (
 
 def _exclude(networks: Iterable[Network], removed: Iterable[Network]) -> list[Network]:
     """The addresses of `networks` that are in none of `removed`, as collapsed CIDRs."""
+    return list(_exclude_cached(tuple(networks), tuple(removed)))
+
+
+@lru_cache(maxsize=4096)
+def _exclude_cached(networks: tuple[Network, ...], removed: tuple[Network, ...]) -> tuple[Network, ...]:
+    """Cached: the same few blocks (0.0.0.0/0 minus the private ranges, ...) recur in every policy and report."""
     current = list(networks)
     for cut in removed:
         current = [piece for net in current for piece in _cut(net, cut)]
-    return _collapse(current)
+    return tuple(_collapse(current))
 
 
 def _cut(net: Network, cut: Network) -> list[Network]:
@@ -113,16 +119,24 @@ class Coverage:
 
     def detail(self) -> str:
         """`` (all of it), `10.0.0.0/8 only` or `all but 172.16.0.0/20`: the shorter way to say it."""
-        if self.full:
-            return ""
-        missing = _exclude(self.whole, self.networks)
-        if len(missing) < len(self.networks):
-            return f"all but {_list(missing)}"
-        return f"{_list(self.networks)} only"
+        return _detail(self)
 
     def describe(self) -> str:
         """`internet`, `cluster-private (10.0.0.0/8 only)` or `cluster-private (all but 172.16.0.0/20)`."""
-        return f"{self.name} ({self.detail()})" if self.detail() else self.name
+        detail = self.detail()
+        return f"{self.name} ({detail})" if detail else self.name
+
+
+@lru_cache(maxsize=4096)
+def _detail(coverage: Coverage) -> str:
+    """Cached: every peer of every pod is described, from the same few blocks, and the public class is dozens of
+    CIDRs to subtract."""
+    if coverage.full:
+        return ""
+    missing = _exclude(coverage.whole, coverage.networks)
+    if len(missing) < len(coverage.networks):
+        return f"all but {_list(missing)}"
+    return f"{_list(coverage.networks)} only"
 
 
 def _list(networks: Iterable[Network]) -> str:
