@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from wizard.chart_defaults import coalesce, load_defaults
-from wizard.charts import orchestrator_8_8_0, substra_frontend_1_2_3
+from wizard.charts import orchestrator_8_8_0, substra_backend_26_15_3, substra_frontend_1_2_3
 
 
 class Renderer(Protocol):
@@ -23,6 +23,7 @@ class Renderer(Protocol):
 
 _MODELS: dict[tuple[str, str], ModuleType] = {
     (orchestrator_8_8_0.CHART, orchestrator_8_8_0.VERSION): orchestrator_8_8_0,
+    (substra_backend_26_15_3.CHART, substra_backend_26_15_3.VERSION): substra_backend_26_15_3,
     (substra_frontend_1_2_3.CHART, substra_frontend_1_2_3.VERSION): substra_frontend_1_2_3,
 }
 
@@ -40,11 +41,26 @@ class EmbeddedRenderer:
     def render(self, chart: str, version: str, values: dict[str, Any] | None, *, release: str,
                namespace: str) -> list[dict[str, Any]]:
         """The objects of one release; `values` is the override file (None or {} means the chart defaults)."""
+        return self._model(chart, version).render(self._merged(chart, version, values), release,  # type: ignore[no-any-return]
+                                                  namespace)
+
+    def runtime_pods(self, chart: str, version: str, values: dict[str, Any] | None, *, release: str,
+                     namespace: str) -> list[dict[str, Any]]:
+        """The pods the chart's application creates while it runs (the backend's image builds and compute tasks);
+        [] for charts that create none."""
+        model = self._model(chart, version)
+        if not hasattr(model, "runtime_pods"):
+            return []
+        return model.runtime_pods(self._merged(chart, version, values), release, namespace)  # type: ignore[no-any-return]
+
+    def _model(self, chart: str, version: str) -> ModuleType:
         model = self._models.get((chart, version))
         if model is None:
             known = ", ".join(f"{name} {ver}" for name, ver in self.supported())
             raise ValueError(f"no embedded model for chart {chart!r} version {version!r}; supported: {known}")
+        return model
+
+    def _merged(self, chart: str, version: str, values: dict[str, Any] | None) -> dict[str, Any]:
         if values is not None and not isinstance(values, dict):
             raise ValueError(f"values for {chart} {version} must be a mapping, not {type(values).__name__}")
-        merged = coalesce(load_defaults(chart, version), values or {})
-        return model.render(merged, release, namespace)
+        return coalesce(load_defaults(chart, version), values or {})
