@@ -1,7 +1,11 @@
-"""Cost of one explain with the embedded chart models: render (coalesce + model) plus the PSS, NetworkPolicy and
-volume analysis of the result, per chart with default values. Median of many in-process runs, in ms.
+"""Cost of one explain with the embedded chart models, in-process, median of many runs, in ms:
+- per chart with default values: render (coalesce + model) and the report (Pod Security, NetworkPolicy, volumes,
+  findings);
+- per preset: the whole `wizard explain --preset NAME` path from a built Plan (values, every chart, run-time pods,
+  report and findings), which the TUI reruns on every change;
+- when helm-python-sdk is installed: rendering the real chart with Helm's engine, as a ratio (else said so).
 
-    python bench/explain_cost.py [--runs 200]
+    python bench/explain_cost.py [--runs 100]
 
 Target: a whole explain under 10 ms. Not a test.
 """
@@ -11,51 +15,66 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from typing import Any
+from collections.abc import Callable
 
+from wizard import presets
 from wizard.analysis import pss
-from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
-from wizard.analysis.netpol import analyze, from_manifests
-from wizard.analysis.volumes import inventory
+from wizard.analysis.manifests import Manifest
 from wizard.charts.renderer import EmbeddedRenderer
+from wizard.explain import explain, plan_inputs
+from wizard.findings import add_findings
+from wizard.layers import Layer, build_plan
+from wizard.report import build
 
 NAMESPACE = "org-1"
 
 
-def explain(renderer: EmbeddedRenderer, chart: str, version: str) -> tuple[float, float]:
-    """One explain; returns (render ms, analysis ms)."""
-    start = time.perf_counter()
-    objects = renderer.render(chart, version, {}, release="rel", namespace=NAMESPACE)
-    rendered = time.perf_counter()
-    manifests = [Manifest(obj, "model", index) for index, obj in enumerate(objects, 1)]
-    for item in manifests:
-        spec = pod_spec(item.obj)
-        if spec is not None:
-            pss.highest_level({"metadata": pod_metadata(item.obj), "spec": spec})
-            pss.evaluate_object(item.obj, "restricted")
-    pods, policies, namespaces = from_manifests(manifests, NAMESPACE)
-    result = analyze(pods, policies, namespaces)
-    for pod in result.pods:
-        result.incoming(pod)
-        result.outgoing(pod)
-    _ = result.findings
-    inventory(manifests, NAMESPACE)
-    return (rendered - start) * 1000, (time.perf_counter() - rendered) * 1000
+def _median_ms(action: Callable[[], object], runs: int) -> float:
+    action()  # warm-up: defaults JSON read, check tables built, caches filled
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _chart(renderer: EmbeddedRenderer, chart: str, version: str, runs: int) -> tuple[float, float]:
+    def render() -> list[dict]:
+        return renderer.render(chart, version, {}, release="rel", namespace=NAMESPACE)
+
+    def report() -> object:
+        manifests = [Manifest(obj, "model", index) for index, obj in enumerate(objects, 1)]
+        return add_findings(build(manifests, version=pss.LATEST, default_namespace=NAMESPACE, source="embedded"),
+                            manifests)
+
+    objects = render()
+    return _median_ms(render, runs), _median_ms(report, runs)
+
+
+def _helm_ratio(embedded_ms: float) -> str:
+    try:
+        import helm_python  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return ("helm-python-sdk is not installed, so there is no Helm timing to compare with "
+                "(pip install helm-python-sdk; FACTS.md measured 40-76 ms per backend render with its subcharts)")
+    return "helm-python-sdk is installed, but the chart sources (templates) are not shipped here: no comparable render"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200)
-    args = parser.parse_args(argv)
+    parser.add_argument("--runs", type=int, default=100)
+    runs = parser.parse_args(argv).runs
     renderer = EmbeddedRenderer()
     for chart, version in renderer.supported():
-        explain(renderer, chart, version)  # warm-up: defaults JSON read, check tables built
-        timings: list[tuple[float, Any]] = [explain(renderer, chart, version) for _ in range(args.runs)]
-        render_ms = statistics.median(t[0] for t in timings)
-        analysis_ms = statistics.median(t[1] for t in timings)
-        total_ms = statistics.median(t[0] + t[1] for t in timings)
-        print(f"{chart} {version}: render {render_ms:.3f} ms + analysis {analysis_ms:.3f} ms "
-              f"= {total_ms:.3f} ms (median of {args.runs})")
+        render_ms, report_ms = _chart(renderer, chart, version, runs)
+        print(f"{chart} {version}: render {render_ms:.2f} ms + report {report_ms:.2f} ms (median of {runs})")
+    whole = {}
+    for name in presets.names():
+        plan = build_plan([Layer(name, presets.load(name).plan)])
+        whole[name] = _median_ms(lambda plan=plan: explain(plan_inputs(plan), version=pss.LATEST, plan=plan), runs)
+        print(f"explain --preset {name}: {whole[name]:.2f} ms (median of {runs}; every chart, run-time pods)")
+    print(_helm_ratio(whole.get("minimal", 0.0)))
 
 
 if __name__ == "__main__":

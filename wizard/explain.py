@@ -68,12 +68,11 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
 
 def _render(renderer: Renderer, item: ChartInput, runtime_pods: bool) -> list[Manifest]:
     chart = item.release
+    render = renderer.render_with_runtime_pods if runtime_pods and isinstance(renderer, EmbeddedRenderer) else \
+        renderer.render
     try:
-        objects = renderer.render(chart.chart, chart.version, dict(item.values), release=chart.release,
-                                  namespace=chart.namespace)
-        if runtime_pods and hasattr(renderer, "runtime_pods"):
-            objects += renderer.runtime_pods(chart.chart, chart.version, dict(item.values), release=chart.release,
-                                             namespace=chart.namespace)
+        objects = render(chart.chart, chart.version, dict(item.values), release=chart.release,
+                         namespace=chart.namespace)
     except ValueError as error:
         raise WizardError(f"{error}. Explain its rendered manifests instead: helm template {chart.release} "
                           f"substra/{chart.chart} --version {chart.version} -n {chart.namespace} -f VALUES | "

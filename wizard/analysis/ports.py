@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from wizard.analysis.selectors import InvalidPolicy
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
+_ORDER = {protocol: index for index, protocol in enumerate(PROTOCOLS)}
 MAX_PORT = 65535
 _PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME, at most 15 characters
 
@@ -40,6 +42,10 @@ class Ports:
         return self == ALL_PORTS
 
     def union(self, other: Ports) -> Ports:
+        if not other.ranges and other.other <= self.other:
+            return self
+        if not self.ranges and self.other <= other.other:
+            return other
         return Ports.of(self.ranges + other.ranges, self.other or other.other)
 
     def intersect(self, other: Ports) -> Ports:
@@ -91,7 +97,7 @@ def _span_json(protocol: str, lo: int, hi: int) -> dict[str, Any]:
 
 def _merge(ranges: Iterable[Range]) -> tuple[Range, ...]:
     merged: list[list[Any]] = []
-    for protocol, lo, hi in sorted(ranges, key=lambda r: (PROTOCOLS.index(r[0]), r[1], r[2])):
+    for protocol, lo, hi in sorted(ranges, key=lambda r: (_ORDER[r[0]], r[1], r[2])):
         last = merged[-1] if merged else None
         if last and last[0] == protocol and lo <= last[2] + 1:
             last[2] = max(last[2], hi)
@@ -136,6 +142,19 @@ def resolve_all(specs: tuple[PortSpec, ...], named: Mapping[tuple[str, str], int
     """What a rule's `ports` open on one destination; no entries = every port and protocol."""
     if not specs:
         return ALL_PORTS
+    if not any(isinstance(spec.port, str) for spec in specs):
+        return _resolve_numbers(specs)
+    return _resolve(specs, named)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_numbers(specs: tuple[PortSpec, ...]) -> Ports:
+    """Cached: entries without named ports open the same ports on every destination, and each rule is asked once
+    per pod pair."""
+    return _resolve(specs, None)
+
+
+def _resolve(specs: tuple[PortSpec, ...], named: Mapping[tuple[str, str], int] | None) -> Ports:
     found = NO_PORTS
     for spec in specs:
         found = found.union(spec.resolve(named))

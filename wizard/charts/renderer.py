@@ -44,14 +44,13 @@ class EmbeddedRenderer:
         return self._model(chart, version).render(self._merged(chart, version, values), release,  # type: ignore[no-any-return]
                                                   namespace)
 
-    def runtime_pods(self, chart: str, version: str, values: dict[str, Any] | None, *, release: str,
-                     namespace: str) -> list[dict[str, Any]]:
-        """The pods the chart's application creates while it runs (the backend's image builds and compute tasks);
-        [] for charts that create none."""
-        model = self._model(chart, version)
-        if not hasattr(model, "runtime_pods"):
-            return []
-        return model.runtime_pods(self._merged(chart, version, values), release, namespace)  # type: ignore[no-any-return]
+    def render_with_runtime_pods(self, chart: str, version: str, values: dict[str, Any] | None, *, release: str,
+                                 namespace: str) -> list[dict[str, Any]]:
+        """The objects of one release, then the pods its application creates while it runs (the backend's image
+        builds and compute tasks), from one merge of the values."""
+        model, merged = self._model(chart, version), self._merged(chart, version, values)
+        runtime = model.runtime_pods(merged, release, namespace) if hasattr(model, "runtime_pods") else []
+        return [*model.render(merged, release, namespace), *runtime]
 
     def _model(self, chart: str, version: str) -> ModuleType:
         model = self._models.get((chart, version))
