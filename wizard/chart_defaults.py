@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import json
+import marshal
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,11 +102,22 @@ def _load(chart: str, version: str) -> dict:
 
 
 def _copy(value: object) -> object:
-    """Copy JSON-like data, so a coalesced tree never shares containers with its inputs."""
+    """Copy JSON-like data, so a coalesced tree never shares containers with its inputs. marshal copies in C, twice as
+    fast as walking the tree (the backend's defaults are copied on every explain); anything marshal refuses (a date
+    from a YAML file) takes the walk."""
+    if isinstance(value, dict | list):
+        try:
+            return marshal.loads(marshal.dumps(value))
+        except ValueError:
+            return _walk_copy(value)
+    return value
+
+
+def _walk_copy(value: object) -> object:
     if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: _walk_copy(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_copy(item) for item in value]
+        return [_walk_copy(item) for item in value]
     return value
 
 

@@ -341,3 +341,12 @@ def test_nearest_keys_respects_n_and_gives_nothing_for_nonsense() -> None:
     assert len(nearest_keys(*ORCHESTRATOR, ("postgresql", "primary", "persistance"), n=1)) == 1
     assert nearest_keys(*BACKEND, ("qqqqqqqq",)) == []
     assert nearest_keys(*BACKEND, ("server", "persistence"), n=0) == []
+
+
+def test_coalesce_copies_values_marshal_cannot_carry() -> None:
+    import datetime
+
+    override = {"a": {"when": [datetime.date(2024, 1, 1)]}}
+    result = coalesce({"a": {"b": 1}}, override)
+    assert result == {"a": {"b": 1, "when": [datetime.date(2024, 1, 1)]}}
+    assert result["a"]["when"] is not override["a"]["when"]

@@ -19,6 +19,18 @@ PRIVATE: tuple[Network, ...] = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
 
 
+class Networks(tuple):  # type: ignore[type-arg]
+    """A tuple of networks that computes its hash once: peers keyed by their networks are grouped for every pod, and
+    hashing dozens of ipaddress networks each time dominated the analysis."""
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash  # type: ignore[has-type, no-any-return]
+        except AttributeError:
+            self._hash = tuple.__hash__(self)
+            return self._hash
+
+
 def _exclude(networks: Iterable[Network], removed: Iterable[Network]) -> list[Network]:
     """The addresses of `networks` that are in none of `removed`, as collapsed CIDRs."""
     return list(_exclude_cached(tuple(networks), tuple(removed)))
@@ -147,9 +159,9 @@ def _list(networks: Iterable[Network]) -> str:
 def coverages(networks: tuple[Network, ...]) -> tuple[Coverage, ...]:
     """Per address class, what the networks cover of it (classes they miss entirely are left out). Cached: policies
     repeat the same few blocks, and the public class is dozens of CIDRs."""
-    found = [Coverage(name, tuple(intersect(networks, nets))) for name, nets in CLASSES.items()]
+    found = [Coverage(name, Networks(intersect(networks, nets))) for name, nets in CLASSES.items()]
     return tuple(c for c in found if c.networks)
 
 
 def union(a: Sequence[Network], b: Sequence[Network]) -> tuple[Network, ...]:
-    return tuple(_collapse([*a, *b]))
+    return Networks(_collapse([*a, *b]))
