@@ -37,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard",
         description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
-                    "answers file and install.sh. Other commands: wizard pss FILE... (Pod Security of any manifests), "
-                    "wizard netpol FILE... (who may reach whom); each has --help.",
+                    "answers file and install.sh. Other commands, each with --help: wizard explain (what a "
+                    "configuration does to security, network and volumes), wizard pss FILE... (Pod Security of any "
+                    "manifests), wizard netpol FILE... (who may reach whom).",
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     parser.add_argument("--preset", metavar="NAME",
