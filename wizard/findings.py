@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.analysis.manifests import Manifest, pod_spec
 from wizard.analysis.root import IMAGE_DEFAULT
+from wizard.reference_page import page_findings
 from wizard.report import Finding, PodReport, Report
 
 STORAGE = ("backend-database", "backend-redis", "backend-object-storage", "backend-docker-registry",
@@ -27,7 +28,8 @@ _REFERENCE_ROOT = "the reference page says only Kaniko build pods and the add-ce
 
 def add_findings(report: Report, manifests: Sequence[Manifest]) -> Report:
     """The report with its findings filled in, most severe first within each area."""
-    found = [*_security(report.pods), *_network(report.pods), *_volumes(report), *_broken_images(manifests)]
+    found = [*_security(report.pods), *_network(report.pods), *page_findings(report), *_volumes(report),
+             *_broken_images(manifests)]
     if report.helm_tests:
         found.append(Finding("security", "info", f"helm test pods left out of the tables (they run only on helm "
                                                  f"test): {', '.join(report.helm_tests)}"))
