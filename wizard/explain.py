@@ -81,6 +81,39 @@ def _render(renderer: Renderer, item: ChartInput, runtime_pods: bool) -> list[Ma
     return [Manifest(obj, source, index) for index, obj in enumerate(objects, start=1)]
 
 
+def runtime_manifests(manifests: Sequence[Manifest], charts: Sequence[ChartRelease]) -> tuple[list[Manifest],
+                                                                                                list[Finding]]:
+    """The run-time pods of every backend release found in rendered manifests, from the few values they depend on
+    that the objects show (is the builder there; the GPU limit in the settings ConfigMap). A release whose chart
+    version has no model gets a finding instead."""
+    renderer, found, notes_ = EmbeddedRenderer(), [], []
+    for chart in charts:
+        if chart.chart != "substra-backend":
+            continue
+        try:
+            objects = renderer.runtime_pods(chart.chart, chart.version, _runtime_values(manifests, chart),
+                                            release=chart.release, namespace=chart.namespace)
+        except ValueError:
+            notes_.append(Finding("security", "info", f"run-time pods of {chart.chart} {chart.version} (release "
+                                  f"{chart.release}) are not shown: the wizard has no model of that version", None))
+            continue
+        found += [Manifest(obj, "run-time pods (embedded model)", i) for i, obj in enumerate(objects, start=1)]
+    return found, notes_
+
+
+def _runtime_values(manifests: Sequence[Manifest], chart: ChartRelease) -> dict[str, Any]:
+    from wizard.components import component_of, labels_of, release_of
+
+    mine = [m for m in manifests if release_of(labels_of(m.obj)) == chart.release or m.kind == "ConfigMap"]
+    builder = any(component_of(m, [chart]) == "backend-builder" for m in mine if m.kind == "StatefulSet")
+    gpus = next((m.obj["data"]["COMPUTE_POD_GKE_GPUS_LIMITS"] for m in mine if m.kind == "ConfigMap"
+                 and "COMPUTE_POD_GKE_GPUS_LIMITS" in (m.obj.get("data") or {})), None)
+    values: dict[str, Any] = {"builder": {"enabled": builder}}
+    if gpus is not None:
+        values["config"] = {"COMPUTE_POD_GKE_GPUS_LIMITS": gpus}
+    return values
+
+
 def _plan_findings(plan: Plan) -> list[Finding]:
     """The Plan's own notes (settings without effect, chart quirks), tied to the values key of their field."""
     found = []

@@ -13,8 +13,10 @@ RENDERS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / 
 pytestmark = pytest.mark.skipif(not RENDERS.is_dir(), reason=f"{RENDERS} is absent: the real renders live in ../shared")
 
 
-def explain(render: str, capsys) -> dict:
-    assert main(["explain", "--manifests", str(RENDERS / render), "--format", "json"]) == 0
+def explain(render: str, capsys, *options: str) -> dict:
+    """The report of the chart's own pods (--no-runtime-pods unless other options are given)."""
+    assert main(["explain", "--manifests", str(RENDERS / render), "--format", "json",
+                 *(options or ("--no-runtime-pods",))]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -66,3 +68,13 @@ def test_the_markdown_has_the_reference_page_tables(capsys) -> None:
     for heading in ("## Pod Security Standards", "## Network Policies", "## Volumes", "## Findings"):
         assert heading in out
     assert "| orchestrator-server |" in out and "| orchestrator-database |" in out
+
+
+def test_run_time_pods_are_added_unless_asked_not_to(capsys) -> None:
+    report = explain("substra-backend/00-defaults.yaml", capsys, "--k8s-version", "latest")
+    runtime = {p["component"]: p for p in report["pods"] if p["runtime"]}
+    assert set(runtime) == {"backend-task-build", "backend-task-execution"}
+    assert runtime["backend-task-build"]["root_containers"][0]["container"] == "kaniko"
+    assert runtime["backend-task-execution"]["ingress_from"] == runtime["backend-task-execution"]["egress_to"] == []
+    without_builder = explain("substra-backend/02-builder-off.yaml", capsys, "--k8s-version", "latest")
+    assert {p["component"] for p in without_builder["pods"] if p["runtime"]} == {"backend-task-execution"}

@@ -52,6 +52,14 @@ class EmbeddedRenderer:
         runtime = model.runtime_pods(merged, release, namespace) if hasattr(model, "runtime_pods") else []
         return [*model.render(merged, release, namespace), *runtime]
 
+    def runtime_pods(self, chart: str, version: str, values: dict[str, Any] | None, *, release: str,
+                     namespace: str) -> list[dict[str, Any]]:
+        """Only the pods the application creates while it runs ([] for charts that create none)."""
+        model = self._model(chart, version)
+        if not hasattr(model, "runtime_pods"):
+            return []
+        return model.runtime_pods(self._merged(chart, version, values), release, namespace)  # type: ignore[no-any-return]
+
     def _model(self, chart: str, version: str) -> ModuleType:
         model = self._models.get((chart, version))
         if model is None:

@@ -90,7 +90,7 @@ def _report(args: argparse.Namespace) -> Report:
         raise ConfigError([Problem("explain", f"give one source, not {' and '.join(chosen)}")])
     version = pss.clamp(args.k8s_version)
     if args.manifests:
-        return _from_manifests(args.manifests, version, args.namespace)
+        return _from_manifests(args.manifests, version, args.namespace, runtime_pods=not args.no_runtime_pods)
     from wizard.explain import explain, plan_inputs
 
     if args.values:
@@ -99,16 +99,23 @@ def _report(args: argparse.Namespace) -> Report:
     return explain(plan_inputs(plan), version=version, runtime_pods=not args.no_runtime_pods, plan=plan)
 
 
-def _from_manifests(files: Sequence[str], version: tuple[int, int], namespace: str) -> Report:
+def _from_manifests(files: Sequence[str], version: tuple[int, int], namespace: str, *, runtime_pods: bool) -> Report:
     from wizard.analysis.manifests import read_manifests
+    from wizard.components import charts_in
+    from wizard.explain import runtime_manifests
     from wizard.findings import add_findings
     from wizard.report import build
 
     manifests = read_manifests(files)
     if not manifests:
         raise WizardError(f"no Kubernetes objects in {', '.join(files)}")
-    return add_findings(build(manifests, version=version, default_namespace=namespace, source="manifests"),
-                        manifests)
+    charts = charts_in(manifests, namespace)
+    extra, notes = runtime_manifests(manifests, charts) if runtime_pods else ([], [])
+    report = build([*manifests, *extra], version=version, default_namespace=namespace, source="manifests",
+                   charts=charts)
+    add_findings(report, [*manifests, *extra])
+    report.findings += notes
+    return report
 
 
 def _plan(args: argparse.Namespace) -> Plan:
