@@ -101,7 +101,7 @@ def _load(chart: str, version: str) -> dict:
         return json.load(handle)
 
 
-def _copy(value: object) -> object:
+def copy_json(value: object) -> object:
     """Copy JSON-like data, so a coalesced tree never shares containers with its inputs. marshal copies in C, twice as
     fast as walking the tree (the backend's defaults are copied on every explain); anything marshal refuses (a date
     from a YAML file) takes the walk."""
@@ -130,7 +130,7 @@ def coalesce(base: dict, override: dict) -> dict:
     result: dict = {}
     for key, value in base.items():
         if key not in override:
-            result[key] = _copy(value)
+            result[key] = copy_json(value)
             continue
         new = override[key]
         if new is None:
@@ -138,10 +138,10 @@ def coalesce(base: dict, override: dict) -> dict:
         if isinstance(new, dict) and isinstance(value, dict):
             result[key] = coalesce(value, new)
         else:
-            result[key] = _copy(new)
+            result[key] = copy_json(new)
     for key, new in override.items():
         if key not in base and new is not None:
-            result[key] = _copy(new)
+            result[key] = copy_json(new)
     return result
 
 

@@ -77,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.list_presets:
             return _list_presets(sys.stdout)
         return _run(args)
+    except SystemExit as stop:  # argparse: --help (0) or a usage error (2, message already printed)
+        return stop.code if isinstance(stop.code, int) else EXIT_INVALID
     except WizardError as error:
         print(f"wizard: {error}", file=sys.stderr)
         return EXIT_INVALID

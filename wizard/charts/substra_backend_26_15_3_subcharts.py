@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.chart_defaults import copy_json
+
 APP_VERSION = "1.0.1"
 CHART_LABEL = "substra-backend-26.15.3"
 RESTRICTED_CONTAINER: dict[str, Any] = {
@@ -64,11 +66,7 @@ def image(ref: Any, default_tag: str | None = APP_VERSION) -> str:
 
 def fresh(value: Any) -> Any:
     """A copy of a small JSON-like piece (a securityContext, an affinity), so no two objects share containers."""
-    if isinstance(value, dict):
-        return {key: fresh(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [fresh(item) for item in value]
-    return value
+    return copy_json(value)
 
 
 def container(name: str, image_name: str, security: dict[str, Any] | None = RESTRICTED_CONTAINER,

@@ -69,10 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run `wizard explain`; returns the exit code."""
-    try:
-        args = _parser().parse_args(list(argv))
-    except SystemExit as stop:
-        return int(stop.code or 0)
+    args = _parser().parse_args(list(argv))
     report = _report(args)
     if args.format == "json":
         from wizard.report import as_json

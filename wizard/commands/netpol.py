@@ -27,6 +27,7 @@ from wizard.analysis.netpol import (
     from_manifests,
 )
 from wizard.analysis.ports import Ports
+from wizard.commands import add_manifest_files
 from wizard.errors import WizardError
 
 _EXTERNAL_WORDS = {
@@ -54,8 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                     "NetworkPolicies apply (on a CNI that enforces them).",
         epilog="Exit codes: 0 done, 2 unreadable input, a policy the API server would reject, or bad arguments.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="manifest files (multi-document YAML); - reads "
-                                                                 "standard input")
+    add_manifest_files(parser)
     parser.add_argument("--namespace", default="default", metavar="NS",
                         help="namespace of objects that name none (helm template --namespace; default: default)")
     parser.add_argument("--namespace-label", action="append", default=[], type=_namespace_label,
@@ -67,10 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run `wizard netpol`; returns the exit code."""
-    try:
-        args = _parser().parse_args(list(argv))
-    except SystemExit as stop:  # --help (0) or a usage error (2, already printed by argparse)
-        return int(stop.code or 0)
+    args = _parser().parse_args(list(argv))
     labels: dict[str, dict[str, str]] = {}
     for namespace, key, value in args.namespace_label:
         labels.setdefault(namespace, {})[key] = value

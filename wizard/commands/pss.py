@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, read_manifests
+from wizard.commands import add_manifest_files
 
 EXIT_ALLOWED, EXIT_NOT_ALLOWED = 0, 1
 _CONTROLLERS_NOTE = ("Note: the API server admits Deployments, StatefulSets, DaemonSets, Jobs and CronJobs anyway (it "
@@ -51,8 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 every workload allowed, 1 at least one workload not allowed, 2 unreadable input "
                "or bad arguments.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="manifest files (multi-document YAML); - reads "
-                                                                 "standard input")
+    add_manifest_files(parser)
     parser.add_argument("--level", choices=pss.LEVELS[1:], default="restricted",
                         help="the level the namespace enforces (default: restricted, the strictest)")
     parser.add_argument("--k8s-version", type=_version, default=pss.LATEST, metavar="1.N|latest",
@@ -64,10 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run `wizard pss`; returns the exit code. Unreadable files raise OutputError (exit 2 in cli.main)."""
-    try:
-        args = _parser().parse_args(list(argv))
-    except SystemExit as stop:  # --help (0) or a usage error (2, already printed by argparse)
-        return int(stop.code or 0)
+    args = _parser().parse_args(list(argv))
     version = pss.clamp(args.k8s_version)
     if version != tuple(args.k8s_version):
         print(f"wizard pss: v1.{args.k8s_version[1]} is newer than the newest rules this wizard knows; evaluating "
