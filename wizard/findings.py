@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.analysis.manifests import Manifest, pod_spec
 from wizard.analysis.root import IMAGE_DEFAULT
+from wizard.chart_defaults import MISSING, get_path
 from wizard.reference_page import page_findings
 from wizard.report import Finding, PodReport, Report
 
@@ -136,7 +137,7 @@ def values_findings(chart: str, values: dict[str, Any]) -> list[Finding]:
     if chart != "substra-backend":
         return []
     found = [Finding("volumes", "warning", f"{key} has no effect in substra-backend 26.15.3: {why}", key)
-             for key, why in _IGNORED_KEYS.items() if _get(values, key) not in (None, "", _MISSING)]
+             for key, why in _IGNORED_KEYS.items() if _get(values, key) not in (None, "", MISSING)]
     if _get(values, "docker-registry.enabled") is False and _get(values, "containerRegistry.local") is not False:
         found.append(Finding("network", "danger", "the bundled registry is off (docker-registry.enabled: false) "
                              "but containerRegistry.local is still true: builds push to a registry that does not "
@@ -146,13 +147,12 @@ def values_findings(chart: str, values: dict[str, Any]) -> list[Finding]:
         found.append(Finding("network", "danger", "no object storage: minio and localstack are both off, so "
                              "OBJECTSTORE_URL is empty and the storage NetworkPolicies select every pod of the "
                              "namespace; turn one of them on", "minio.enabled"))
-    if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, _MISSING):
+    if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, MISSING):
         found.append(Finding("security", "danger", "private CA on without privateCa.image.tag: the add-cert image "
                              "renders as ...:%!s(<nil>) and the pods cannot start", "privateCa.image.tag"))
     return found
 
 
-_MISSING = object()
 _BITNAMI = ("the backend redefines the Bitnami common.storage.class template, so no storageClassName is emitted; "
             "create the claim yourself with that class and set existingClaim")
 _IGNORED_KEYS = {
@@ -167,9 +167,4 @@ _IGNORED_KEYS = {
 
 
 def _get(values: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = values
-    for key in dotted.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            return _MISSING
-        node = node[key]
-    return node
+    return get_path(values, tuple(dotted.split(".")))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from wizard import __version__, answers, files, install_script, yamledit, yamlio
+from wizard.chart_defaults import MISSING, get_path
 from wizard.errors import OutputError
 from wizard.plan import Plan
 from wizard.values import ChartValues, Setting, render
@@ -105,20 +106,11 @@ def _merged(values: ChartValues, path: Path, existing: str) -> str | None:
     if doc is None:
         return None
     overrides = {s.path for s in values.overrides}
-    present = {s.path for s in values.settings if _has_path(doc, s.path)}
+    present = {s.path for s in values.settings if get_path(doc, s.path) is not MISSING}
     entries = _entries(tuple(s for s in values.settings if s.path in overrides or s.path in present))
     stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present]
     yamledit.merge_entries(doc, entries, remove=stale)
     return yamlio.dumps(doc)
-
-
-def _has_path(doc: object, path: tuple[str, ...]) -> bool:
-    node = doc
-    for key in path:
-        if not hasattr(node, "keys") or key not in node:  # type: ignore[operator]
-            return False
-        node = node[key]  # type: ignore[index]
-    return True
 
 
 def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mode: int | None = None) -> PlannedFile:
