@@ -7,13 +7,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from wizard.charts.helm_names import fullname
 from wizard.claims import Claim
 from wizard.plan import Plan
-
-
-def fullname(release: str, chart: str) -> str:
-    """Helm's usual `<release>-<chart>` name, shortened to the release when it already contains the chart name."""
-    return release if chart in release else f"{release}-{chart}"
 
 
 @dataclass(frozen=True)
