@@ -36,6 +36,7 @@ class PodReport:
     egress_to: list[str]
     incoming: list[Connection] = field(repr=False, default_factory=list)
     outgoing: list[Connection] = field(repr=False, default_factory=list)
+    namespace: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def _pod_report(manifest: Manifest, components: dict[str, str], charts: Sequence
         egress_to=_peers((c.destination for c in outgoing), components),
         incoming=incoming,
         outgoing=outgoing,
+        namespace=manifest.namespace or default_namespace,
     )
 
 

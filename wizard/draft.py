@@ -1,0 +1,69 @@
+"""The decisions being made in a front end, one field at a time.
+
+An operator passes through invalid states (turning the frontend on before giving the backend's host), so a Draft
+keeps the edited data, the problems it has (the same messages as the non-interactive run), and the last valid Plan,
+which the implications panel keeps showing meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.declare import split_path
+from wizard.errors import ConfigError, OutputError, Problem
+from wizard.layers import Layer, apply_sets, build_plan
+from wizard.plan import Plan
+
+
+@dataclass(frozen=True)
+class Draft:
+    data: dict[str, Any]
+    plan: Plan
+    """The last valid Plan (what the panel shows while `problems` is not empty)."""
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def start(cls, plan: Plan) -> Draft:
+        return cls(plan.model_dump(mode="json"), plan)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def problem(self, path: str) -> str | None:
+        """The message for one field, as the field should show it (None: the field is fine)."""
+        return next((p.message for p in self.problems if p.path == path), None)
+
+    def text(self, path: str) -> str:
+        """The field's current value as the text an input shows (empty for none; lists comma-separated)."""
+        value: Any = self.data
+        for step in split_path(path):
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                return ""
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value)
+        return str(value)
+
+
+def edit(draft: Draft, path: str, text: str) -> Draft:
+    """The draft with one field set from text, checked as a whole; an unknown path is a front-end bug.
+
+    Raises:
+        ConfigError: `path` is not a field of the Plan.
+    """
+    try:
+        data = apply_sets(draft.data, [f"{path}={text}"]).data
+    except OutputError:  # list text that is neither YAML nor a plain list
+        return Draft(draft.data, draft.plan, (Problem(path, "write the items separated by commas, e.g. a, b"),))
+    try:
+        plan = build_plan([Layer("", data)])
+    except ConfigError as error:
+        return Draft(data, draft.plan, tuple(error.problems))
+    return Draft(data, plan)

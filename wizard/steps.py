@@ -1,0 +1,120 @@
+"""The wizard's steps, in the order an operator decides (DEPLOY_HOWTO_FACTS.md §2), and which of the Plan's
+declared decisions each step shows for the current Plan. The TUI and the --plain prompts both walk these, so no
+front end keeps its own list of questions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wizard.claims import CLAIMS_BY_ID
+from wizard.declare import Declaration, declaration, declarations
+from wizard.derive import claim_in_use
+from wizard.plan import Plan
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    help: str
+    sections: tuple[str, ...]
+    """The Plan sections whose decisions the step shows (empty: the review)."""
+
+
+STEPS: tuple[Step, ...] = (
+    Step("target", "Where it runs", "Which charts this cluster runs, their namespaces, release names and chart "
+         "versions, and the Kubernetes version whose rules apply.", ("target",)),
+    Step("organisation", "Organisation and orchestrator", "Who this organisation is, the channels it joins, and how "
+         "its backend reaches the orchestrator.", ("organisation", "channels", "orchestrator")),
+    Step("features", "Features", "Image builder, private CA, object storage and container registry.", ("features",)),
+    Step("storage", "Storage", "Size, storage class, access mode and reuse of every volume the charts create, and "
+         "the replica counts that share them.", ("storage", "scale")),
+    Step("network", "Network and ingress", "Public host names, TLS, and the hosts the backend accepts.", ("ingress",)),
+    Step("review", "Review", "The values files exactly as they will be written, and what to look at before "
+         "installing.", ()),
+)
+STEPS_BY_ID = {step.id: step for step in STEPS}
+
+
+def fields(step: Step, plan: Plan) -> list[Declaration]:
+    """The decisions the step asks about for this Plan, list items expanded (channels[0], channels[1], ...)."""
+    found = []
+    for decl in declarations():
+        if not decl.path.startswith(step.sections):
+            continue
+        for path in _expand(decl.path, plan):
+            if relevant(path, plan):
+                found.append(declaration(path))
+    return found
+
+
+def step_of(path: str) -> Step:
+    """The step where a field is decided (the review step for anything else), to jump back to it."""
+    return next((s for s in STEPS if s.sections and path.startswith(s.sections)), STEPS[-1])
+
+
+def _expand(path: str, plan: Plan) -> list[str]:
+    """`channels[0].name` stands for every channel: one path per item the Plan has (none when the list is empty)."""
+    if "[0]" not in path:
+        return [path]
+    head, tail = path.split("[0]", 1)
+    items = _get(plan, head)
+    return [f"{head}[{index}]{tail}" for index in range(len(items))] if isinstance(items, tuple) else []
+
+
+def _get(plan: Plan, dotted: str) -> object:
+    node: object = plan
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def relevant(path: str, plan: Plan) -> bool:
+    """Whether a decision matters with this Plan (a registry host with the bundled registry does not)."""
+    return all(check(path, plan) for check in _CHECKS)
+
+
+def _charts(path: str, plan: Plan) -> bool:
+    parts = path.split(".")
+    if parts[0] == "target" and len(parts) == 3 and parts[2] != "enabled":
+        return bool(getattr(plan.target, parts[1]).enabled)
+    backend, orchestrator = plan.target.backend.enabled, plan.target.orchestrator.enabled
+    if parts[0] in ("features", "orchestrator") or path in ("scale.server_replicas", "scale.worker_replicas"):
+        return backend
+    if parts[0] in ("organisation", "channels") or path.startswith("channels["):
+        return backend or orchestrator
+    if path == "ingress.orchestrator_host":
+        return orchestrator
+    return True
+
+
+def _features(path: str, plan: Plan) -> bool:
+    features = plan.features
+    if path.startswith("features.registry_"):
+        return features.registry == "remote"
+    if path.startswith("features.prepopulate"):
+        return features.registry == "bundled"
+    if path.startswith("features.private_ca_") or path == "features.add_cert_image_tag":
+        return features.private_ca
+    if path in ("features.kaniko_cached_images", "scale.builder_replicas"):
+        return features.builder and plan.target.backend.enabled
+    return True
+
+
+def _storage(path: str, plan: Plan) -> bool:
+    parts = path.split(".")
+    if parts[0] != "storage" or len(parts) < 3:
+        return True
+    claim = CLAIMS_BY_ID[parts[1]]
+    if not claim_in_use(plan, claim):
+        return False
+    volume = getattr(plan.storage, claim.id)
+    if parts[2] == "existing_claim":
+        return claim.reusable
+    if parts[2] == "access_mode":
+        return claim.access != "fixed" or volume.existing_claim is not None
+    return True
+
+
+_CHECKS: tuple[Callable[[str, Plan], bool], ...] = (_charts, _features, _storage)
