@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from wizard import __version__
+from wizard.errors import WizardError
 
 if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only once a run needs it
     from wizard.plan import Plan
@@ -52,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                              "--set storage.worker.size=50Gi (repeatable)")
     parser.add_argument("--non-interactive", action="store_true",
                         help="write the files without asking anything (for scripts and CI)")
-    parser.add_argument("--plain", action="store_true", help="ask the questions as plain line prompts")
+    parser.add_argument("--plain", action="store_true",
+                        help="ask the same questions as line prompts (serial consoles, screen readers, TERM=dumb; "
+                             "answers may be piped in)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
                         help=f"folder for the values files, answers file and install.sh (default: {DEFAULT_OUT})")
     parser.add_argument("--force", action="store_true",
@@ -65,7 +68,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (also used by the tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    from wizard.errors import WizardError
 
     try:
         if argv and argv[0] in SUBCOMMANDS:
@@ -118,21 +120,31 @@ def _run(args: argparse.Namespace) -> int:
 
     layers = plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets)
     plan = build_plan(layers)
+    started_from = " + ".join(layer.source for layer in layers)
     if not args.non_interactive:
-        return _no_front_end_yet(args)
-    return _write(plan, args, started_from=" + ".join(layer.source for layer in layers))
+        chosen = _ask(plan, args)
+        if chosen is None:
+            print("Nothing was written.", file=sys.stderr)
+            return EXIT_OK
+        plan, started_from = chosen, f"{started_from}, then your answers"
+    return _write(plan, args, started_from=started_from)
 
 
-def _no_front_end_yet(args: argparse.Namespace) -> int:
+def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
+    """The operator's decisions through a front end: the line prompts with --plain or on a dumb terminal, the
+    full-screen wizard on a terminal. Without a terminal and without --plain, say what to do instead of hanging."""
+    if args.plain or os.environ.get("TERM") == "dumb":
+        from wizard import prompts
+
+        return prompts.run(plan)
     if not sys.stdin.isatty():
-        print("wizard: there is no terminal to ask questions in (standard input is not a TTY).\n"
-              f"To write the files without questions, add --non-interactive (and --out DIR, default {DEFAULT_OUT}).",
-              file=sys.stderr)
-    else:
-        print("wizard: the interactive wizard (full-screen, or --plain prompts) is not in this version yet.\n"
-              "Your plan is valid. Write its files with --non-interactive (and --out DIR, default "
-              f"{DEFAULT_OUT}); change decisions with --set PATH=VALUE. Nothing was written.", file=sys.stderr)
-    return EXIT_INVALID
+        raise WizardError(
+            "there is no terminal to ask questions in (standard input is not a TTY). To write the files without "
+            f"questions, add --non-interactive (and --out DIR, default {DEFAULT_OUT}); to answer line by line from "
+            "standard input, add --plain.")
+    from screens.app import make_app
+
+    return make_app(plan).run()
 
 
 def _write(plan: Plan, args: argparse.Namespace, started_from: str) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from wizard.declare import split_path
 from wizard.errors import ConfigError, OutputError, Problem
 from wizard.layers import Layer, apply_sets, build_plan
@@ -30,6 +32,16 @@ class Draft:
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @property
+    def shown(self) -> Plan:
+        """The Plan whose fields a front end shows: the draft's data even while fields disagree (choosing a remote
+        registry must show its host, which is what resolves the disagreement); the last valid Plan when the data is
+        not a Plan at all (a field holds a value of the wrong kind)."""
+        try:
+            return Plan.model_validate(self.data)
+        except ValidationError:
+            return self.plan
 
     def problem(self, path: str) -> str | None:
         """The message for one field, as the field should show it (None: the field is fine)."""

@@ -49,7 +49,7 @@ def plan_files(
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
     charts = render(plan)
-    reproduce = f"cd into this folder, then: wizard --answers {answers.FILE_NAME} --non-interactive --out ."
+    reproduce = REPRODUCE
     planned = [_values_file(values, out_dir / values.file_name, reproduce, force) for values in charts]
     answers_path = out_dir / answers.FILE_NAME
     is_input = answers_from is not None and _same_file(answers_from, answers_path)
@@ -72,7 +72,11 @@ def plan_files(
     return planned
 
 
-def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -> PlannedFile:
+REPRODUCE = f"cd into this folder, then: wizard --answers {answers.FILE_NAME} --non-interactive --out ."
+
+
+def values_text(values: ChartValues, reproduce: str = REPRODUCE) -> tuple[tuple[str, ...], str, str]:
+    """(header, body, whole text) of a chart's values file as a fresh run writes it; the review step shows it."""
     header = (
         f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
         f"written by substra-wizard {__version__}.",
@@ -80,7 +84,11 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         f"To reproduce: {reproduce}",
     )
     body = yamlio.dumps(yamledit.build_document(_entries(values.overrides)))
-    fresh = files.with_fingerprint(header, body)
+    return header, body, files.with_fingerprint(header, body)
+
+
+def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -> PlannedFile:
+    header, body, fresh = values_text(values, reproduce)
     existing = _existing(path)
     if existing is None:
         return PlannedFile(path, fresh, "create")

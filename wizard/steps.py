@@ -118,3 +118,13 @@ def _storage(path: str, plan: Plan) -> bool:
 
 
 _CHECKS: tuple[Callable[[str, Plan], bool], ...] = (_charts, _features, _storage)
+
+
+def step_for_values_key(key: str | None) -> Step | None:
+    """The step whose decision drives a chart values key (a finding's cause), None when no decision does."""
+    if not key:
+        return None
+    for decl in declarations():
+        if any(k.split(":", 1)[1] in (key, key.rsplit(".", 1)[0]) for k in decl.values_keys):
+            return step_of(decl.path)
+    return None

@@ -178,3 +178,14 @@ def test_editing_the_answers_file_and_running_it_again_needs_no_force(tmp_path: 
     assert yaml.safe_load((tmp_path / "substra-backend-values.yaml").read_text())["builder"]["enabled"] is False
     assert "builder: false" in answers.read_text()
     assert (tmp_path / "wizard-answers.yaml.bak").exists()
+
+
+def test_plain_mode_from_piped_answers_writes_the_same_files_as_non_interactive(tmp_path: Path) -> None:
+    plain, batch = tmp_path / "plain", tmp_path / "batch"
+    result = subprocess.run([sys.executable, "-m", "wizard", "--preset", "minimal", "--plain", "--out", str(plain)],
+                            input="\n" * 400, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Pod Security" in result.stdout  # the implications summary comes before writing
+    assert run("--preset", "minimal", "--non-interactive", "--out", str(batch)) == 0
+    for name in FILES:
+        assert (plain / name).read_text() == (batch / name).read_text(), name

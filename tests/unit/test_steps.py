@@ -64,3 +64,12 @@ def test_a_field_leads_back_to_its_step() -> None:
     assert step_of("storage.worker.size").id == "storage"
     assert step_of("channels[1].name").id == "organisation"
     assert step_of("nothing.here").id == "review"
+
+
+def test_a_finding_leads_back_to_the_step_of_its_values_key() -> None:
+    from wizard.steps import step_for_values_key
+
+    assert step_for_values_key("privateCa.enabled").id == "features"  # type: ignore[union-attr]
+    assert step_for_values_key("server.persistence.servermedias.existingClaim").id == "storage"  # type: ignore[union-attr]
+    assert step_for_values_key("redis.networkPolicy.enabled") is None  # no decision of the wizard sets it
+    assert step_for_values_key(None) is None

@@ -1,0 +1,160 @@
+"""The full-screen wizard: the steps on the left, the implications panel on the right, one Draft as the state.
+
+Thin by design: which questions to ask (wizard.steps), how an answer is checked (wizard.draft), what the panel shows
+(wizard.panel) and what gets written (wizard.output, after the app exits) all live in wizard/.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.widgets import FieldRow, ImplicationsPanel
+from wizard.analysis import pss
+from wizard.draft import Draft, edit
+from wizard.explain import explain, plan_inputs
+from wizard.findings import Finding
+from wizard.output import values_text
+from wizard.panel import Panel, changes, panel
+from wizard.plan import Plan
+from wizard.steps import STEPS, fields, step_for_values_key
+from wizard.values import render
+
+
+class PanelComputed(Message):
+    def __init__(self, panel: Panel, findings: list[Finding]) -> None:
+        super().__init__()
+        self.panel, self.findings = panel, findings
+
+
+class WizardApp(App[Plan | None]):
+    """Returns the Plan to write (Finish), or None (quit)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "substra-wizard"
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next step"),
+        Binding("escape", "previous_step", "Back"),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
+    ]
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.draft = Draft.start(plan)
+        self.initial = plan
+        self.index = 0
+        self.findings: list[Finding] = []
+        self._shown: Panel | None = None
+        self._confirm_quit = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield VerticalScroll(id="step")
+            yield ImplicationsPanel(id="panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_step()
+        self.recompute(self.draft.plan)
+
+    # --- steps ------------------------------------------------------------------------------------------------
+
+    async def show_step(self) -> None:
+        step = STEPS[self.index]
+        self.sub_title = f"Step {self.index + 1} of {len(STEPS)}: {step.title}"
+        container = self.query_one("#step", VerticalScroll)
+        await container.remove_children()
+        widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
+        if step.sections:
+            widgets += [FieldRow(d, self.draft.text(d.path), self.draft.problem(d.path))
+                        for d in fields(step, self.draft.shown)]
+        else:
+            widgets += self._review()
+        widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
+        await container.mount_all(widgets)
+        container.scroll_home(animate=False)
+
+    def _review(self) -> list[Static | OptionList]:
+        problems = [Static(f"! {p}", classes="field-error", markup=False) for p in self.draft.problems]
+        files = [Static(values_text(v)[2], classes="values-file", markup=False) for v in render(self.draft.plan)]
+        options = [Option(f"{f.severity.upper()} {f.area}: {f.message}", id=str(i)) for i, f in
+                   enumerate(self.findings)]
+        return [*problems, *files, Static("Findings (Enter on one goes to the step that decides it):"),
+                OptionList(*options, id="findings")]
+
+    @on(FieldRow.Edited)
+    async def field_edited(self, event: FieldRow.Edited) -> None:
+        if event.text == self.draft.text(event.path):
+            return
+        before = {d.path for d in fields(STEPS[self.index], self.draft.shown)}
+        self.draft = edit(self.draft, event.path, event.text)
+        if {d.path for d in fields(STEPS[self.index], self.draft.shown)} != before:
+            await self.show_step()  # the answer changed which questions matter (e.g. a remote registry needs a host)
+        for row in self.query(FieldRow):
+            row.show_problem(self.draft.problem(row.decl.path))
+        if self.draft.valid:
+            self.recompute(self.draft.plan)
+
+    @on(Button.Pressed, "#next")
+    async def action_next_step(self) -> None:
+        if STEPS[self.index].id == "review":
+            self.finish()
+        else:
+            self.index += 1
+            await self.show_step()
+
+    async def action_previous_step(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            await self.show_step()
+
+    @on(OptionList.OptionSelected, "#findings")
+    async def go_to_finding(self, event: OptionList.OptionSelected) -> None:
+        step = step_for_values_key(self.findings[int(event.option.id or 0)].values_key)
+        if step is not None:
+            self.index = STEPS.index(step)
+            await self.show_step()
+
+    def finish(self) -> None:
+        if not self.draft.valid:
+            self.notify("Fix the problems listed above first.", severity="error")
+            return
+        self.exit(self.draft.plan)
+
+    # --- panel ------------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="panel")
+    def recompute(self, plan: Plan) -> None:
+        report = explain(plan_inputs(plan), version=pss.LATEST, plan=plan)
+        self.post_message(PanelComputed(panel(report), report.findings))
+
+    def on_panel_computed(self, message: PanelComputed) -> None:
+        self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
+        self._shown, self.findings = message.panel, message.findings
+
+    # --- help and quit ----------------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.notify("Tab/Shift+Tab move between fields; Enter or Ctrl+N goes to the next step, Esc back. Each field "
+                    "says what it does and which values keys it sets. The panel shows what the decisions do: + added, "
+                    "~ changed by the last edit, ! worth a look. Ctrl+Q quits.", timeout=12)
+
+    def action_quit_wizard(self) -> None:
+        if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):
+            self.exit(None)
+            return
+        self._confirm_quit = True
+        self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
+
+
+def make_app(plan: Plan) -> WizardApp:
+    """The app for a Plan; cli.py and the tests build it the same way."""
+    return WizardApp(plan)
+

@@ -1,0 +1,102 @@
+"""Widgets of the wizard: a field row rendered from a Plan declaration, and the implications panel."""
+
+from __future__ import annotations
+
+import re
+import typing
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
+
+from wizard.declare import Declaration
+from wizard.panel import Changes, Panel, Row
+
+
+def field_id(path: str) -> str:
+    """A DOM id for a Plan path (`channels[1].name` -> `f-channels-1--name`)."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", path)
+
+
+class FieldRow(Vertical):
+    """One decision: its label, the control for its type, its help and values keys, and its problem if any."""
+
+    class Edited(Message):
+        """The operator changed the field; `text` is the value as typed (booleans as true/false)."""
+
+        def __init__(self, path: str, text: str) -> None:
+            super().__init__()
+            self.path, self.text = path, text
+
+    def __init__(self, decl: Declaration, text: str, problem: str | None) -> None:
+        super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
+        self.decl, self.text, self.problem = decl, text, problem
+
+    def compose(self) -> ComposeResult:
+        decl = self.decl
+        yield Label(decl.label, classes="field-label")
+        if decl.annotation is bool:
+            yield Switch(self.text == "true", animate=False)
+        elif decl.choices:
+            optional = type(None) in typing.get_args(decl.annotation)  # blank = empty: the chart's default
+            value = self.text or (Select.NULL if optional else decl.choices[0])
+            yield Select([(c, c) for c in decl.choices], value=value, allow_blank=optional, prompt="(chart default)")
+        else:
+            yield Input(self.text, placeholder="(empty: automatic or the chart's default)", select_on_focus=False)
+        keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
+        yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
+        yield Static(self.problem or "", classes="field-error", markup=False)
+
+    def show_problem(self, problem: str | None) -> None:
+        self.query_one(".field-error", Static).update(problem or "")
+        self.set_class(problem is not None, "-invalid")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self.decl.path, "true" if event.value else "false"))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self.decl.path, "" if event.value is Select.NULL else str(event.value)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self.decl.path, event.value))
+
+
+_SECTIONS = (("security", "Security", ("", "Pod", "Level", "Root")),
+             ("network", "Network", ("", "Pod", "Incoming", "Outgoing")),
+             ("volumes", "Volumes", ("", "Claim", "Component", "", "Size", "Class", "Access")))
+
+
+class ImplicationsPanel(Vertical):
+    """What the current decisions do: Security, Network and Volumes tabs; rows the last change touched are marked
+    + (added) or ~ (changed), and rows worth attention are flagged !."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="namespace-levels", markup=False)
+        with TabbedContent():
+            for key, title, _ in _SECTIONS:
+                with TabPane(title, id=f"tab-{key}"):
+                    yield DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="removed", markup=False)
+
+    def on_mount(self) -> None:
+        for key, _, columns in _SECTIONS:
+            self.query_one(f"#table-{key}", DataTable).add_columns(*columns)
+
+    def show(self, panel: Panel, changes: Changes) -> None:
+        levels = ", ".join(f"{ns}: {level}" for ns, level in panel.namespace_levels)
+        self.query_one("#namespace-levels", Static).update(f"Namespaces can enforce Pod Security {levels}")
+        for key, _, _ in _SECTIONS:
+            table = self.query_one(f"#table-{key}", DataTable)
+            table.clear()
+            for row in getattr(panel, key):
+                table.add_row(_mark(row, changes.marks(key, row.key)), *row.cells, key=row.key)
+        removed = sorted(key for _, key in changes.removed)
+        self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
+
+
+def _mark(row: Row, change: str) -> str:
+    return change + ("!" if row.alert else "")

@@ -1,0 +1,124 @@
+"""The full-screen wizard driven with Textual's Pilot: steps, the live panel, refusal of bad input, finishing."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, Switch
+
+from screens.app import WizardApp, make_app
+from screens.widgets import FieldRow, field_id
+from wizard import presets
+from wizard.layers import Layer, build_plan
+from wizard.plan import Plan
+from wizard.steps import STEPS
+
+
+def minimal() -> Plan:
+    return build_plan([Layer("minimal", presets.load("minimal").plan)])
+
+
+async def settle(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(app: WizardApp, section: str) -> dict[str, list[str]]:
+    table = app.query_one(f"#table-{section}", DataTable)
+    return {str(key.value): [str(c) for c in table.get_row(key)] for key in table.rows}
+
+
+async def go_to(app: WizardApp, pilot, step_id: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(len(STEPS)):  # bounded: a broken Next must fail the test, not hang it
+        if STEPS[app.index].id == step_id:
+            return
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+    raise AssertionError(f"could not reach step {step_id}; stuck at {STEPS[app.index].id}")
+
+
+async def test_a_full_run_with_the_minimal_preset_returns_its_plan() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "backend-server" in rows(app, "security")
+        await go_to(app, pilot, "review")
+        assert any("organizationName: org-1" in str(s.render()) for s in app.query(".values-file").results(Static))
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+    assert app.return_value == minimal()
+
+
+async def test_turning_the_builder_off_updates_the_panel() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "backend-builder" in rows(app, "security")
+        await go_to(app, pilot, "features")
+        app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
+        await settle(app, pilot)
+        security = rows(app, "security")
+        assert "backend-builder" not in security and "backend-task-build" not in security
+        assert "removed: " in str(app.query_one("#removed", Static).render())
+        assert not app.draft.plan.features.builder
+
+
+async def test_turning_the_private_ca_on_marks_the_six_add_cert_pods() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "features")
+        app.query_one(f"#{field_id('features.private_ca')} Switch", Switch).value = True
+        await settle(app, pilot)
+        assert app.draft.problem("features.add_cert_image_tag")  # required: the panel keeps the last valid plan
+        app.query_one(f"#{field_id('features.add_cert_image_tag')} Input", Input).value = "1.0.1"
+        await settle(app, pilot)
+        marked = {key for key, cells in rows(app, "security").items() if cells[0].startswith("~")}
+        assert marked == {"backend-server", "backend-worker", "backend-builder", "backend-api-events",
+                          "backend-worker-events", "backend-scheduler-worker"}
+
+
+async def test_bad_input_is_refused_at_the_field_with_the_same_message() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "storage")
+        app.query_one(f"#{field_id('storage.worker.size')} Input", Input).value = "10GB"
+        await settle(app, pilot)
+        row = app.query_one(f"#{field_id('storage.worker.size')}", FieldRow)
+        assert row.has_class("-invalid")
+        assert str(row.query_one(".field-error", Static).render()) == (
+            '"10GB" is not a Kubernetes quantity; did you mean 10Gi?')
+        assert app.draft.plan.storage.worker.size is None
+        await go_to(app, pilot, "review")
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.is_running  # refused to finish with a problem
+
+
+async def test_choosing_a_remote_registry_asks_for_its_host() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "features")
+        assert not app.query(f"#{field_id('features.registry_host')}")
+        app.draft = app.draft  # the Select posts Changed like an operator's choice:
+        app.query_one(f"#{field_id('features.registry')}", FieldRow).post_message(
+            FieldRow.Edited("features.registry", "remote"))
+        await settle(app, pilot)
+        assert app.query(f"#{field_id('features.registry_host')}")
+        assert app.draft.problem("features.registry_host")
+
+
+async def test_quitting_with_unsaved_decisions_asks_first() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "storage")
+        app.query_one(f"#{field_id('storage.worker.size')} Input", Input).value = "20Gi"
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+    assert app.return_value is None

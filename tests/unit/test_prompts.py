@@ -1,0 +1,208 @@
+"""`--plain`: the wizard's questions as line prompts, driven here with piped answers (LineAsker on StringIO)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from wizard import output, presets
+from wizard.cli import main
+from wizard.draft import Draft, edit
+from wizard.errors import WizardError
+from wizard.layers import Layer, build_plan
+from wizard.plan import Plan
+from wizard.prompts import LineAsker, QuestionaryAsker, run, terminal_asker
+from wizard.steps import STEPS, fields
+
+
+def preset_plan(name: str = "minimal") -> Plan:
+    return build_plan([Layer(name, presets.load(name).plan)])
+
+
+def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:
+    """One line per question the wizard asks, in its order (each step's fields, recomputed after each answer):
+    the given answers (several for a field asked again after a refusal), an empty line for the others."""
+    answers = dict(answers)
+    draft = start if isinstance(start, Draft) else Draft.start(start)
+    lines: list[str] = []
+    for step in STEPS:
+        asked: set[str] = set()
+        while decl := next((d for d in fields(step, _shown(draft)) if d.path not in asked), None):
+            asked.add(decl.path)
+            given = answers.get(decl.path, "")
+            given = [given] if isinstance(given, str) else list(given)
+            lines += given
+            if given[-1]:
+                draft = edit(draft, decl.path, given[-1])
+    return [*lines, write]
+
+
+def _shown(draft: Draft) -> Plan:
+    try:
+        return Plan.model_validate(draft.data)
+    except ValidationError:
+        return draft.plan
+
+
+def drive(plan: Plan, lines: Sequence[str]) -> tuple[Plan | None, str]:
+    printed = io.StringIO()
+    result = run(plan, ask=LineAsker(io.StringIO("".join(f"{line}\n" for line in lines)), printed), out=printed)
+    return result, printed.getvalue()
+
+
+def test_all_defaults_give_back_the_preset_plan() -> None:
+    plan = preset_plan()
+    result, printed = drive(plan, answer_lines(plan))
+    assert result == plan
+    for step in STEPS[:-1]:  # every question comes from the declarations: each label is asked
+        assert f"{step.title} ==" in printed
+        for decl in fields(step, plan):
+            assert f"\n{decl.label} [" in printed or f"\n{decl.label}: " in printed, decl.path
+
+
+def test_changed_answers_write_the_same_files_as_the_non_interactive_run(tmp_path: Path, capsys) -> None:
+    plan = preset_plan()
+    changes = {"features.builder": "n", "features.object_store": "localstack", "storage.worker.size": "50Gi"}
+    result, _ = drive(plan, answer_lines(plan, changes))
+    assert result is not None
+    assert not result.features.builder and result.features.object_store == "localstack"
+    assert result.storage.worker.size == "50Gi"
+
+    plain, scripted = tmp_path / "plain", tmp_path / "scripted"
+    output.write_files(output.plan_files(result, plain))
+    assert main(["--preset", "minimal", "--set", "features.builder=false", "--set", "features.object_store=localstack",
+                 "--set", "storage.worker.size=50Gi", "--non-interactive", "--out", str(scripted)]) == 0
+    capsys.readouterr()
+    names = sorted(p.name for p in scripted.iterdir())
+    assert sorted(p.name for p in plain.iterdir()) == names
+    for name in names:
+        assert (plain / name).read_text() == (scripted / name).read_text(), name
+
+
+def test_a_choice_by_number_and_a_cleared_text() -> None:
+    plan = build_plan([Layer("p", presets.load("minimal").plan),
+                       Layer("s", {"storage": {"worker": {"storage_class": "fast"}}})])
+    lines = answer_lines(plan, {"features.object_store": "2", "storage.worker.storage_class": "(empty)"})
+    result, _ = drive(plan, lines)
+    assert result is not None
+    assert result.features.object_store == "localstack" and result.storage.worker.storage_class is None
+
+
+def test_a_bad_size_is_refused_with_the_message_then_a_good_one_accepted() -> None:
+    plan = preset_plan()
+    result, printed = drive(plan, answer_lines(plan, {"storage.worker.size": ["10GB", "10Gi"]}))
+    assert '! "10GB" is not a Kubernetes quantity; did you mean 10Gi?' in printed
+    assert result is not None and result.storage.worker.size == "10Gi"
+    assert printed.count("\nWorker volume - Size: ") == 2  # the same question, asked again
+
+
+def test_unusable_choice_and_yes_no_answers_are_asked_again() -> None:
+    printed = io.StringIO()
+    asker = LineAsker(io.StringIO("maybe\nyes\n7\nLocalStack\n"), printed)
+    assert asker.confirm("Private CA", False, "") is True
+    assert asker.select("Object storage", ("minio", "localstack"), "minio", "") == "localstack"
+    assert "answer y or n" in printed.getvalue()
+    assert "choose a number from 1 to 2 or one of: minio, localstack" in printed.getvalue()
+
+
+def test_a_field_another_answer_requires_is_asked_in_its_step() -> None:
+    plan = preset_plan()
+    lines = answer_lines(plan, {"target.frontend.enabled": "y", "ingress.backend_host": "api.example.com"})
+    result, printed = drive(plan, lines)
+    assert result is not None
+    assert result.target.frontend.enabled and result.ingress.backend_host == "api.example.com"
+    assert "note: ingress.backend_host: required when the frontend runs here" in printed
+    assert "(asked in the step Network and ingress)" in printed.replace("\n  ", " ")
+
+
+def test_a_cross_field_problem_left_open_is_asked_again_at_the_end_of_its_step() -> None:
+    plan = preset_plan()
+    lines = answer_lines(plan, {"target.frontend.enabled": "y"})  # the backend host left empty...
+    result, printed = drive(plan, [*lines[:-1], "api.example.com", lines[-1]])  # ...then given when asked again
+    assert result is not None and result.ingress.backend_host == "api.example.com"
+    again = printed.index("Some answers of this step do not fit together yet; asked again:")
+    assert "! required when the frontend runs here" in printed[again:]
+    assert printed.count("\nBackend host: ") == 2
+
+
+def test_when_asking_again_changes_nothing_the_operator_goes_back_to_an_earlier_step() -> None:
+    plan = preset_plan()
+    first = answer_lines(plan, {"target.frontend.enabled": "y"})[:-1]  # the backend host left empty...
+    # ...and again when asked again: then back to step 1, where the frontend is turned off, everything else kept
+    frontend_on = edit(Draft.start(plan), "target.frontend.enabled", "true")
+    again = answer_lines(frontend_on, {"target.frontend.enabled": "n"})
+    result, printed = drive(plan, [*first, "", "1", *again])
+    assert result == plan
+    assert "Go back to which step? [Network and ingress]: 1" in printed
+    assert printed.count("== 1/5 Where it runs ==") == 2
+
+
+def test_answers_ending_early_are_a_clear_error() -> None:
+    with pytest.raises(WizardError) as error:
+        drive(preset_plan(), ["", "", ""])
+    assert str(error.value).startswith('the answers ended before the questions did: no answer for '
+                                       '"Orchestrator - Release name".')
+    assert "Nothing was written." in str(error.value)
+
+
+def test_declining_at_the_end_returns_none() -> None:
+    plan = preset_plan()
+    result, printed = drive(plan, answer_lines(plan, write="n"))
+    assert result is None
+    assert printed.rstrip().endswith("Nothing was written.")
+
+
+def test_the_implications_are_printed_before_the_write_question() -> None:
+    plan = preset_plan()
+    _, printed = drive(plan, answer_lines(plan))
+    summary = printed.index("What this deployment does")
+    assert summary < printed.index("Pod Security Standards") < printed.index("Network Policies") \
+        < printed.index("\nVolumes\n") < printed.index("Findings (") < printed.index("Write the files? [Y/n]")
+    assert "Write the files?" not in printed[:summary]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_plain_lines_when_stdin_is_no_terminal_or_the_terminal_is_dumb(monkeypatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert isinstance(terminal_asker(io.StringIO()), LineAsker)
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))
+    assert isinstance(terminal_asker(io.StringIO()), QuestionaryAsker)
+    monkeypatch.setenv("TERM", "dumb")
+    assert isinstance(terminal_asker(io.StringIO()), LineAsker)
+
+
+def test_the_terminal_asker_drives_questionary(capsys) -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    def asker(keys: str) -> QuestionaryAsker:
+        pipe.send_text(keys)
+        return QuestionaryAsker(input=pipe, output=DummyOutput())
+
+    with create_pipe_input() as pipe:
+        assert asker("n").confirm("Private CA", True, "  the help") is False
+    with create_pipe_input() as pipe:  # arrow down from the default, the empty choice, to the next one
+        assert asker("\x1b[B\r").select("Access mode", ("", "ReadWriteOnce"), "", "") == "ReadWriteOnce"
+    with create_pipe_input() as pipe:  # the current value is prefilled: erase it, type the new one
+        assert asker("\x7f" * 4 + "50Gi\r").text("Size", "10Gi", "") == "50Gi"
+    with create_pipe_input() as pipe, pytest.raises(KeyboardInterrupt):  # Ctrl+C: cli.main exits 130
+        asker("\x03").text("Size", "10Gi", "")
+    assert "  the help" in capsys.readouterr().out
+
+
+def test_importing_prompts_does_not_import_questionary() -> None:
+    code = "import sys, wizard.prompts; print('questionary' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
