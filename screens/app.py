@@ -66,7 +66,9 @@ class WizardApp(App[Plan | None]):
 
     # --- steps ------------------------------------------------------------------------------------------------
 
-    async def show_step(self) -> None:
+    async def show_step(self, focus: str | None = None) -> None:
+        """Show the current step; `focus` keeps the operator on the field they just answered when the answer
+        changed which fields apply (the step is rebuilt)."""
         step = STEPS[self.index]
         self.sub_title = f"Step {self.index + 1} of {len(STEPS)}: {step.title}"
         container = self.query_one("#step", VerticalScroll)
@@ -79,7 +81,12 @@ class WizardApp(App[Plan | None]):
             widgets += self._review()
         widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
         await container.mount_all(widgets)
-        container.scroll_home(animate=False)
+        row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
+        if row is None:
+            container.scroll_home(animate=False)
+            return
+        row.focus_control()
+        row.scroll_visible(animate=False)
 
     def _review(self) -> list[Static | OptionList]:
         problems = [Static(f"! {p}", classes="field-error", markup=False) for p in self.draft.problems]
@@ -96,7 +103,7 @@ class WizardApp(App[Plan | None]):
         before = {d.path for d in fields(STEPS[self.index], self.draft.shown)}
         self.draft = edit(self.draft, event.path, event.text)
         if {d.path for d in fields(STEPS[self.index], self.draft.shown)} != before:
-            await self.show_step()  # the answer changed which questions matter (e.g. a remote registry needs a host)
+            await self.show_step(focus=event.path)  # the answer changed which questions matter
         for row in self.query(FieldRow):
             row.show_problem(self.draft.problem(row.decl.path))
         if self.draft.valid:

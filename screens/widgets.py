@@ -37,16 +37,21 @@ class FieldRow(Vertical):
         decl = self.decl
         yield Label(decl.label, classes="field-label")
         if decl.annotation is bool:
-            yield Switch(self.text == "true", animate=False)
+            yield Switch(self.text == "true", animate=False, classes="field-control")
         elif decl.choices:
             optional = type(None) in typing.get_args(decl.annotation)  # blank = empty: the chart's default
             value = self.text or (Select.NULL if optional else decl.choices[0])
-            yield Select([(c, c) for c in decl.choices], value=value, allow_blank=optional, prompt="(chart default)")
+            yield Select([(c, c) for c in decl.choices], value=value, allow_blank=optional, prompt="(chart default)",
+                         classes="field-control")
         else:
-            yield Input(self.text, placeholder="(empty: automatic or the chart's default)", select_on_focus=False)
+            yield Input(self.text, placeholder="(empty: automatic or the chart's default)", select_on_focus=False,
+                        classes="field-control")
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
         yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
         yield Static(self.problem or "", classes="field-error", markup=False)
+
+    def focus_control(self) -> None:
+        self.query(".field-control").first().focus()
 
     def show_problem(self, problem: str | None) -> None:
         self.query_one(".field-error", Static).update(problem or "")

@@ -122,3 +122,19 @@ async def test_quitting_with_unsaved_decisions_asks_first() -> None:
         await pilot.press("ctrl+q")
         await settle(app, pilot)
     assert app.return_value is None
+
+
+async def test_an_answer_that_adds_fields_keeps_the_focus_on_it() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "features")
+        for _ in range(3):
+            await pilot.press("tab")
+        assert app.focused is not None and app.focused.parent.decl.path == "features.private_ca"  # type: ignore[union-attr]
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.draft.shown.features.private_ca
+        assert app.focused is not None and app.focused.parent.decl.path == "features.private_ca"  # type: ignore[union-attr]
+        await pilot.press("tab")
+        assert app.focused.parent.decl.path == "features.private_ca_secret"  # type: ignore[union-attr]
