@@ -15,9 +15,8 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.widgets import FieldRow, ImplicationsPanel
-from wizard.analysis import pss
 from wizard.draft import Draft, edit
-from wizard.explain import explain, plan_inputs
+from wizard.explain import explain, plan_inputs, plan_version
 from wizard.findings import Finding
 from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
@@ -139,7 +138,7 @@ class WizardApp(App[Plan | None]):
 
     @work(thread=True, exclusive=True, group="panel")
     def recompute(self, plan: Plan) -> None:
-        report = explain(plan_inputs(plan), version=pss.LATEST, plan=plan)
+        report = explain(plan_inputs(plan), version=plan_version(plan), plan=plan)
         self.post_message(PanelComputed(panel(report), report.findings))
 
     def on_panel_computed(self, message: PanelComputed) -> None:

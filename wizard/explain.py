@@ -40,6 +40,13 @@ def nest(settings: Sequence[Any]) -> dict[str, Any]:
     return tree
 
 
+def plan_version(plan: Plan) -> tuple[int, int]:
+    """The Pod Security rules a Plan is judged by: its target Kubernetes version (newer ones use the newest rules)."""
+    from wizard.analysis import pss
+
+    return pss.clamp(pss.parse_version(plan.target.kubernetes_version))
+
+
 def plan_inputs(plan: Plan) -> list[ChartInput]:
     """The releases a Plan installs, with every value it decides."""
     return [ChartInput(ChartRelease(v.chart, v.version, v.release, v.namespace), nest(v.settings))

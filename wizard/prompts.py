@@ -210,15 +210,10 @@ def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None) -> P
 
 def summary(plan: Plan) -> str:
     """The implications of a Plan as text: Pod Security, Network Policies, Volumes, then the findings."""
-    from wizard.analysis import pss
-    from wizard.explain import explain, plan_inputs
+    from wizard.explain import explain, plan_inputs, plan_version
     from wizard.report_format import text
 
-    try:
-        version = pss.clamp(pss.parse_version(plan.target.kubernetes_version))
-    except ValueError:
-        version = pss.LATEST
-    return text(explain(plan_inputs(plan), version=version, plan=plan))
+    return text(explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
 
 
 def _walk_step(step: Step, draft: Draft, asker: Asker, out: TextIO,

@@ -63,3 +63,9 @@ def test_explain_refuses_two_sources_and_bad_values(tmp_path: Path, capsys) -> N
     assert main(["explain", "--preset", "minimal", "--manifests", str(bad)]) == 2
     assert "give one source, not --manifests and --preset/--answers" in capsys.readouterr().err
     assert main(["explain", "--values", "nochart=x.yaml"]) == 2
+
+
+def test_a_plan_is_judged_by_its_own_kubernetes_version_unless_told_otherwise(capsys) -> None:
+    older = explain_json(capsys, "--preset", "minimal", "--set", "target.kubernetes_version=1.25")
+    assert older["k8s_version"] == "1.25"
+    assert explain_json(capsys, "--preset", "minimal", "--k8s-version", "1.30")["k8s_version"] == "1.30"

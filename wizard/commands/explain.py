@@ -59,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS",
                         help="namespace for --values and for manifests that name none (default: org-1)")
-    parser.add_argument("--k8s-version", type=_version, default=pss.LATEST, metavar="1.N|latest",
-                        help="Kubernetes version whose Pod Security rules apply (default: latest)")
+    parser.add_argument("--k8s-version", type=_version, default=None, metavar="1.N|latest",
+                        help="Kubernetes version whose Pod Security rules apply (default: the plan's "
+                             "target.kubernetes_version with --preset/--answers, else latest)")
     parser.add_argument("--no-runtime-pods", action="store_true",
                         help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
@@ -85,14 +86,15 @@ def _report(args: argparse.Namespace) -> Report:
                                        ("--preset/--answers", args.preset or args.answers)) if given]
     if len(chosen) > 1:
         raise ConfigError([Problem("explain", f"give one source, not {' and '.join(chosen)}")])
-    version = pss.clamp(args.k8s_version)
+    version = pss.clamp(args.k8s_version or pss.LATEST)
     if args.manifests:
         return _from_manifests(args.manifests, version, args.namespace, runtime_pods=not args.no_runtime_pods)
-    from wizard.explain import explain, plan_inputs
+    from wizard.explain import explain, plan_inputs, plan_version
 
     if args.values:
         return explain(_values_inputs(args), version=version, runtime_pods=not args.no_runtime_pods)
     plan = _plan(args)
+    version = pss.clamp(args.k8s_version) if args.k8s_version else plan_version(plan)
     return explain(plan_inputs(plan), version=version, runtime_pods=not args.no_runtime_pods, plan=plan)
 
 
