@@ -14,13 +14,16 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.modals import ResumeModal
 from screens.widgets import FieldRow, ImplicationsPanel
+from wizard import resume
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs, plan_version
 from wizard.findings import Finding
 from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
 from wizard.plan import Plan
+from wizard.resume import SavedDraft
 from wizard.steps import STEPS, fields, step_for_values_key
 from wizard.values import render
 
@@ -43,8 +46,9 @@ class WizardApp(App[Plan | None]):
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
     ]
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, saved: SavedDraft | None = None) -> None:
         super().__init__()
+        self.saved = saved
         self.draft = Draft.start(plan)
         self.initial = plan
         self.index = 0
@@ -62,6 +66,16 @@ class WizardApp(App[Plan | None]):
     async def on_mount(self) -> None:
         await self.show_step()
         self.recompute(self.draft.plan)
+        if self.saved is not None:
+            self.push_screen(ResumeModal(resume.age(self.saved)), self.resume_answered)
+
+    async def resume_answered(self, yes: bool | None) -> None:
+        if yes and self.saved is not None:
+            self.draft = Draft.resume(self.saved.data, self.draft.plan)
+            await self.show_step()
+            self.recompute(self.draft.plan)
+        else:
+            resume.clear()
 
     # --- steps ------------------------------------------------------------------------------------------------
 
@@ -105,6 +119,7 @@ class WizardApp(App[Plan | None]):
             await self.show_step(focus=event.path)  # the answer changed which questions matter
         for row in self.query(FieldRow):
             row.show_problem(self.draft.problem(row.decl.path))
+        self.save_draft(self.draft.data)
         if self.draft.valid:
             self.recompute(self.draft.plan)
 
@@ -134,6 +149,11 @@ class WizardApp(App[Plan | None]):
             return
         self.exit(self.draft.plan)
 
+    @work(thread=True, exclusive=True, group="draft")
+    def save_draft(self, data: dict[str, object]) -> None:
+        """Keep the answers so far, so that a crash or Ctrl+C loses nothing (off the UI thread: it fsyncs)."""
+        resume.save(data)
+
     # --- panel ------------------------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="panel")
@@ -160,7 +180,7 @@ class WizardApp(App[Plan | None]):
         self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
 
 
-def make_app(plan: Plan) -> WizardApp:
-    """The app for a Plan; cli.py and the tests build it the same way."""
-    return WizardApp(plan)
+def make_app(plan: Plan, saved: SavedDraft | None = None) -> WizardApp:
+    """The app for a Plan (offering to resume `saved`); cli.py and the tests build it the same way."""
+    return WizardApp(plan, saved)
 

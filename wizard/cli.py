@@ -127,7 +127,12 @@ def _run(args: argparse.Namespace) -> int:
             print("Nothing was written.", file=sys.stderr)
             return EXIT_OK
         plan, started_from = chosen, f"{started_from}, then your answers"
-    return _write(plan, args, started_from=started_from)
+    code = _write(plan, args, started_from=started_from)
+    if not args.non_interactive:
+        from wizard import resume
+
+        resume.clear()  # the answers are in the written answers file now
+    return code
 
 
 def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
@@ -143,8 +148,9 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
             f"questions, add --non-interactive (and --out DIR, default {DEFAULT_OUT}); to answer line by line from "
             "standard input, add --plain.")
     from screens.app import make_app
+    from wizard import resume
 
-    return make_app(plan).run()
+    return make_app(plan, None if args.answers else resume.load()).run()
 
 
 def _write(plan: Plan, args: argparse.Namespace, started_from: str) -> int:

@@ -29,6 +29,15 @@ class Draft:
     def start(cls, plan: Plan) -> Draft:
         return cls(plan.model_dump(mode="json"), plan)
 
+    @classmethod
+    def resume(cls, data: dict[str, Any], fallback: Plan) -> Draft:
+        """A draft from saved data that may not be valid yet (`fallback` is shown meanwhile)."""
+        merged = apply_sets(data, []).data  # over the defaults: a saved draft may predate new fields
+        try:
+            return cls(merged, build_plan([Layer("", merged)]))
+        except ConfigError as error:
+            return cls(merged, fallback, tuple(error.problems))
+
     @property
     def valid(self) -> bool:
         return not self.problems

@@ -138,3 +138,36 @@ async def test_an_answer_that_adds_fields_keeps_the_focus_on_it() -> None:
         assert app.focused is not None and app.focused.parent.decl.path == "features.private_ca"  # type: ignore[union-attr]
         await pilot.press("tab")
         assert app.focused.parent.decl.path == "features.private_ca_secret"  # type: ignore[union-attr]
+
+
+async def test_an_interrupted_run_is_offered_back_and_resumed() -> None:
+    from wizard import resume
+
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "storage")
+        app.query_one(f"#{field_id('storage.worker.size')} Input", Input).value = "33Gi"
+        await settle(app, pilot)
+    saved = resume.load()  # the app was closed without writing: its answers were kept
+    assert saved is not None and saved.data["storage"]["worker"]["size"] == "33Gi"
+    again = make_app(minimal(), saved)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(again, pilot)
+        await pilot.click("#resume-yes")
+        await settle(again, pilot)
+        assert again.draft.plan.storage.worker.size == "33Gi"
+
+
+async def test_starting_over_forgets_the_draft() -> None:
+    from wizard import resume
+    from wizard.draft import Draft, edit
+
+    resume.save(edit(Draft.start(minimal()), "storage.worker.size", "44Gi").data)
+    app = make_app(minimal(), resume.load())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#resume-no")
+        await settle(app, pilot)
+        assert app.draft.plan.storage.worker.size is None
+    assert resume.load() is None

@@ -189,3 +189,14 @@ def test_plain_mode_from_piped_answers_writes_the_same_files_as_non_interactive(
     assert run("--preset", "minimal", "--non-interactive", "--out", str(batch)) == 0
     for name in FILES:
         assert (plain / name).read_text() == (batch / name).read_text(), name
+
+
+def test_writing_after_answering_forgets_the_resume_draft(tmp_path: Path) -> None:
+    from wizard import resume
+    from wizard.plan import Plan
+
+    resume.save(Plan().model_dump(mode="json"))
+    result = subprocess.run([sys.executable, "-m", "wizard", "--preset", "minimal", "--plain", "--out",
+                             str(tmp_path)], input="\n" * 400, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert resume.load() is None
