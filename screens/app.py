@@ -24,7 +24,7 @@ from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
 from wizard.plan import Plan
 from wizard.resume import SavedDraft
-from wizard.steps import STEPS, fields, step_for_values_key
+from wizard.steps import STEPS, fields, relevant, step_for_values_key
 from wizard.values import render
 
 
@@ -88,8 +88,9 @@ class WizardApp(App[Plan | None]):
         await container.remove_children()
         widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.sections:
-            widgets += [FieldRow(d, self.draft.text(d.path), self.draft.problem(d.path))
-                        for d in fields(step, self.draft.shown)]
+            shown = self.draft.shown
+            widgets += [FieldRow(d, self.draft.text(d.path), self.draft.problem(d.path),
+                                 relevant=relevant(d.path, shown)) for d in fields(step, shown, all_of_them=True)]
         else:
             widgets += self._review()
         widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
@@ -113,11 +114,14 @@ class WizardApp(App[Plan | None]):
     async def field_edited(self, event: FieldRow.Edited) -> None:
         if event.text == self.draft.text(event.path):
             return
-        before = {d.path for d in fields(STEPS[self.index], self.draft.shown)}
+        step = STEPS[self.index]
+        before = {d.path for d in fields(step, self.draft.shown, all_of_them=True)}
         self.draft = edit(self.draft, event.path, event.text)
-        if {d.path for d in fields(STEPS[self.index], self.draft.shown)} != before:
-            await self.show_step(focus=event.path)  # the answer changed which questions matter
+        shown = self.draft.shown
+        if {d.path for d in fields(step, shown, all_of_them=True)} != before:
+            await self.show_step(focus=event.path)  # list items came or went: build the step again
         for row in self.query(FieldRow):
+            row.display = relevant(row.decl.path, shown)  # the answer may change which questions matter
             row.show_problem(self.draft.problem(row.decl.path))
         self.save_draft(self.draft.data)
         if self.draft.valid:

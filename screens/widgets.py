@@ -29,9 +29,10 @@ class FieldRow(Vertical):
             super().__init__()
             self.path, self.text = path, text
 
-    def __init__(self, decl: Declaration, text: str, problem: str | None) -> None:
+    def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True) -> None:
         super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
         self.decl, self.text, self.problem = decl, text, problem
+        self.display = relevant
 
     def compose(self) -> ComposeResult:
         decl = self.decl

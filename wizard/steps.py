@@ -37,14 +37,15 @@ STEPS: tuple[Step, ...] = (
 STEPS_BY_ID = {step.id: step for step in STEPS}
 
 
-def fields(step: Step, plan: Plan) -> list[Declaration]:
-    """The decisions the step asks about for this Plan, list items expanded (channels[0], channels[1], ...)."""
+def fields(step: Step, plan: Plan, *, all_of_them: bool = False) -> list[Declaration]:
+    """The decisions the step asks about for this Plan, list items expanded (channels[0], channels[1], ...);
+    `all_of_them` includes those that do not matter with this Plan (a front end can then just hide them)."""
     found = []
     for decl in declarations():
         if not decl.path.startswith(step.sections):
             continue
         for path in _expand(decl.path, plan):
-            if relevant(path, plan):
+            if all_of_them or relevant(path, plan):
                 found.append(declaration(path))
     return found
 
