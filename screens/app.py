@@ -121,7 +121,9 @@ class WizardApp(App[Plan | None]):
         if {d.path for d in fields(step, shown, all_of_them=True)} != before:
             await self.show_step(focus=event.path)  # list items came or went: build the step again
         for row in self.query(FieldRow):
-            row.display = relevant(row.decl.path, shown)  # the answer may change which questions matter
+            wanted = relevant(row.decl.path, shown)  # the answer may change which questions matter
+            if row.display != wanted:  # only then: each change makes Textual lay the step out again
+                row.display = wanted
             row.show_problem(self.draft.problem(row.decl.path))
         self.save_draft(self.draft.data)
         if self.draft.valid:

@@ -55,6 +55,9 @@ class FieldRow(Vertical):
         self.query(".field-control").first().focus()
 
     def show_problem(self, problem: str | None) -> None:
+        if problem == self.problem:
+            return  # unchanged: no repaint
+        self.problem = problem
         self.query_one(".field-error", Static).update(problem or "")
         self.set_class(problem is not None, "-invalid")
 
