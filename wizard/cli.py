@@ -34,6 +34,18 @@ SUBCOMMANDS = {
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
 
+def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--preset, --answers and --set: where a Plan comes from (the wizard and `wizard explain` share them)."""
+    parser.add_argument("--preset", metavar="NAME",
+                        help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
+                             "see wizard --list-presets)")
+    parser.add_argument("--answers", metavar="FILE", type=Path,
+                        help="start from an answers file (wizard-answers.yaml written by an earlier run)")
+    parser.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
+                        help="override one decision, e.g. --set features.builder=false "
+                             "--set storage.worker.size=50Gi (repeatable)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard",
@@ -43,14 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                     "manifests), wizard netpol FILE... (who may reach whom).",
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
-    parser.add_argument("--preset", metavar="NAME",
-                        help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
-                             "see --list-presets)")
-    parser.add_argument("--answers", metavar="FILE", type=Path,
-                        help="start from an answers file (wizard-answers.yaml written by an earlier run)")
-    parser.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
-                        help="override one decision, e.g. --set features.builder=false "
-                             "--set storage.worker.size=50Gi (repeatable)")
+    add_plan_sources(parser)
     parser.add_argument("--non-interactive", action="store_true",
                         help="write the files without asking anything (for scripts and CI)")
     parser.add_argument("--plain", action="store_true",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
+from wizard.cli import add_plan_sources
 from wizard.errors import ConfigError, Problem, WizardError
 from wizard.report import Report
 from wizard.report_format import markdown, text
@@ -46,10 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 2 unreadable or invalid input.",
     )
     source = parser.add_argument_group("what to explain (one of)")
-    source.add_argument("--preset", metavar="NAME", help="a preset (see wizard --list-presets)")
-    source.add_argument("--answers", metavar="FILE", type=Path, help="an answers file written by the wizard")
-    source.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
-                        help="with --preset/--answers: override one decision (repeatable)")
+    add_plan_sources(source)
     source.add_argument("--values", metavar="CHART=FILE", type=_chart_pair, action="append", default=[],
                         help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
                              "or substra-frontend)")
