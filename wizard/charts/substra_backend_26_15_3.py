@@ -56,17 +56,24 @@ def runtime_pods(values: dict[str, Any], release: str, namespace: str) -> list[d
 
 def _api_events(ctx: Ctx) -> list[dict[str, Any]]:
     """The api-events Deployment (one replica, hard-coded): orchestrator event listener of the API side."""
-    if not flag(ctx.v, "api", "events", "enabled"):
+    return _events(ctx, node(ctx.v, "api", "events"), "api-events", "api-event",
+                   ("role-redis-client", "role-database-client", "role-orchestrator-client"))
+
+
+def _events(ctx: Ctx, section: dict[str, Any], component: str, short: str, roles: tuple[str, ...]
+            ) -> list[dict[str, Any]]:
+    """An orchestrator event listener (api-events, worker-events): the two differ only by name, service account
+    (`<fullname>-<short>`, with worker-events' short name `event`) and roles."""
+    if not section.get("enabled"):
         return []
-    section = node(ctx.v, "api", "events")
     inits = add_cert(ctx) + [wait_postgresql(ctx), wait_init_migrations(ctx, section)]
     inits += wait_redis(ctx)
     volumes = [wait_init_volume(ctx)] + orchestrator_tls_volumes(ctx) + private_ca_volumes(ctx)
-    spec = {"serviceAccountName": f"{ctx.fullname}-api-event", "initContainers": inits,
-            "containers": [container("api-event-app", image(section.get("image")))], "volumes": volumes}
-    labels = component_labels(ctx, "api-events", "role-redis-client", "role-database-client",
-                                   "role-orchestrator-client")
-    return [workload(ctx, "Deployment", f"{ctx.fullname}-api-events", labels, pod_security(section), spec, 1)]
+    app = component.removesuffix("s") + "-app"  # api-event-app, worker-event-app
+    spec = {"serviceAccountName": f"{ctx.fullname}-{short}", "initContainers": inits,
+            "containers": [container(app, image(section.get("image")))], "volumes": volumes}
+    labels = component_labels(ctx, component, *roles)
+    return [workload(ctx, "Deployment", f"{ctx.fullname}-{component}", labels, pod_security(section), spec, 1)]
 
 
 def _prepopulate(ctx: Ctx) -> list[dict[str, Any]]:
@@ -148,17 +155,8 @@ def _server(ctx: Ctx) -> dict[str, Any]:
 
 def _worker_events(ctx: Ctx) -> list[dict[str, Any]]:
     """The worker-events Deployment (one replica, hard-coded); talks to the Kubernetes API."""
-    section = node(ctx.v, "worker", "events")
-    if not section.get("enabled"):
-        return []
-    inits = add_cert(ctx) + [wait_postgresql(ctx), wait_init_migrations(ctx, section)]
-    inits += wait_redis(ctx)
-    volumes = [wait_init_volume(ctx)] + orchestrator_tls_volumes(ctx) + private_ca_volumes(ctx)
-    spec = {"serviceAccountName": f"{ctx.fullname}-event", "initContainers": inits,
-            "containers": [container("worker-event-app", image(section.get("image")))], "volumes": volumes}
-    labels = component_labels(ctx, "worker-events", "role-api-k8s-client", "role-redis-client",
-                                   "role-database-client", "role-orchestrator-client")
-    return [workload(ctx, "Deployment", f"{ctx.fullname}-worker-events", labels, pod_security(section), spec, 1)]
+    return _events(ctx, node(ctx.v, "worker", "events"), "worker-events", "event",
+                   ("role-api-k8s-client", "role-redis-client", "role-database-client", "role-orchestrator-client"))
 
 
 # ---- Jobs ---------------------------------------------------------------------------------------------------------
