@@ -18,6 +18,7 @@ from wizard import __version__
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only once a run needs it
+    from wizard.layers import Layer
     from wizard.plan import Plan
     from wizard.rules import Note
 
@@ -30,6 +31,9 @@ SUBCOMMANDS = {
     "pss": "wizard.commands.pss",
     "netpol": "wizard.commands.netpol",
     "explain": "wizard.commands.explain",
+    "diff": "wizard.commands.diff",
+    "bundle": "wizard.commands.bundle",
+    "preflight": "wizard.commands.install",
 }
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
@@ -56,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     add_plan_sources(parser)
+    parser.add_argument("--bundle", metavar="FILE", type=Path,
+                        help="start from the answers in a bundle written by wizard bundle (instead of "
+                             "--preset/--answers)")
     parser.add_argument("--non-interactive", action="store_true",
                         help="write the files without asking anything (for scripts and CI)")
     parser.add_argument("--plain", action="store_true",
@@ -66,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true",
                         help="merge into values files that were edited by hand (comments and extra keys kept)")
     parser.add_argument("--list-presets", action="store_true", help="describe the presets and exit")
+    parser.add_argument("--install", action="store_true",
+                        help="after writing the files, check the cluster of the current kube context and install "
+                             "(shows the context and server and asks first, unless --yes)")
+    parser.add_argument("--yes", action="store_true",
+                        help="with --install: no questions at all (implies --non-interactive)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check the cluster and render through Helm; writes no file, changes nothing")
     parser.add_argument("--version", action="version", version=f"substra-wizard {__version__}")
     return parser
 
@@ -123,7 +137,13 @@ def _list_presets(out: TextIO) -> int:
 def _run(args: argparse.Namespace) -> int:
     from wizard.layers import build_plan, plan_layers
 
-    layers = plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets)
+    if args.install and not (args.yes or args.dry_run) and not sys.stdin.isatty():
+        from wizard.commands.install import refusal
+
+        raise WizardError(refusal())  # before any question or file: nothing could be installed this way
+    args.non_interactive = args.non_interactive or args.yes
+    layers = _bundle_layers(args) if args.bundle else \
+        plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets)
     plan = build_plan(layers)
     started_from = " + ".join(layer.source for layer in layers)
     if not args.non_interactive:
@@ -132,12 +152,32 @@ def _run(args: argparse.Namespace) -> int:
             print("Nothing was written.", file=sys.stderr)
             return EXIT_OK
         plan, started_from = chosen, f"{started_from}, then your answers"
+    if args.dry_run:
+        from wizard.commands import install
+
+        return install.run(plan, None, yes=args.yes, dry_run=True)
     code = _write(plan, args, started_from=started_from)
+    if args.install and code == EXIT_OK:
+        from wizard.commands import install
+
+        code = install.run(plan, args.out, yes=args.yes, dry_run=False)
     if not args.non_interactive:
         from wizard import resume
 
         resume.clear()  # the answers are in the written answers file now
     return code
+
+
+def _bundle_layers(args: argparse.Namespace) -> list[Layer]:
+    """The answers a bundle carries, then --set over them."""
+    from wizard.bundle import answers_layer
+    from wizard.errors import ConfigError, Problem
+    from wizard.layers import apply_sets
+
+    if args.preset or args.answers:
+        raise ConfigError([Problem("--bundle", "give either --bundle or --preset/--answers, not both")])
+    layer = answers_layer(args.bundle)
+    return [layer, apply_sets(layer.data, args.sets)] if args.sets else [layer]
 
 
 def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
@@ -155,7 +195,7 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     from screens.app import make_app
     from wizard import resume
 
-    return make_app(plan, None if args.answers else resume.load()).run()
+    return make_app(plan, None if args.answers or args.bundle else resume.load()).run()
 
 
 def _write(plan: Plan, args: argparse.Namespace, started_from: str) -> int:

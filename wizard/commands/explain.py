@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                              "or substra-frontend)")
     source.add_argument("--manifests", nargs="+", metavar="FILE",
                         help="rendered manifests (helm template output; - reads standard input)")
+    source.add_argument("--bundle", metavar="FILE", type=Path,
+                        help="a bundle written by wizard bundle (offline; its releases and Kubernetes version)")
     parser.add_argument("--release", metavar="CHART=NAME", type=_chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS",
@@ -81,10 +83,17 @@ def main(argv: Sequence[str]) -> int:
 
 def _report(args: argparse.Namespace) -> Report:
     chosen = [name for name, given in (("--manifests", args.manifests), ("--values", args.values),
-                                       ("--preset/--answers", args.preset or args.answers)) if given]
+                                       ("--preset/--answers", args.preset or args.answers),
+                                       ("--bundle", args.bundle)) if given]
     if len(chosen) > 1:
         raise ConfigError([Problem("explain", f"give one source, not {' and '.join(chosen)}")])
     version = pss.clamp(args.k8s_version or pss.LATEST)
+    if args.bundle:
+        from wizard.bundle import bundle_side
+
+        side = bundle_side(args.bundle, str(args.bundle))
+        version = pss.clamp(args.k8s_version) if args.k8s_version else side.version or version
+        return side.report(version, runtime_pods=not args.no_runtime_pods)
     if args.manifests:
         return _from_manifests(args.manifests, version, args.namespace, runtime_pods=not args.no_runtime_pods)
     from wizard.explain import explain, plan_inputs, plan_version

@@ -1,0 +1,335 @@
+"""Bundles: one .tar.gz a support engineer can open offline (answers, values, explain report, versions), with every
+secret redacted (wizard/redact.py), written atomically and byte-for-byte reproducible; and reading one back safely.
+
+Members, under `substra-wizard-bundle/`, in this order:
+    wizard-answers.yaml                  the Plan (when one is known)
+    values/<chart>-values.yaml           what each chart gets (re-serialised: comments are not carried, they may
+                                         hold secrets)
+    import-notes.json                    what wizard import said about values files (when it ran)
+    explain.json, explain.md             the explain report of the input
+    redactions.json                      every place a secret was taken out (never the secret)
+    manifest.json                        schema substra-wizard/bundle@1, versions, input, files and their sha256
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import secrets
+import tarfile
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.errors import ConfigError, OutputError, Problem, WizardError
+from wizard.redact import MARKER, Redactor, is_secret_key
+
+if TYPE_CHECKING:
+    from wizard.layers import Layer
+    from wizard.plan import Plan
+    from wizard.sources import Side
+
+SCHEMA = "substra-wizard/bundle@1"
+REDACTIONS_SCHEMA = "substra-wizard/redactions@1"
+ROOT = "substra-wizard-bundle/"
+ANSWERS, MANIFEST, REDACTIONS = "wizard-answers.yaml", "manifest.json", "redactions.json"
+MTIME = 0  # every member's time: the same input gives the same bytes
+MAX_BUNDLE_BYTES = 64 << 20
+MAX_MEMBER_BYTES = 20 << 20
+MAX_TOTAL_BYTES = 64 << 20
+MAX_MEMBERS = 64
+COMMENTS_NOTE = "values files are re-serialised from their data: comments are not carried (they may hold secrets)"
+
+
+def build(side: Side, *, version: tuple[int, int], runtime_pods: bool = True, sets: Sequence[str] = ()) -> dict[
+        str, bytes]:
+    """The members of a bundle of `side` (name -> bytes, in bundle order), every secret redacted."""
+    from wizard import __version__
+    from wizard.analysis import pss
+    from wizard.charts import SUPPORTED_VERSIONS
+    from wizard.report import as_json
+    from wizard.report_format import markdown
+
+    redactor, texts, notes = Redactor(), {}, [COMMENTS_NOTE]
+    if side.plan is not None:
+        texts[ANSWERS] = _answers_text(side.plan, redactor, notes)
+    texts.update(_values_texts(side, redactor))
+    if side.imported is not None:
+        texts["import-notes.json"] = _json([_note(n) for n in side.imported.notes])
+    report = side.report(version, runtime_pods=runtime_pods)
+    texts["explain.json"] = _json(as_json(report))
+    texts["explain.md"] = markdown(report)
+    texts = {name: redactor.scrub(text, name) for name, text in texts.items()}
+    manifest = {
+        "schema": SCHEMA, "wizard_version": __version__, "supported_charts": dict(SUPPORTED_VERSIONS),
+        "charts": [{"chart": i.release.chart, "version": i.release.version, "release": i.release.release,
+                    "namespace": i.release.namespace} for i in side.inputs],
+        "input": {"kind": side.kind, "label": redactor.text(side.label, MANIFEST, "input.label"),
+                  "sets": [_set_text(s, redactor) for s in sets]},
+        "primary": "values" if side.values_files else "plan",
+        "k8s_version": pss.format_version(version).removeprefix("v"), "runtime_pods": runtime_pods,
+        "notes": notes + side.notes,
+    }
+    redactions = {"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": len(redactor.secrets),
+                  "redactions": [r.__dict__ for r in redactor.redactions]}
+    texts[REDACTIONS] = redactor.scrub(_json(redactions), REDACTIONS)
+    manifest["files"] = [{"name": name, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+                         for name, text in texts.items()]
+    texts[MANIFEST] = redactor.scrub(_json(manifest), MANIFEST)
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _note(note: Any) -> dict[str, Any]:
+    item = {key: getattr(note, key, None) for key in ("kind", "chart", "key", "message", "file", "line")}
+    if item["file"]:
+        item["file"] = Path(str(item["file"])).name  # the customer's folders are theirs
+    return item
+
+
+def _set_text(assignment: str, redactor: Redactor) -> str:
+    path, sep, value = assignment.partition("=")
+    if sep and value and is_secret_key(path.rsplit(".", 1)[-1]):
+        return f"{path}={redactor.data({'value': value, 'name': 'password'}, MANIFEST)['value']}"
+    return redactor.text(assignment, MANIFEST, "input.sets")
+
+
+def _answers_text(plan: Plan, redactor: Redactor, notes: list[str]) -> str:
+    from wizard import answers, yamlio
+    from wizard.plan import Plan as PlanModel
+
+    data = plan.model_dump(mode="json")
+    if data["features"].get("private_ca_file"):
+        data["features"]["private_ca_file"] = None
+        notes.append("features.private_ca_file (a path on the machine that made the bundle) was cleared; the CA "
+                     "certificate itself is privateCa.secret.data in values/substra-backend-values.yaml")
+    redacted = redactor.data(data, ANSWERS, by_key=False)  # the Plan has no secret field: ca_secret names a Secret
+    header = ("Answers of a substra-wizard bundle (secrets redacted).",)
+    try:
+        return answers.dumps(PlanModel.model_validate(redacted), header)
+    except ValueError:  # a redaction made a field invalid: keep the data, without the labels
+        return yamlio.dumps({"schema": answers.SCHEMA, "plan": redacted}, header)
+
+
+def _values_texts(side: Side, redactor: Redactor) -> dict[str, str]:
+    from wizard import yamledit, yamlio
+    from wizard.chart_defaults import get_path
+    from wizard.explain import nest
+    from wizard.values import render
+
+    texts = {}
+    if side.values_files or side.plan is None:  # values as given win over a Plan imported from them
+        for chart, data in side.values_files.items():
+            name = f"values/{chart}-values.yaml"
+            texts[name] = yamlio.dumps(redactor.data(data, name), (f"{chart} values as given ({side.label}), "
+                                                                    "secrets redacted, comments not carried.",))
+        return texts
+    for values in render(side.plan):
+        name = f"values/{values.file_name}"
+        redacted = redactor.data(nest(values.overrides), name)
+        entries = [yamledit.Entry(s.path, get_path(redacted, s.path), s.comment) for s in values.overrides]
+        texts[name] = yamlio.dumps(yamledit.build_document(entries), (
+            f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
+            "secrets redacted.",))
+    return texts
+
+
+# --- writing ---------------------------------------------------------------------------------------------------------
+
+
+def archive(members: Mapping[str, bytes]) -> bytes:
+    """A gzip-compressed tar of the members, the same bytes for the same members (fixed times, owners, modes)."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(ROOT + name)
+            info.size, info.mtime, info.mode, info.uid, info.gid = len(data), MTIME, 0o644, 0, 0
+            tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=MTIME) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write the bundle atomically (a temporary file, fsync, rename): a reader never sees half a bundle.
+
+    Raises:
+        OutputError: naming the path and the reason.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give the bundle's file name, e.g. {path}/bundle.tar.gz")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}; check the folder exists and is "
+                          "writable, or choose another --out") from None
+
+
+# --- reading ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle read in memory: its manifest and its members' text (names without the root folder)."""
+
+    path: Path
+    manifest: dict[str, Any]
+    texts: dict[str, str]
+
+    def answers_layer(self) -> Layer | None:
+        """The bundle's answers as a Plan layer (None when it carries no answers file)."""
+        from wizard import answers, yamlio
+        from wizard.layers import Layer
+
+        if ANSWERS not in self.texts:
+            return None
+        where = f"{self.path}:{ANSWERS}"
+        return Layer(f"bundle {self.path}", answers.parse(yamlio.load_plain(self.texts[ANSWERS], where), where))
+
+    def values(self) -> dict[str, dict[str, Any]]:
+        """chart -> the values the bundle carries for it."""
+        from wizard import yamlio
+        from wizard.sources import CHARTS
+
+        found = {}
+        for chart in CHARTS:
+            name = f"values/{chart}-values.yaml"
+            if name in self.texts:
+                data = yamlio.load_plain(self.texts[name], f"{self.path}:{name}")
+                if data is not None and not isinstance(data, dict):
+                    raise _not_a_bundle(self.path, f"{name} is not a map of values")
+                found[chart] = data or {}
+        return found
+
+
+def read(path: Path) -> Bundle:
+    """Read a bundle without extracting anything: only regular files under the root folder, each checked for size
+    before it is read; links, absolute names and `..` are refused.
+
+    Raises:
+        WizardError: the file is missing, corrupt, not a bundle, unsafe, or of a schema this wizard does not read.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise OutputError(f"cannot read {path}: {error.strerror or error}; check the path") from None
+    if size > MAX_BUNDLE_BYTES:
+        raise _not_a_bundle(path, f"it is larger than {MAX_BUNDLE_BYTES >> 20} MB")
+    try:
+        texts = _members(path.read_bytes(), path)
+    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile, ValueError) as error:
+        if isinstance(error, WizardError):
+            raise
+        raise _not_a_bundle(path, f"it is not a readable .tar.gz ({error or type(error).__name__})") from None
+    if MANIFEST not in texts:
+        raise _not_a_bundle(path, f"it has no {ROOT}{MANIFEST}")
+    try:
+        manifest = json.loads(texts[MANIFEST])
+    except ValueError as error:
+        raise _not_a_bundle(path, f"its manifest is not JSON ({error})") from None
+    schema = manifest.get("schema") if isinstance(manifest, dict) else None
+    if schema != SCHEMA:
+        raise _not_a_bundle(path, f"its schema is {schema!r}, not {SCHEMA}; a newer wizard may have written it: "
+                                  "upgrade substra-wizard")
+    return Bundle(path, manifest, texts)
+
+
+def _members(data: bytes, path: Path) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    total = 0
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for count, info in enumerate(tar, start=1):
+            if count > MAX_MEMBERS:
+                raise _not_a_bundle(path, f"it has more than {MAX_MEMBERS} members")
+            name = _safe_name(info, path)
+            if name is None:
+                continue
+            total += info.size
+            if info.size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                raise _not_a_bundle(path, f"{info.name} is too large ({info.size} bytes)")
+            if name in texts:
+                raise _not_a_bundle(path, f"{info.name} appears twice")
+            handle = tar.extractfile(info)
+            try:
+                texts[name] = handle.read().decode("utf-8") if handle else ""
+            except UnicodeDecodeError:
+                raise _not_a_bundle(path, f"{info.name} is not UTF-8 text") from None
+    return texts
+
+
+def _safe_name(info: tarfile.TarInfo, path: Path) -> str | None:
+    """The member's name inside the root folder; None for the root folder itself.
+
+    Raises:
+        WizardError: a link, device or other special file, or a name outside the root folder.
+    """
+    name = info.name
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+        raise _not_a_bundle(path, f"member {name!r} points outside the bundle (refused)")
+    if info.isdir() and name.rstrip("/") + "/" == ROOT:
+        return None
+    if not info.isreg():
+        raise _not_a_bundle(path, f"member {name!r} is a link or special file (refused)")
+    if not name.startswith(ROOT):
+        raise _not_a_bundle(path, f"member {name!r} is outside {ROOT}")
+    return name[len(ROOT):]
+
+
+def _not_a_bundle(path: Path, why: str) -> WizardError:
+    return WizardError(f"{path} is not a substra-wizard bundle this wizard can open: {why}.")
+
+
+def answers_layer(path: Path) -> Layer:
+    """The Plan layer of `wizard --bundle FILE`.
+
+    Raises:
+        ConfigError: the bundle carries no answers file (values files without a Plan).
+    """
+    layer = read(path).answers_layer()
+    if layer is None:
+        raise ConfigError([Problem("--bundle", f"{path} carries values files but no answers file, so there is no "
+                                               f"Plan to open; explain it with: wizard explain --bundle {path}")])
+    return layer
+
+
+def bundle_side(path: Path, label: str) -> Side:
+    """A bundle as a configuration: its Plan when it was made from one, else its values (with the Plan its answers
+    file holds, when wizard import made one)."""
+    from wizard.analysis import pss
+    from wizard.layers import build_plan
+    from wizard.sources import data_side, plan_side
+
+    bundle = read(path)
+    layer = bundle.answers_layer()
+    version = pss.clamp(pss.parse_version(str(bundle.manifest.get("k8s_version", "latest"))))
+    if bundle.manifest.get("primary") == "plan" and layer is not None:
+        return plan_side(label, "bundle", layers=[layer])
+    charts = {c.get("chart"): c for c in bundle.manifest.get("charts", []) if isinstance(c, dict)}
+    side = data_side(bundle.values(), label=label, kind="bundle",
+                     releases={chart: str(c.get("release")) for chart, c in charts.items() if c.get("release")},
+                     namespace=next((str(c["namespace"]) for c in charts.values() if c.get("namespace")), "org-1"))
+    side.version = version
+    if layer is not None:
+        try:
+            side.plan = build_plan([layer])
+        except ConfigError as error:
+            side.notes.append(f"the bundle's answers do not make a valid Plan ({error.problems[0]})")
+    return side

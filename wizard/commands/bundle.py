@@ -1,0 +1,85 @@
+"""`wizard bundle --out FILE.tar.gz`: everything support needs to see a configuration offline, secrets redacted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wizard.cli import add_plan_sources, default_preset
+from wizard.commands.explain import _chart_pair, _version
+from wizard.errors import ConfigError, Problem
+from wizard.sources import FORMS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wizard bundle",
+        description="Write one .tar.gz with a configuration's answers file, values files, explain report (JSON and "
+                    "markdown), the wizard's and the charts' versions and a list of what was redacted. Secrets "
+                    "(passwords, private keys, tokens, account operator secrets, credentials in connection strings, "
+                    "AWS keys) are always replaced by <redacted:N> in every file of the bundle; values files are "
+                    "re-serialised, so their comments are not carried. Open it with wizard explain --bundle FILE, "
+                    "wizard diff, or wizard --bundle FILE.",
+        epilog="Exit codes: 0 written, 2 invalid input (nothing written).",
+    )
+    source = parser.add_argument_group("what to bundle (one of; default: --preset minimal)")
+    add_plan_sources(source)
+    source.add_argument("--values", metavar="CHART=FILE", type=_chart_pair, action="append", default=[],
+                        help="a customer values file as passed to helm -f (repeatable)")
+    source.add_argument("--from", dest="spec", metavar="CONFIG",
+                        help="any configuration wizard diff accepts: " + "; ".join(FORMS))
+    parser.add_argument("--out", metavar="FILE.tar.gz", type=Path, required=True, help="the bundle to write")
+    parser.add_argument("--release", metavar="CHART=NAME", type=_chart_pair, action="append", default=[],
+                        help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
+    parser.add_argument("--namespace", default="org-1", metavar="NS", help="namespace for --values (default: org-1)")
+    parser.add_argument("--k8s-version", type=_version, default=None, metavar="1.N|latest",
+                        help="Pod Security rules of the report (default: the plan's target version, else latest)")
+    parser.add_argument("--no-runtime-pods", action="store_true",
+                        help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run `wizard bundle`; returns the exit code."""
+    from wizard import bundle
+    from wizard.analysis import pss
+
+    args = _parser().parse_args(list(argv))
+    side = _side(args)
+    version = pss.clamp(args.k8s_version) if args.k8s_version else side.version or pss.LATEST
+    members = bundle.build(side, version=version, runtime_pods=not args.no_runtime_pods, sets=args.sets)
+    bundle.write(args.out, bundle.archive(members))
+    redactions = bundle.json.loads(members[bundle.REDACTIONS])
+    print(f"Wrote {args.out}: {', '.join(members)}.")
+    print(f"{len(redactions['redactions'])} redaction(s) of {redactions['secrets']} distinct secret(s); each is "
+          f"listed in {bundle.REDACTIONS}.")
+    for note in side.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def _side(args: argparse.Namespace):  # -> sources.Side
+    from wizard import sources
+
+    chosen = [name for name, given in (("--from", args.spec), ("--values", args.values),
+                                       ("--preset/--answers", args.preset or args.answers)) if given]
+    if len(chosen) > 1:
+        raise ConfigError([Problem("bundle", f"give one source, not {' and '.join(chosen)}")])
+    if args.sets and (args.spec or args.values):
+        raise ConfigError([Problem("--set", "applies to --preset/--answers only")])
+    if args.spec:
+        return sources.resolve(args.spec)
+    if args.values:
+        charts = [chart for chart, _ in args.values]
+        if len(set(charts)) != len(charts):
+            raise ConfigError([Problem("--values", "give each chart once")])
+        label = ", ".join(f"{chart}={path}" for chart, path in args.values)
+        return sources.values_side([(c, Path(p)) for c, p in args.values], label=label,
+                                   releases=dict(args.release), namespace=args.namespace)
+    preset = default_preset(args.preset, args.answers)
+    label = " + ".join(x for x in (preset and f"preset {preset}", args.answers and str(args.answers),
+                                   args.sets and "--set") if x)
+    kind = "answers" if args.answers else "preset"
+    return sources.plan_side(label, kind, preset=preset, answers_file=args.answers, sets=args.sets)

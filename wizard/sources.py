@@ -1,0 +1,215 @@
+"""What a configuration given on the command line is (a "side" of `wizard diff`, the input of `wizard bundle`):
+a preset, an answers file, a folder the wizard wrote, a bundle, or customer values files, resolved to the Plan (when
+one is known), the values each chart gets, and the explain Report. Reading each kind of file stays in its own module
+(answers, presets, bundle, importing); this one only decides which kind a spec is and puts the pieces together.
+
+    preset:NAME              a preset (bare NAME works when no file of that name exists)
+    answers:FILE             an answers file (bare FILE works)
+    dir:DIR                  a folder written by the wizard: its wizard-answers.yaml, else its *-values.yaml files
+    bundle:FILE              a bundle written by wizard bundle (bare FILE.tar.gz / .tgz works)
+    values:CHART=FILE[,CHART=FILE...]   values files as given to helm -f (bare CHART=FILE,... works)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from wizard.explain import ChartInput
+    from wizard.layers import Layer
+    from wizard.plan import Plan
+    from wizard.report import Report
+
+CHARTS = ("orchestrator", "substra-backend", "substra-frontend")
+DEFAULT_RELEASES = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
+DEFAULT_NAMESPACE = "org-1"
+KINDS = ("preset", "answers", "dir", "bundle", "values")
+FORMS = ("preset:NAME (or NAME)", "answers:FILE (or FILE)", "dir:DIR (or DIR)",
+         "bundle:FILE.tar.gz (or FILE.tar.gz)", "values:CHART=FILE[,CHART=FILE...] (or CHART=FILE,...)")
+
+
+@dataclass
+class Side:
+    """One configuration, resolved: `inputs` are the releases with the values Helm would get (override values)."""
+
+    label: str
+    kind: str
+    plan: Plan | None
+    inputs: list[ChartInput]
+    version: tuple[int, int] | None = None
+    """The Kubernetes version its Plan targets; None: no Plan (judged by the other side's, else the latest)."""
+    notes: list[str] = field(default_factory=list)
+    values_files: dict[str, Any] = field(default_factory=dict)
+    """chart -> the values file's data as read (values sides only), for bundles."""
+    imported: Any = None
+    """The ImportResult of the values files, when wizard import is there."""
+
+    def report(self, version: tuple[int, int], *, runtime_pods: bool = True) -> Report:
+        from wizard.explain import explain
+
+        # The Plan's own findings only when the values come from it (an imported Plan is a reconstruction).
+        plan = None if self.values_files else self.plan
+        return explain(self.inputs, version=version, runtime_pods=runtime_pods, plan=plan)
+
+
+def resolve(spec: str) -> Side:
+    """The Side a command-line spec names (forms in the module docstring).
+
+    Raises:
+        ConfigError: the spec is none of the accepted forms, or names both a file and a preset.
+        WizardError: the files it names cannot be read (each error names the file).
+    """
+    kind, _, rest = spec.partition(":")
+    if kind in KINDS and rest:
+        return _by_kind(kind, rest, spec)
+    if "=" in spec and spec.partition("=")[0] in CHARTS:
+        return _by_kind("values", spec, spec)
+    return _by_kind(_guess(spec), spec, spec)
+
+
+def _guess(spec: str) -> str:
+    from wizard import presets
+
+    path, preset = Path(spec), spec in presets.names()
+    if path.exists() and preset:
+        raise _unknown(spec, f"{spec!r} is both a preset and a file here; write preset:{spec} or ./{spec}")
+    if preset:
+        return "preset"
+    if path.is_dir():
+        return "dir"
+    if path.is_file():
+        return "bundle" if spec.endswith((".tar.gz", ".tgz")) or _is_gzip(path) else "answers"
+    raise _unknown(spec, f"{spec!r} is not a preset ({', '.join(presets.names())}) nor an existing file or folder")
+
+
+def _is_gzip(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
+def _unknown(spec: str, why: str) -> ConfigError:
+    return ConfigError([Problem(spec, f"{why}. A configuration is one of: {'; '.join(FORMS)}")])
+
+
+def _by_kind(kind: str, rest: str, spec: str) -> Side:
+    if kind == "preset":
+        return plan_side(spec, "preset", preset=rest)
+    if kind == "answers":
+        return plan_side(spec, "answers", answers_file=Path(rest))
+    if kind == "dir":
+        return folder_side(Path(rest), spec)
+    if kind == "bundle":
+        from wizard.bundle import bundle_side
+
+        return bundle_side(Path(rest), spec)
+    return values_side(parse_values_spec(rest, spec), label=spec)
+
+
+def parse_values_spec(text: str, spec: str) -> list[tuple[str, Path]]:
+    """`CHART=FILE[,CHART=FILE...]` -> [(chart, path)]; each chart once."""
+    pairs: list[tuple[str, Path]] = []
+    for item in text.split(","):
+        chart, sep, path = item.strip().partition("=")
+        if not sep or chart not in CHARTS or not path:
+            raise _unknown(spec, f"{item!r} is not CHART=FILE with CHART one of {', '.join(CHARTS)}")
+        if chart in dict(pairs):
+            raise _unknown(spec, f"{chart} is given twice")
+        pairs.append((chart, Path(path)))
+    return pairs
+
+
+def plan_side(label: str, kind: str, *, preset: str | None = None, answers_file: Path | None = None,
+              sets: Sequence[str] = (), layers: Sequence[Layer] | None = None) -> Side:
+    """A Side from Plan layers (a preset, an answers file, --set), or from `layers` already read."""
+    from wizard.explain import plan_inputs, plan_version
+    from wizard.layers import build_plan, plan_layers
+
+    plan = build_plan(layers if layers is not None else plan_layers(preset, answers_file, sets))
+    return Side(label, kind, plan, plan_inputs(plan), plan_version(plan))
+
+
+def folder_side(folder: Path, label: str) -> Side:
+    """A folder the wizard wrote: its answers file says everything; without one, its values files."""
+    from wizard import answers, files
+    from wizard.output import ALL_VALUES_FILES
+
+    answers_file = folder / answers.FILE_NAME
+    present = [folder / name for name in ALL_VALUES_FILES if (folder / name).is_file()]
+    if answers_file.is_file():
+        side = plan_side(label, "dir", answers_file=answers_file)
+        edited = [p.name for p in present if files.fingerprint_state(files.read_text(p)) != "unedited"]
+        if edited:
+            side.notes.append(f"{', '.join(edited)} changed since the wizard wrote them; this side is "
+                              f"{answers.FILE_NAME} (compare the edited files with values:CHART=FILE)")
+        return side
+    if not present:
+        raise _unknown(label, f"{folder} holds neither {answers.FILE_NAME} nor any of {', '.join(ALL_VALUES_FILES)}")
+    return values_side([(path.name.removesuffix("-values.yaml"), path) for path in present], label=label, kind="dir")
+
+
+def read_values_file(path: Path) -> dict[str, Any]:
+    """A values file as plain data (comments dropped, aliases expanded); {} when empty.
+
+    Raises:
+        WizardError: unreadable, not YAML, or not a map (naming the file).
+    """
+    from wizard import files, yamlio
+
+    data = yamlio.load_plain(files.read_text(path), str(path))
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError([Problem(str(path), f"a values file is a map of keys, not a {type(data).__name__}")])
+    return data or {}
+
+
+def values_side(files: Sequence[tuple[str, Path]], *, label: str, kind: str = "values",
+                releases: Mapping[str, str] | None = None, namespace: str = DEFAULT_NAMESPACE) -> Side:
+    """Values files as Helm gets them; the Plan comes from wizard import when it is there."""
+    data = {chart: read_values_file(path) for chart, path in files}
+    side = data_side(data, label=label, kind=kind, releases=releases, namespace=namespace)
+    side.plan, side.imported, note = import_plan(files)
+    if note:
+        side.notes.append(note)
+    return side  # judged by the latest rules, as wizard explain --values: the imported target version is a guess
+
+
+def data_side(data: Mapping[str, dict[str, Any]], *, label: str, kind: str,
+              releases: Mapping[str, str] | None = None, namespace: str = DEFAULT_NAMESPACE) -> Side:
+    """Values already read (chart -> data), in install order."""
+    from wizard.charts import SUPPORTED_VERSIONS
+    from wizard.components import ChartRelease
+    from wizard.explain import ChartInput
+
+    names = {**DEFAULT_RELEASES, **(releases or {})}
+    inputs = [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], names[chart], namespace), data[chart])
+              for chart in CHARTS if chart in data]
+    return Side(label, kind, None, inputs, None, values_files={c: data[c] for c in CHARTS if c in data})
+
+
+def import_plan(files: Sequence[tuple[str, Path]]) -> tuple[Plan | None, Any, str | None]:
+    """(Plan, ImportResult, note) of values files through wizard import; the Plan is None (with the note saying
+    why) when the import module is not there or the imported decisions do not make a valid Plan."""
+    try:
+        from wizard import importing  # type: ignore[attr-defined]
+    except ImportError:
+        return None, None, "no Plan for values files: this wizard has no wizard import (values and implications " \
+                           "are still compared)"
+    from wizard.layers import build_plan
+
+    result = importing.import_values(list(files))
+    try:
+        return build_plan([result.layer]), result, None
+    except ConfigError as error:
+        return None, result, f"the imported decisions do not make a valid Plan ({'; '.join(map(str, error.problems))})"
+
+
+def describe(side: Side) -> str:
+    """One line naming the side for headers."""
+    return f"{side.label} ({side.kind})"
