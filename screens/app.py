@@ -6,26 +6,32 @@ Thin by design: which questions to ask (wizard.steps), how an answer is checked 
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.modals import ResumeModal
-from screens.widgets import FieldRow, ImplicationsPanel
+from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, ListButton
 from wizard import resume
+from wizard.declare import declarations
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs, plan_version
 from wizard.findings import Finding
+from wizard.lists import ListDecision, add_item, items, lists_in, remove_item
 from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
 from wizard.plan import Plan
 from wizard.resume import SavedDraft
-from wizard.steps import STEPS, fields, relevant, step_for_values_key
+from wizard.steps import STEPS, Step, fields, relevant, step_for_values_key
 from wizard.values import render
+
+NARROW = 100
+"""Below this many columns the step gets a fixed narrow width, so that the panel keeps its key columns."""
 
 
 class PanelComputed(Message):
@@ -43,6 +49,7 @@ class WizardApp(App[Plan | None]):
         Binding("ctrl+n", "next_step", "Next step"),
         Binding("escape", "previous_step", "Back"),
         Binding("f1", "help", "Help"),
+        Binding("f2", "wide_panel", "Wide panel"),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
     ]
 
@@ -88,9 +95,7 @@ class WizardApp(App[Plan | None]):
         await container.remove_children()
         widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.sections:
-            shown = self.draft.shown
-            widgets += [FieldRow(d, self.draft.text(d.path), self.draft.problem(d.path),
-                                 relevant=relevant(d.path, shown)) for d in fields(step, shown, all_of_them=True)]
+            widgets += self._field_rows(step)
         else:
             widgets += self._review()
         widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
@@ -101,6 +106,35 @@ class WizardApp(App[Plan | None]):
             return
         row.focus_control()
         row.scroll_visible(animate=False)
+
+    def _field_rows(self, step: Step) -> list[Widget]:
+        """A row per field; the items of a list under a heading with a Remove button, and an Add button after the
+        list (shown only while the list matters)."""
+        shown, data = self.draft.shown, self.draft.data
+        lists = {decision.path: decision for decision in lists_in(step.sections)}
+        widgets: list[Widget] = []
+        for decl in fields(step, shown, all_of_them=True, data=data):
+            item = _item_of(decl.path, lists)
+            if item is not None and decl.path == f"{item[0].path}[{item[1]}]{item[2]}":  # its first field
+                decision, index, _ = item
+                heading = f"{decision.item.capitalize()} {index + 1}"
+                widgets.append(ItemHeading(heading, decl.path))
+                widgets.append(ListButton(f"Remove {heading.lower()}", decision.path, index, decl.path))
+            widgets.append(FieldRow(decl, self.draft.text(decl.path), self.draft.problem(decl.path),
+                                    relevant=relevant(decl.path, shown)))
+        for decision in lists.values():
+            probe = _first_item_field(decision.path)
+            at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and
+                      w.decl.path.startswith(decision.path + "[")), default=None)
+            add = ListButton(f"Add a {decision.item}", decision.path, None, probe)
+            add.display = relevant(probe, shown)
+            if at is None:  # an empty list: its Add button where the list would be
+                at = _position_of_empty_list(widgets, decision.path)
+            widgets.insert(at + 1, add)
+        for widget in widgets:
+            if isinstance(widget, ListButton | ItemHeading):
+                widget.display = relevant(widget.probe, shown)
+        return widgets
 
     def _review(self) -> list[Static | OptionList]:
         problems = [Static(f"! {p}", classes="field-error", markup=False) for p in self.draft.problems]
@@ -115,16 +149,41 @@ class WizardApp(App[Plan | None]):
         if event.text == self.draft.text(event.path):
             return
         step = STEPS[self.index]
-        before = {d.path for d in fields(step, self.draft.shown, all_of_them=True)}
+        before = {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)}
         self.draft = edit(self.draft, event.path, event.text)
         shown = self.draft.shown
-        if {d.path for d in fields(step, shown, all_of_them=True)} != before:
+        if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=event.path)  # list items came or went: build the step again
+        self._refresh_rows(shown)
+        self.save_draft(self.draft.data)
+        if self.draft.valid:
+            self.recompute(self.draft.plan)
+
+    def _refresh_rows(self, shown: Plan) -> None:
         for row in self.query(FieldRow):
             wanted = relevant(row.decl.path, shown)  # the answer may change which questions matter
             if row.display != wanted:  # only then: each change makes Textual lay the step out again
                 row.display = wanted
             row.show_problem(self.draft.problem(row.decl.path))
+        for widget in [*self.query(ListButton), *self.query(ItemHeading)]:
+            if widget.display != (wanted := relevant(widget.probe, shown)):
+                widget.display = wanted
+
+    @on(Button.Pressed, ".list-button")
+    async def list_changed(self, event: Button.Pressed) -> None:
+        button = event.button
+        assert isinstance(button, ListButton)
+        event.stop()
+        if button.index is None:
+            self.draft = add_item(self.draft, button.list_path)
+            focus = f"{button.list_path}[{len(items(self.draft.data, button.list_path)) - 1}]"
+        else:
+            self.draft = remove_item(self.draft, button.list_path, button.index)
+            focus = None
+        first = None if focus is None else next(
+            (d.path for d in fields(STEPS[self.index], self.draft.shown, all_of_them=True, data=self.draft.data)
+             if d.path.startswith(focus + ".")), None)
+        await self.show_step(focus=first)
         self.save_draft(self.draft.data)
         if self.draft.valid:
             self.recompute(self.draft.plan)
@@ -171,12 +230,20 @@ class WizardApp(App[Plan | None]):
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
         self._shown, self.findings = message.panel, message.findings
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")  # 80 columns: the step narrower, the panel wider
+
+    def action_wide_panel(self) -> None:
+        """F2: the panel over the whole width (every column readable at 80x24), F2 again: the step back."""
+        self.toggle_class("-wide-panel")
+
     # --- help and quit ----------------------------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.notify("Tab/Shift+Tab move between fields; Enter or Ctrl+N goes to the next step, Esc back. Each field "
                     "says what it does and which values keys it sets. The panel shows what the decisions do: + added, "
-                    "~ changed by the last edit, ! worth a look. Ctrl+Q quits.", timeout=12)
+                    "~ changed by the last edit, ! worth a look; F2 widens it to the whole screen. Ctrl+Q quits.",
+                    timeout=12)
 
     def action_quit_wizard(self) -> None:
         if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):
@@ -184,6 +251,29 @@ class WizardApp(App[Plan | None]):
             return
         self._confirm_quit = True
         self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
+
+
+def _item_of(path: str, lists: dict[str, ListDecision]) -> tuple[ListDecision, int, str] | None:
+    """(list, item index, the item's first field name) when `path` is a field of a list item."""
+    for list_path, decision in lists.items():
+        if path.startswith(list_path + "["):
+            index = int(path[len(list_path) + 1:].split("]", 1)[0])
+            return decision, index, _first_item_field(list_path).split("]", 1)[1]
+    return None
+
+
+def _first_item_field(list_path: str) -> str:
+    """The first field of the list's first item (`channels[0].name`): where an item starts, and a probe for
+    whether the list matters."""
+    return next(d.path for d in declarations() if d.path.startswith(list_path + "[0]"))
+
+
+def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
+    """Index of the row after which an empty list's Add button goes: the last field declared before the list."""
+    order = [d.path for d in declarations()]
+    start = next(i for i, path in enumerate(order) if path.startswith(list_path + "[0]"))
+    before = set(order[:start])
+    return max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and w.decl.path in before), default=1)
 
 
 def make_app(plan: Plan, saved: SavedDraft | None = None) -> WizardApp:

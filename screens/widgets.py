@@ -8,7 +8,7 @@ import typing
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
 
 from wizard.declare import Declaration
 from wizard.panel import Changes, Panel, Row
@@ -45,7 +45,7 @@ class FieldRow(Vertical):
             yield Select([(c, c) for c in decl.choices], value=value, allow_blank=optional, prompt="(chart default)",
                          classes="field-control")
         else:
-            yield Input(self.text, placeholder="(empty: automatic or the chart's default)", select_on_focus=False,
+            yield Input(self.text, placeholder=_placeholder(decl.annotation), select_on_focus=False,
                         classes="field-control")
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
         yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
@@ -72,6 +72,33 @@ class FieldRow(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self.decl.path, event.value))
+
+
+class ItemHeading(Static):
+    """Where one item of a list starts ("Channel 2"); `probe` as for ListButton."""
+
+    def __init__(self, text: str, probe: str) -> None:
+        super().__init__(text, classes="item-heading", markup=False)
+        self.probe = probe
+
+
+class ListButton(Button):
+    """Adds an item to a list decision (`index` None) or removes item `index`; `probe` is a field path whose
+    relevance decides whether the button is shown (no image list without the bundled registry)."""
+
+    def __init__(self, label: str, list_path: str, index: int | None, probe: str) -> None:
+        kind = "add" if index is None else f"remove-{index}"
+        super().__init__(label, id=f"{kind}-{field_id(list_path)}", classes="list-button")
+        self.list_path, self.index, self.probe = list_path, index, probe
+
+
+def _placeholder(annotation: object) -> str:
+    """What an empty text field means: a required one says so instead of promising a default."""
+    if typing.get_origin(annotation) is tuple:
+        return "(empty: none; items separated by commas)"
+    if type(None) in typing.get_args(annotation):
+        return "(empty: automatic or the chart's default)"
+    return "(required)"
 
 
 _SECTIONS = (("security", "Security", ("", "Pod", "Level", "Root")),

@@ -19,10 +19,15 @@ from pydantic.fields import FieldInfo
 
 
 def decision(  # `help` shadows the builtin on purpose: every call site reads `help="..."`
-    default: Any = ..., *, label: str, help: str, keys: typing.Iterable[str] = (), **kw: Any  # noqa: A002
+    default: Any = ..., *, label: str, help: str, keys: typing.Iterable[str] = (), item: str | None = None,  # noqa: A002
+    **kw: Any,
 ) -> Any:
-    """A Plan field: `keys` are the values keys it drives, as `chart:dotted.key` (documentation and tests)."""
-    return Field(default, title=label, description=help, json_schema_extra={"values_keys": list(keys)}, **kw)
+    """A Plan field: `keys` are the values keys it drives, as `chart:dotted.key` (documentation and tests); a list
+    of items names one `item` ("channel"), so that front ends can say "Add a channel"."""
+    extra: dict[str, Any] = {"values_keys": list(keys)}
+    if item is not None:
+        extra["item"] = item
+    return Field(default, title=label, description=help, json_schema_extra=extra, **kw)
 
 
 @dataclass(frozen=True)

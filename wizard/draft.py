@@ -32,11 +32,7 @@ class Draft:
     @classmethod
     def resume(cls, data: dict[str, Any], fallback: Plan) -> Draft:
         """A draft from saved data that may not be valid yet (`fallback` is shown meanwhile)."""
-        merged = apply_sets(data, []).data  # over the defaults: a saved draft may predate new fields
-        try:
-            return cls(merged, build_plan([Layer("", merged)]))
-        except ConfigError as error:
-            return cls(merged, fallback, tuple(error.problems))
+        return checked(apply_sets(data, []).data, fallback)  # over the defaults: a saved draft may predate new fields
 
     @property
     def valid(self) -> bool:
@@ -83,8 +79,13 @@ def edit(draft: Draft, path: str, text: str) -> Draft:
         data = apply_sets(draft.data, [f"{path}={text}"]).data
     except OutputError:  # list text that is neither YAML nor a plain list
         return Draft(draft.data, draft.plan, (Problem(path, "write the items separated by commas, e.g. a, b"),))
+    return checked(data, draft.plan)
+
+
+def checked(data: dict[str, Any], fallback: Plan) -> Draft:
+    """A draft of `data` with its problems; `fallback` stays the Plan shown while there are some."""
     try:
         plan = build_plan([Layer("", data)])
     except ConfigError as error:
-        return Draft(data, draft.plan, tuple(error.problems))
+        return Draft(data, fallback, tuple(error.problems))
     return Draft(data, plan)

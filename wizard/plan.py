@@ -236,7 +236,7 @@ class Features(Section):
         keys=["substra-backend:containerRegistry.pullDomain"],
         help="Host the kubelet pulls built images from. Empty: the registry host.")
     prepopulate: tuple[Prepopulate, ...] = decision((), label="Images to copy into the bundled registry",
-        keys=["substra-backend:containerRegistry.prepopulate"],
+        item="image", keys=["substra-backend:containerRegistry.prepopulate"],
         help="Each image gets a registry-prepopulate Deployment that copies it in. Bundled registry only.")
 
 
@@ -318,7 +318,7 @@ class Plan(Section):
 
     target: Target = decision(Target(), label="Target", help="Which charts run in this cluster, and where.")
     organisation: Organisation = decision(Organisation(), label="Organisation", help="Who this organisation is.")
-    channels: tuple[Channel, ...] = decision((Channel(name="mychannel"),), label="Channels",
+    channels: tuple[Channel, ...] = decision((Channel(name="mychannel"),), label="Channels", item="channel",
         help="Channels on the orchestrator: this organisation joins each of them.",
         keys=["orchestrator:channels", "substra-backend:orchestrator.channels"])
     orchestrator: OrchestratorLink = decision(OrchestratorLink(), label="Orchestrator connection",

@@ -4,12 +4,14 @@ front end keeps its own list of questions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.claims import CLAIMS_BY_ID
 from wizard.declare import Declaration, declaration, declarations
 from wizard.derive import claim_in_use
+from wizard.lists import items
 from wizard.plan import Plan
 
 
@@ -37,17 +39,37 @@ STEPS: tuple[Step, ...] = (
 STEPS_BY_ID = {step.id: step for step in STEPS}
 
 
-def fields(step: Step, plan: Plan, *, all_of_them: bool = False) -> list[Declaration]:
+def fields(step: Step, plan: Plan, *, all_of_them: bool = False, data: dict[str, Any] | None = None
+           ) -> list[Declaration]:
     """The decisions the step asks about for this Plan, list items expanded (channels[0], channels[1], ...);
-    `all_of_them` includes those that do not matter with this Plan (a front end can then just hide them)."""
+    `all_of_them` includes those that do not matter with this Plan (a front end can then just hide them). With a
+    draft's `data`, list items are counted there: an item just added is not valid yet, so the Plan lacks it."""
     found = []
-    for decl in declarations():
-        if not decl.path.startswith(step.sections):
-            continue
-        for path in _expand(decl.path, plan):
+    for group in _item_major(d.path for d in declarations() if d.path.startswith(step.sections)):
+        for path in _expand_group(group, plan, data):
             if all_of_them or relevant(path, plan):
                 found.append(declaration(path))
     return found
+
+
+def _item_major(paths: Iterable[str]) -> list[list[str]]:
+    """Paths grouped so that the fields of one list item stay together (channels[0].name, channels[0].restricted,
+    then channels[1].name, ...): each group is one plain path, or the run of `[0]` paths of one list."""
+    groups: list[list[str]] = []
+    for path in paths:
+        head = path.split("[0]", 1)[0] if "[0]" in path else None
+        if head is not None and groups and groups[-1][0].startswith(head + "[0]"):
+            groups[-1].append(path)
+        else:
+            groups.append([path])
+    return groups
+
+
+def _expand_group(group: list[str], plan: Plan, data: dict[str, Any] | None) -> list[str]:
+    if "[0]" not in group[0]:
+        return group
+    expanded = [_expand(path, plan, data) for path in group]
+    return [paths[index] for index in range(len(expanded[0])) for paths in expanded]
 
 
 def step_of(path: str) -> Step:
@@ -55,13 +77,17 @@ def step_of(path: str) -> Step:
     return next((s for s in STEPS if s.sections and path.startswith(s.sections)), STEPS[-1])
 
 
-def _expand(path: str, plan: Plan) -> list[str]:
+def _expand(path: str, plan: Plan, data: dict[str, Any] | None) -> list[str]:
     """`channels[0].name` stands for every channel: one path per item the Plan has (none when the list is empty)."""
     if "[0]" not in path:
         return [path]
     head, tail = path.split("[0]", 1)
-    items = _get(plan, head)
-    return [f"{head}[{index}]{tail}" for index in range(len(items))] if isinstance(items, tuple) else []
+    if data is not None:
+        count = len(items(data, head))
+    else:
+        found = _get(plan, head)
+        count = len(found) if isinstance(found, tuple) else 0
+    return [f"{head}[{index}]{tail}" for index in range(count)]
 
 
 def _get(plan: Plan, dotted: str) -> object:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static, Switch
+from textual.widgets import Button, DataTable, Input, Static, Switch
 
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
@@ -171,3 +171,52 @@ async def test_starting_over_forgets_the_draft() -> None:
         await settle(app, pilot)
         assert app.draft.plan.storage.worker.size is None
     assert resume.load() is None
+
+
+async def test_channels_are_added_and_removed_from_the_organisation_step() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "organisation")
+        app.query_one(f"#add-{field_id('channels')}", Button).press()
+        await settle(app, pilot)
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.parent is app.query_one(f"#{field_id('channels[1].name')}")
+        assert app.draft.problem("channels[1].name") == "required"
+        await pilot.press(*"second")
+        await settle(app, pilot)
+        assert [c.name for c in app.draft.plan.channels] == ["mychannel", "second"]
+        assert [str(h.render()) for h in app.query(".item-heading").results(Static)] == ["Channel 1", "Channel 2"]
+        app.query_one(f"#remove-0-{field_id('channels')}", Button).press()
+        await settle(app, pilot)
+        assert [c.name for c in app.draft.plan.channels] == ["second"]
+        assert app.query_one(f"#{field_id('channels[0].name')} Input", Input).value == "second"
+
+
+async def test_the_image_list_is_offered_only_with_the_bundled_registry() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "features")
+        add = app.query_one(f"#add-{field_id('features.prepopulate')}", Button)
+        assert add.display
+        app.query_one(f"#{field_id('features.registry')}", FieldRow).post_message(
+            FieldRow.Edited("features.registry", "remote"))
+        await settle(app, pilot)
+        assert not add.display
+
+
+async def test_f2_gives_the_panel_the_whole_width_at_80_columns() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.has_class("-narrow")
+        step = app.query_one("#step")
+        assert step.display and step.outer_size.width == 36
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert not step.display
+        assert app.query_one("#panel").outer_size.width == 80
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert step.display
