@@ -209,7 +209,8 @@ class Bundle:
         from wizard.sources import CHARTS
 
         found = {}
-        for chart in CHARTS:
+        listed = [c.get("chart") for c in self.manifest.get("charts", []) if isinstance(c, dict)]
+        for chart in [*(c for c in listed if c in CHARTS), *(c for c in CHARTS if c not in listed)]:
             name = f"values/{chart}-values.yaml"
             if name in self.texts:
                 data = yamlio.load_plain(self.texts[name], f"{self.path}:{name}")
@@ -326,7 +327,7 @@ def bundle_side(path: Path, label: str) -> Side:
     side = data_side(bundle.values(), label=label, kind="bundle",
                      releases={chart: str(c.get("release")) for chart, c in charts.items() if c.get("release")},
                      namespace=next((str(c["namespace"]) for c in charts.values() if c.get("namespace")), "org-1"))
-    side.version = version
+    side.version, side.placed = version, True
     if layer is not None:
         try:
             side.plan = build_plan([layer])

@@ -48,6 +48,8 @@ class Side:
     """chart -> the values file's data as read (values sides only), for bundles."""
     imported: Any = None
     """The ImportResult of the values files, when wizard import is there."""
+    placed: bool = False
+    """Whether its release names and namespaces are known (a Plan, a bundle), not the defaults of values files."""
 
     def report(self, version: tuple[int, int], *, runtime_pods: bool = True) -> Report:
         from wizard.explain import explain
@@ -133,7 +135,7 @@ def plan_side(label: str, kind: str, *, preset: str | None = None, answers_file:
     from wizard.layers import build_plan, plan_layers
 
     plan = build_plan(layers if layers is not None else plan_layers(preset, answers_file, sets))
-    return Side(label, kind, plan, plan_inputs(plan), plan_version(plan))
+    return Side(label, kind, plan, plan_inputs(plan), plan_version(plan), placed=True)
 
 
 def folder_side(folder: Path, label: str) -> Side:
@@ -182,15 +184,15 @@ def values_side(files: Sequence[tuple[str, Path]], *, label: str, kind: str = "v
 
 def data_side(data: Mapping[str, dict[str, Any]], *, label: str, kind: str,
               releases: Mapping[str, str] | None = None, namespace: str = DEFAULT_NAMESPACE) -> Side:
-    """Values already read (chart -> data), in install order."""
+    """Values already read (chart -> data), in the order given (as wizard explain --values keeps it)."""
     from wizard.charts import SUPPORTED_VERSIONS
     from wizard.components import ChartRelease
     from wizard.explain import ChartInput
 
     names = {**DEFAULT_RELEASES, **(releases or {})}
     inputs = [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], names[chart], namespace), data[chart])
-              for chart in CHARTS if chart in data]
-    return Side(label, kind, None, inputs, None, values_files={c: data[c] for c in CHARTS if c in data})
+              for chart in data]
+    return Side(label, kind, None, inputs, None, values_files=dict(data))
 
 
 def import_plan(files: Sequence[tuple[str, Path]]) -> tuple[Plan | None, Any, str | None]:
@@ -210,6 +212,16 @@ def import_plan(files: Sequence[tuple[str, Path]]) -> tuple[Plan | None, Any, st
         return None, result, f"the imported decisions do not make a valid Plan ({'; '.join(map(str, error.problems))})"
 
 
-def describe(side: Side) -> str:
-    """One line naming the side for headers."""
-    return f"{side.label} ({side.kind})"
+def place_like(side: Side, other: Side) -> None:
+    """Values files say nothing of where they are installed: compare them installed where the other side installs
+    each chart (release and namespace), so that only what the values change shows."""
+    if side.placed or not other.placed:
+        return
+    from wizard.explain import ChartInput
+
+    where = {i.release.chart: i.release for i in other.inputs}
+    moved = [i.release.chart for i in side.inputs if i.release.chart in where and i.release != where[i.release.chart]]
+    side.inputs = [ChartInput(where.get(i.release.chart, i.release), i.values) for i in side.inputs]
+    if moved:
+        side.notes.append(f"{side.label}: {', '.join(moved)} compared with the release names and namespaces of "
+                          f"{other.label}")

@@ -44,10 +44,12 @@ def main(argv: Sequence[str]) -> int:
     """Run `wizard diff`; returns the exit code."""
     from wizard import diff_format
     from wizard.diff import compare
-    from wizard.sources import resolve
+    from wizard.sources import place_like, resolve
 
     args = _parser().parse_args(list(argv))
     a, b = resolve(args.a), resolve(args.b)
+    place_like(a, b)
+    place_like(b, a)
     forced = pss.clamp(args.k8s_version) if args.k8s_version else None
     fallback = a.version or b.version or pss.LATEST
     a_version, b_version = forced or a.version or fallback, forced or b.version or fallback

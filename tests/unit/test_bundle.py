@@ -1,0 +1,330 @@
+"""wizard bundle: no secret from any input reaches any byte of the bundle, every redaction is listed, the bundle
+explains the same as its input, is reproducible, and opening refuses anything unsafe with a clear message."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from wizard import bundle
+from wizard.cli import main
+
+PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcS3CRETpemBody0019"
+BACKEND_VALUES = f"""\
+# admin password is S3CRET-comment-0001, do not share
+database:
+  auth:
+    username: substra
+    password: "S3CRET-db-password-0002"  # S3CRET-eol-comment-0030
+  connectionParameters: "sslmode=require&password=S3CRET-connparam-0003"
+redis:
+  auth:
+    password: S3CRET-redis-0004
+minio:
+  auth:
+    rootUser: minio-admin
+    rootPassword: S3CRET-minio-0005
+  ingress:
+    secrets:
+      - name: minio-tls
+        key: |
+          -----BEGIN EC PRIVATE KEY-----
+          MHcCAQEEIS3CRETecKey0025
+          -----END EC PRIVATE KEY-----
+        certificate: |
+          -----BEGIN CERTIFICATE-----
+          MIIBpublicCert
+          -----END CERTIFICATE-----
+addAccountOperator:
+  users:
+    - name: admin
+      secret: S3CRET-admin-user-0006
+      channel: mychannel
+  incomingOrganizations:
+    - name: Org2MSP
+      secret: S3CRET-incoming-0007
+      channel: mychannel
+  outgoingOrganizations: [{{name: Org2MSP, secret: S3CRET-outgoing-0008, channel: mychannel}}]
+config:
+  SECRET_KEY: S3CRET-django-0009
+  DATABASE_URL: postgres://substra:S3CRET-url-0010@db.example.com:5432/substra
+  AWS_ACCESS_KEY_ID: AKIAS3CRETAWSKEY0011
+  AWS_SECRET_ACCESS_KEY: S3CRET+aws/secret0012
+  OIDC_RP_CLIENT_SECRET: S3CRET-oidc-0013
+  SOME_JWT: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTM0NSRVQtMDAyNiJ9.S3CRETsig0026
+docker-registry:
+  secrets:
+    haSharedSecret: S3CRET-ha-0014
+    htpasswd: "admin:$2y$05$S3CRET-htpasswd-0015"
+  proxy:
+    password: S3CRET-proxy-0016
+customerExtras:
+  env:
+    - name: GITHUB_TOKEN
+      value: ghp_S3CRETtoken0017abcdefghijklmnop
+  annotations:
+    custom/auth: "Bearer S3CRET-bearer-0018"
+  tls.key: |
+    -----BEGIN PRIVATE KEY-----
+    {PEM_BODY}
+    -----END PRIVATE KEY-----
+  nested:
+    - - token: S3CRET-nested-0020
+  anchored: &creds
+    password: S3CRET-anchor-0021
+  aliased: *creds
+  note: "connect with https://user:S3CRET-unmodelled-0022@example.com/path"
+"""
+ORCHESTRATOR_VALUES = """\
+# the DB password is S3CRET-orc-comment-0040
+database:
+  auth:
+    password: S3CRET-orc-db-0041
+postgresql:
+  auth:
+    postgresPassword: S3CRET-orc-pg-0042
+    password: S3CRET-orc-pg-user-0043
+"""
+SET_SECRETS = ("S3CRET-set-0023", "S3CRET-set-0024")
+
+
+def secrets_in(*texts: str) -> set[str]:
+    found = set()
+    for text in texts:
+        for word in text.replace('"', " ").replace("\n", " ").replace(",", " ").split():
+            for part in word.replace("@", " ").replace(":", " ").replace("=", " ").split():
+                if "S3CRET" in part:
+                    found.add(part.strip("&}{"))
+    return found | {PEM_BODY, "AKIAS3CRETAWSKEY0011", "ghp_S3CRETtoken0017abcdefghijklmnop"}
+
+
+def forms(secret: str) -> set[str]:
+    raw = secret.encode()
+    return {secret, base64.b64encode(raw).decode(), base64.b64encode(raw).decode().rstrip("="),
+            base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with tarfile.open(path, "r:gz") as tar:
+        return {info.name: tar.extractfile(info).read() for info in tar if info.isreg()}  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def customer(tmp_path: Path) -> dict[str, Path]:
+    backend, orchestrator = tmp_path / "backend.yaml", tmp_path / "orchestrator.yaml"
+    backend.write_text(BACKEND_VALUES)
+    orchestrator.write_text(ORCHESTRATOR_VALUES)
+    return {"substra-backend": backend, "orchestrator": orchestrator}
+
+
+def bundle_values(customer: dict[str, Path], out: Path) -> int:
+    return main(["bundle", "--out", str(out), *(a for chart, path in customer.items()
+                                                for a in ("--values", f"{chart}={path}"))])
+
+
+def test_no_secret_from_any_input_appears_anywhere_in_a_bundle(customer: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "customer.tar.gz"
+    assert bundle_values(customer, out) == 0
+    secrets = secrets_in(BACKEND_VALUES, ORCHESTRATOR_VALUES)
+    assert len(secrets) >= 25 and {"S3CRET-comment-0001", "S3CRET-eol-comment-0030", "S3CRET-anchor-0021"} <= secrets
+    files = members(out)
+    raw = out.read_bytes()
+    for name, data in files.items():
+        for secret in secrets:
+            for form in forms(secret):
+                assert form.encode() not in data, f"{secret!r} ({form!r}) in {name}"
+                assert form.encode() not in raw  # nor in the compressed bytes' headers
+    assert set(files) >= {f"{bundle.ROOT}{name}" for name in (
+        "values/substra-backend-values.yaml", "values/orchestrator-values.yaml", "explain.json", "explain.md",
+        "redactions.json", "manifest.json")}
+
+
+def test_a_plan_bundle_with_secrets_from_set_keeps_none(tmp_path: Path) -> None:
+    out = tmp_path / "plan.tar.gz"
+    assert main(["bundle", "--preset", "minimal", "--out", str(out),
+                 "--set", f"features.kaniko_cached_images=[https://robot:{SET_SECRETS[0]}@registry.example.com/py:3]",
+                 "--set", f"features.prepopulate[0].image=https://robot:{SET_SECRETS[1]}@reg.example.com/x:1"]) == 0
+    for name, data in members(out).items():
+        for secret in SET_SECRETS:
+            assert not any(form.encode() in data for form in forms(secret)), (secret, name)
+    manifest = json.loads(members(out)[f"{bundle.ROOT}manifest.json"])
+    assert manifest["input"]["sets"][0].startswith("features.kaniko_cached_images=[https://robot:<redacted:")
+
+
+def test_the_redaction_manifest_lists_every_place_and_no_secret(customer: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "customer.tar.gz"
+    assert bundle_values(customer, out) == 0
+    redactions = json.loads(members(out)[f"{bundle.ROOT}redactions.json"])
+    assert redactions["schema"] == "substra-wizard/redactions@1"
+    places = {(r["file"], r["place"]) for r in redactions["redactions"]}
+    backend, orchestrator = "values/substra-backend-values.yaml", "values/orchestrator-values.yaml"
+    expected = {(backend, p) for p in (
+        "database.auth.password", "database.connectionParameters", "redis.auth.password", "minio.auth.rootPassword",
+        "minio.ingress.secrets[0].key", "addAccountOperator.users[0].secret",
+        "addAccountOperator.incomingOrganizations[0].secret", "addAccountOperator.outgoingOrganizations[0].secret",
+        "config.SECRET_KEY", "config.DATABASE_URL", "config.AWS_ACCESS_KEY_ID", "config.AWS_SECRET_ACCESS_KEY",
+        "config.OIDC_RP_CLIENT_SECRET", "config.SOME_JWT", "docker-registry.secrets.haSharedSecret",
+        "docker-registry.secrets.htpasswd", "docker-registry.proxy.password", "customerExtras.env[0].value",
+        'customerExtras.annotations.custom/auth', 'customerExtras."tls.key"', "customerExtras.nested[0][0].token",
+        "customerExtras.anchored.password", "customerExtras.aliased.password", "customerExtras.note")}
+    expected |= {(orchestrator, p) for p in ("database.auth.password", "postgresql.auth.postgresPassword",
+                                             "postgresql.auth.password")}
+    assert expected <= places, expected - places
+    anchored = [r["index"] for r in redactions["redactions"]
+                if r["place"] in ("customerExtras.anchored.password", "customerExtras.aliased.password")]
+    assert len(set(anchored)) == 1  # the same secret (an alias) has one number
+    text = members(out)[f"{bundle.ROOT}values/substra-backend-values.yaml"].decode()
+    assert "username: substra" in text and "rootUser: minio-admin" in text  # not secrets: kept
+    assert "-----BEGIN CERTIFICATE-----" in text  # public: kept
+
+
+def explain_json(capsys, *argv: str) -> dict:
+    assert main(["explain", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_explain_bundle_equals_explain_of_the_values(customer: dict[str, Path], tmp_path: Path, capsys) -> None:
+    out = tmp_path / "customer.tar.gz"
+    assert bundle_values(customer, out) == 0
+    capsys.readouterr()
+    original = explain_json(capsys, *(a for chart, path in customer.items() for a in ("--values", f"{chart}={path}")))
+    assert explain_json(capsys, "--bundle", str(out)) == original
+    assert json.loads(members(out)[f"{bundle.ROOT}explain.json"]) == original
+
+
+@pytest.mark.parametrize("preset", ["minimal", "production", "airgapped", "localstack-dev"])
+def test_explain_bundle_equals_explain_of_the_preset(preset: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / f"{preset}.tar.gz"
+    assert main(["bundle", "--preset", preset, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert explain_json(capsys, "--bundle", str(out)) == explain_json(capsys, "--preset", preset)
+
+
+def test_wizard_bundle_opens_its_answers_as_the_plan(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "p.tar.gz"
+    assert main(["bundle", "--preset", "production", "--set", "storage.worker.size=30Gi", "--out", str(out)]) == 0
+    assert main(["--bundle", str(out), "--non-interactive", "--out", str(tmp_path / "a")]) == 0
+    assert main(["--preset", "production", "--set", "storage.worker.size=30Gi", "--non-interactive",
+                 "--out", str(tmp_path / "b")]) == 0
+    for name in ("substra-backend-values.yaml", "substra-frontend-values.yaml", "wizard-answers.yaml"):
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text(), name
+    capsys.readouterr()
+    assert main(["diff", "--exit-code", str(out), str(tmp_path / "b")]) == 0
+
+
+def test_a_values_bundle_has_no_plan_to_open(customer: dict[str, Path], tmp_path: Path, capsys) -> None:
+    out = tmp_path / "customer.tar.gz"
+    assert bundle_values(customer, out) == 0
+    if "wizard-answers.yaml" in {Path(n).name for n in members(out)}:
+        pytest.skip("wizard import made an answers file: the bundle has a Plan")  # checked by the round trip above
+    capsys.readouterr()
+    assert main(["--bundle", str(out), "--non-interactive", "--out", str(tmp_path / "x")]) == 2
+    assert "wizard explain --bundle" in capsys.readouterr().err
+
+
+def test_bundles_are_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "1.tar.gz", tmp_path / "2.tar.gz"
+    assert main(["bundle", "--preset", "airgapped", "--out", str(first)]) == 0
+    assert main(["bundle", "--preset", "airgapped", "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    with tarfile.open(first, "r:gz") as tar:
+        infos = tar.getmembers()
+    assert [i.name for i in infos][-1] == f"{bundle.ROOT}manifest.json"
+    assert {i.mtime for i in infos} == {bundle.MTIME} and {(i.uid, i.gid) for i in infos} == {(0, 0)}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+# --- opening bundles safely -------------------------------------------------------------------------------------------
+
+
+def tarball(path: Path, entries: list[tuple[tarfile.TarInfo, bytes]]) -> Path:
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        for info, data in entries:
+            info.size = len(data) if info.isreg() else 0
+            tar.addfile(info, io.BytesIO(data) if info.isreg() else None)
+    path.write_bytes(gzip.compress(raw.getvalue()))
+    return path
+
+
+def regular(name: str, data: bytes = b"x") -> tuple[tarfile.TarInfo, bytes]:
+    return tarfile.TarInfo(name), data
+
+
+def link(name: str, kind: bytes) -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, "/etc/passwd"
+    return info, b""
+
+
+MANIFEST_BYTES = json.dumps({"schema": bundle.SCHEMA, "primary": "values"}).encode()
+
+
+def manifest() -> tuple[tarfile.TarInfo, bytes]:
+    return regular(bundle.ROOT + "manifest.json", MANIFEST_BYTES)
+
+
+@pytest.mark.parametrize(("entries", "message"), [
+    ([regular("../evil"), manifest()], "points outside"),
+    ([regular("/etc/evil"), manifest()], "points outside"),
+    ([regular(bundle.ROOT + "values/../../evil"), manifest()], "points outside"),
+    ([link(bundle.ROOT + "values/substra-backend-values.yaml", tarfile.SYMTYPE), manifest()], "link or special"),
+    ([link(bundle.ROOT + "explain.json", tarfile.LNKTYPE), manifest()], "link or special"),
+    ([regular("elsewhere/manifest.json"), manifest()], "outside substra-wizard-bundle/"),
+    ([regular(bundle.ROOT + "explain.md")], "no substra-wizard-bundle/manifest.json"),
+    ([(tarfile.TarInfo(bundle.ROOT + "manifest.json"), json.dumps({"schema": "other@9"}).encode())],
+     "its schema is 'other@9'"),
+    ([(tarfile.TarInfo(bundle.ROOT + "manifest.json"), b"{not json")], "not JSON"),
+    ([regular(bundle.ROOT + "explain.md", b"\xff\xfe"), manifest()], "not UTF-8"),
+    ([manifest(), manifest()], "appears twice"),
+])
+def test_unsafe_or_foreign_bundles_are_refused(entries, message: str, tmp_path: Path, capsys) -> None:
+    path = tarball(tmp_path / "b.tar.gz", entries)
+    assert main(["explain", "--bundle", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(path) in err and "Traceback" not in err
+
+
+def test_oversized_members_and_too_many_members_are_refused(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", 100)
+    path = tarball(tmp_path / "big.tar.gz", [manifest(), regular(bundle.ROOT + "explain.md", b"a" * 101)])
+    assert main(["explain", "--bundle", str(path)]) == 2
+    assert "too large" in capsys.readouterr().err
+    monkeypatch.setattr(bundle, "MAX_MEMBERS", 3)
+    path = tarball(tmp_path / "many.tar.gz", [manifest(), *(regular(f"{bundle.ROOT}x{i}") for i in range(4))])
+    assert main(["explain", "--bundle", str(path)]) == 2
+    assert "more than 3 members" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [b"", b"not a bundle at all", gzip.compress(b"gzip but not tar" * 40),
+                                     b"\x1f\x8b\x08\x00corrupt"])
+def test_corrupt_or_non_bundle_files_get_a_clear_error(content: bytes, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "x.tar.gz"
+    path.write_bytes(content)
+    assert main(["explain", "--bundle", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "is not a substra-wizard bundle" in err and "Traceback" not in err
+    assert main(["explain", "--bundle", str(tmp_path / "missing.tar.gz")]) == 2
+    assert "missing.tar.gz" in capsys.readouterr().err
+
+
+def test_bundle_refuses_two_sources_and_a_folder_as_out(customer: dict[str, Path], tmp_path: Path, capsys) -> None:
+    assert main(["bundle", "--preset", "minimal", "--values", f"orchestrator={customer['orchestrator']}",
+                 "--out", str(tmp_path / "x.tar.gz")]) == 2
+    assert "give one source" in capsys.readouterr().err
+    assert main(["bundle", "--preset", "minimal", "--out", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_bundle_from_any_configuration(tmp_path: Path, capsys) -> None:
+    assert main(["--preset", "localstack-dev", "--non-interactive", "--out", str(tmp_path / "dir")]) == 0
+    assert main(["bundle", "--from", f"dir:{tmp_path / 'dir'}", "--out", str(tmp_path / "d.tar.gz")]) == 0
+    capsys.readouterr()
+    assert explain_json(capsys, "--bundle", str(tmp_path / "d.tar.gz")) == explain_json(capsys, "--preset",
+                                                                                       "localstack-dev")
