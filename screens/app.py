@@ -22,7 +22,7 @@ from wizard.declare import declarations
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs, plan_version
 from wizard.findings import Finding
-from wizard.lists import ListDecision, add_item, items, lists_in, remove_item
+from wizard.lists import ListDecision, add_item, first_field, items, lists_in, remove_item
 from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
 from wizard.plan import Plan
@@ -123,10 +123,10 @@ class WizardApp(App[Plan | None]):
             widgets.append(FieldRow(decl, self.draft.text(decl.path), self.draft.problem(decl.path),
                                     relevant=relevant(decl.path, shown)))
         for decision in lists.values():
-            probe = _first_item_field(decision.path)
+            probe = first_field(decision)
             at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and
                       w.decl.path.startswith(decision.path + "[")), default=None)
-            add = ListButton(f"Add a {decision.item}", decision.path, None, probe)
+            add = ListButton(f"Add {decision.one_more}", decision.path, None, probe)
             add.display = relevant(probe, shown)
             if at is None:  # an empty list: its Add button where the list would be
                 at = _position_of_empty_list(widgets, decision.path)
@@ -258,14 +258,8 @@ def _item_of(path: str, lists: dict[str, ListDecision]) -> tuple[ListDecision, i
     for list_path, decision in lists.items():
         if path.startswith(list_path + "["):
             index = int(path[len(list_path) + 1:].split("]", 1)[0])
-            return decision, index, _first_item_field(list_path).split("]", 1)[1]
+            return decision, index, first_field(decision).split("]", 1)[1]
     return None
-
-
-def _first_item_field(list_path: str) -> str:
-    """The first field of the list's first item (`channels[0].name`): where an item starts, and a probe for
-    whether the list matters."""
-    return next(d.path for d in declarations() if d.path.startswith(list_path + "[0]"))
 
 
 def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:

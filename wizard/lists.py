@@ -27,6 +27,11 @@ class ListDecision:
     item: str
     """What one item is called (`channel`), for "Add a channel"."""
 
+    @property
+    def one_more(self) -> str:
+        """"a channel", "an image": what adding one adds."""
+        return f"{'an' if self.item[:1] in 'aeiou' else 'a'} {self.item}"
+
 
 @lru_cache(maxsize=1)
 def list_decisions() -> tuple[ListDecision, ...]:
@@ -49,6 +54,24 @@ def _walk(model: type[BaseModel], prefix: str) -> list[ListDecision]:
         else:
             found.extend(_walk(sub, path))
     return found
+
+
+def first_field(decision: ListDecision) -> str:
+    """The first field of the list's first item (`channels[0].name`): where an item starts, and a probe for whether
+    the list matters with a Plan (steps.relevant)."""
+    from wizard.declare import declarations
+
+    return next(d.path for d in declarations() if d.path.startswith(decision.path + "[0]"))
+
+
+def item_titles(decision: ListDecision, data: dict[str, Any]) -> list[str]:
+    """"channel 1 (mychannel)" per item: the noun, the number, and the item's first field when it has a value."""
+    name = first_field(decision).split("]", 1)[1].lstrip(".")
+    titles = []
+    for index, item in enumerate(items(data, decision.path), start=1):
+        value = item.get(name) if isinstance(item, dict) else None
+        titles.append(f"{decision.item} {index}" + (f" ({value})" if value else ""))
+    return titles
 
 
 def lists_in(sections: tuple[str, ...]) -> list[ListDecision]:

@@ -25,19 +25,25 @@ import types
 import typing
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from wizard.declare import Declaration
+from wizard.declare import Declaration, declaration
 from wizard.draft import Draft, edit
 from wizard.errors import ConfigError, Problem, WizardError
-from wizard.steps import STEPS, Step, fields, step_of
+from wizard.lists import ListDecision, add_item, first_field, item_titles, lists_in, remove_item
+from wizard.steps import STEPS, Step, fields, relevant, step_of
 
 if TYPE_CHECKING:
     from wizard.plan import Plan
+    from wizard.resume import SavedDraft
+
+Keep = typing.Callable[[dict[str, typing.Any]], None]
 
 WIDTH = 78
 EMPTY = "(empty)"
 """How an empty value is shown among choices, and what a LineAsker answer types to clear a text field."""
 WRITE_QUESTION = "Write the files?"
 GO_BACK_QUESTION = "Go back to which step?"
+KEEP_LIST = "keep them as they are"
+"""The default answer to a list's question (add an item, remove one, or this)."""
 
 
 class Asker(Protocol):
@@ -178,8 +184,11 @@ def terminal_asker(out: TextIO) -> Asker:
     return QuestionaryAsker()
 
 
-def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None) -> Plan | None:
-    """Ask every step's questions starting from `plan`, print the implications, ask whether to write.
+def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None, saved: SavedDraft | None = None,
+        keep: Keep | None = None) -> Plan | None:
+    """Ask every step's questions starting from `plan`, print the implications, ask whether to write. `saved`: an
+    unfinished run, offered to resume first; `keep` is given the draft's data after every answer (resume.save), so
+    that a crash or Ctrl+C loses nothing.
 
     Returns the final Plan, or None when the operator declines to write the files.
 
@@ -189,16 +198,17 @@ def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None) -> P
     """
     out = out or sys.stdout
     asker = ask or terminal_asker(out)
-    draft = Draft.start(plan)
+    keep = keep or _keep_nothing
+    draft = _resumed(plan, saved, asker)
     steps = [step for step in STEPS if step.sections]
     index: int | None = 0
     while index is not None:
         while index < len(steps):
             step = steps[index]
             out.write(f"\n== {index + 1}/{len(steps)} {step.title} ==\n{_wrap(step.help, '')}\n")
-            draft, back = _walk_step(step, draft, asker, out, steps[: index + 1])
+            draft, back = _walk_step(step, draft, asker, out, steps[: index + 1], keep)
             index = index + 1 if back is None else back
-        draft, index = _settle(draft, asker, out, steps)
+        draft, index = _settle(draft, asker, out, steps, keep)
     out.write("\n" + summary(draft.plan))
     out.flush()
     if asker.confirm(WRITE_QUESTION, True, _wrap("The values files, wizard-answers.yaml and install.sh, as planned "
@@ -217,26 +227,30 @@ def summary(plan: Plan) -> str:
 
 
 def _walk_step(step: Step, draft: Draft, asker: Asker, out: TextIO,
-               so_far: typing.Sequence[Step]) -> tuple[Draft, int | None]:
+               so_far: typing.Sequence[Step], keep: Keep) -> tuple[Draft, int | None]:
     """Each field of the step once, the list recomputed after each answer (answers show or hide fields); then the
     fields with a problem again until they fit. Returns the draft, and the index of a step to go back to when a
     round of answers changed nothing and the operator chose to (None: go on)."""
     asked: set[str] = set()
-    while (decl := next((d for d in fields(step, draft.shown) if d.path not in asked), None)) is not None:
+    while (decl := next((d for d in fields(step, draft.shown, data=draft.data) if d.path not in asked),
+                        None)) is not None:
         asked.add(decl.path)
-        draft = _ask_field(decl, draft, asker, out)
-    while todo := [d for d in fields(step, draft.shown) if _concerned(d.path, draft.problems)]:
+        draft = _ask_field(decl, draft, asker, out, keep)
+    for decision in lists_in(step.sections):
+        draft = _edit_list(decision, step, draft, asker, out, keep)
+    while todo := [d for d in fields(step, draft.shown, data=draft.data) if _concerned(d.path, draft.problems)]:
         out.write("\nSome answers of this step do not fit together yet; asked again:\n")
         _list_problems(draft, todo, out)
         before = draft
         for decl in todo:
-            draft = _ask_field(decl, draft, asker, out)
+            draft = _ask_field(decl, draft, asker, out, keep)
         if draft.data == before.data:
             return draft, _go_back(asker, so_far, len(so_far) - 1)
     return draft, None
 
 
-def _settle(draft: Draft, asker: Asker, out: TextIO, steps: typing.Sequence[Step]) -> tuple[Draft, int | None]:
+def _settle(draft: Draft, asker: Asker, out: TextIO, steps: typing.Sequence[Step], keep: Keep
+            ) -> tuple[Draft, int | None]:
     """Problems left in earlier steps (an answer later on made them wrong): their fields asked again. Returns the
     draft, and the index of a step to go back to (None: the draft is valid).
 
@@ -245,7 +259,8 @@ def _settle(draft: Draft, asker: Asker, out: TextIO, steps: typing.Sequence[Step
     """
     while not draft.valid:
         current = draft.shown
-        todo = [(step, d) for step in steps for d in fields(step, current) if _concerned(d.path, draft.problems)]
+        todo = [(step, d) for step in steps for d in fields(step, current, data=draft.data)
+                if _concerned(d.path, draft.problems)]
         if not todo:
             raise ConfigError(list(draft.problems), source="the answers")
         out.write("\nBefore writing, these answers need another look:\n")
@@ -253,7 +268,7 @@ def _settle(draft: Draft, asker: Asker, out: TextIO, steps: typing.Sequence[Step
         before = draft
         for step, decl in todo:
             out.write(f"({step.title})\n")
-            draft = _ask_field(decl, draft, asker, out)
+            draft = _ask_field(decl, draft, asker, out, keep)
         if draft.data == before.data:
             return draft, _go_back(asker, steps, steps.index(todo[0][0]))
     return draft, None
@@ -269,7 +284,7 @@ def _go_back(asker: Asker, steps: typing.Sequence[Step], default: int) -> int:
     return titles.index(chosen)
 
 
-def _ask_field(decl: Declaration, draft: Draft, asker: Asker, out: TextIO) -> Draft:
+def _ask_field(decl: Declaration, draft: Draft, asker: Asker, out: TextIO, keep: Keep) -> Draft:
     """One question until the field accepts the answer; cross-field problems it causes are noted, not blocking."""
     problem = draft.problem(decl.path)
     while True:
@@ -280,8 +295,50 @@ def _ask_field(decl: Declaration, draft: Draft, asker: Asker, out: TextIO) -> Dr
         own = _own_problem(new, decl.path)
         if own is None:
             _note_new_problems(draft, new, decl.path, out)
+            keep(new.data)
             return new
         problem = own  # the field refuses the value: asked again with the reason, the draft keeps the old value
+
+
+def _resumed(plan: Plan, saved: SavedDraft | None, asker: Asker) -> Draft:
+    """The draft to start from: the saved unfinished run when the operator resumes it (else it is forgotten)."""
+    from wizard import resume
+
+    if saved is None:
+        return Draft.start(plan)
+    if asker.confirm(f"An unfinished run was saved {resume.age(saved)}. Resume it?", True, _wrap(
+            "Yes: its answers are the defaults of every question. No: start from the preset or answers given, and "
+            "forget the unfinished run.")):
+        return Draft.resume(saved.data, plan)
+    resume.clear()
+    return Draft.start(plan)
+
+
+def _edit_list(decision: ListDecision, step: Step, draft: Draft, asker: Asker, out: TextIO, keep: Keep) -> Draft:
+    """One question per list (channels, images), asked until the operator keeps the list: add an item (its fields
+    are asked at once) or remove one."""
+    while relevant(first_field(decision), draft.shown):
+        titles = item_titles(decision, draft.data)
+        add, removes = f"add {decision.one_more}", [f"remove {title}" for title in titles]
+        count = f"{len(titles)} {decision.item}{'' if len(titles) == 1 else 's'}"
+        answer = asker.select(f"{declaration(decision.path).label}: {count}", (KEEP_LIST, add, *removes), KEEP_LIST,
+                              _wrap(declaration(decision.path).help))
+        if answer == KEEP_LIST:
+            break
+        if answer == add:
+            draft = add_item(draft, decision.path)
+            new_item = f"{decision.path}[{len(titles)}]"
+            for decl in fields(step, draft.shown, data=draft.data):
+                if decl.path.startswith(new_item) and relevant(decl.path, draft.shown):
+                    draft = _ask_field(decl, draft, asker, out, keep)
+        else:
+            draft = remove_item(draft, decision.path, removes.index(answer))
+        keep(draft.data)
+    return draft
+
+
+def _keep_nothing(data: dict[str, typing.Any]) -> None:
+    """No resume draft (tests, and runs started from an answers file)."""
 
 
 def _ask(decl: Declaration, draft: Draft, asker: Asker, problem: str | None) -> str:

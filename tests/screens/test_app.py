@@ -220,3 +220,39 @@ async def test_f2_gives_the_panel_the_whole_width_at_80_columns() -> None:
         await pilot.press("f2")
         await settle(app, pilot)
         assert step.display
+
+
+async def test_the_tui_and_the_plain_prompts_write_the_same_files_for_the_same_answers(tmp_path) -> None:
+    import io
+
+    from wizard import output
+    from wizard.prompts import LineAsker, run
+
+    answers = {"features.builder": "false", "features.object_store": "localstack", "storage.worker.size": "50Gi"}
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for path, text in answers.items():
+            await go_to(app, pilot, next(s.id for s in STEPS if s.sections and path.startswith(s.sections)))
+            app.query_one(f"#{field_id(path)}", FieldRow).post_message(FieldRow.Edited(path, text))
+            await settle(app, pilot)
+        await go_to(app, pilot, "review")
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+    tui_plan = app.return_value
+    assert tui_plan is not None
+
+    from plain_lines import answer_lines  # the questions --plain asks, as piped lines
+
+    plain = {"features.builder": "n", "features.object_store": "localstack", "storage.worker.size": "50Gi"}
+    lines = answer_lines(minimal(), plain)
+    printed = io.StringIO()
+    plain_plan = run(minimal(), ask=LineAsker(io.StringIO("".join(f"{line}\n" for line in lines)), printed),
+                     out=printed)
+    assert plain_plan is not None
+    for name, plan in (("tui", tui_plan), ("plain", plain_plan)):
+        output.write_files(output.plan_files(plan, tmp_path / name))
+    written = sorted(p.name for p in (tmp_path / "tui").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "plain").iterdir())
+    for name in written:
+        assert (tmp_path / "tui" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from plain_lines import answer_lines
 
 from wizard import output, presets
 from wizard.cli import main
@@ -23,31 +23,6 @@ from wizard.steps import STEPS, fields
 
 def preset_plan(name: str = "minimal") -> Plan:
     return build_plan([Layer(name, presets.load(name).plan)])
-
-
-def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:
-    """One line per question the wizard asks, in its order (each step's fields, recomputed after each answer):
-    the given answers (several for a field asked again after a refusal), an empty line for the others."""
-    answers = dict(answers)
-    draft = start if isinstance(start, Draft) else Draft.start(start)
-    lines: list[str] = []
-    for step in STEPS:
-        asked: set[str] = set()
-        while decl := next((d for d in fields(step, _shown(draft)) if d.path not in asked), None):
-            asked.add(decl.path)
-            given = answers.get(decl.path, "")
-            given = [given] if isinstance(given, str) else list(given)
-            lines += given
-            if given[-1]:
-                draft = edit(draft, decl.path, given[-1])
-    return [*lines, write]
-
-
-def _shown(draft: Draft) -> Plan:
-    try:
-        return Plan.model_validate(draft.data)
-    except ValidationError:
-        return draft.plan
 
 
 def drive(plan: Plan, lines: Sequence[str]) -> tuple[Plan | None, str]:
@@ -206,3 +181,85 @@ def test_importing_prompts_does_not_import_questionary() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+class ByLabel:
+    """Answers each question from a queue kept per label (the default once it runs dry), and records the labels."""
+
+    def __init__(self, answers: Mapping[str, Sequence[object]]) -> None:
+        self.queues = {label: list(queue) for label, queue in answers.items()}
+        self.asked: list[str] = []
+        self.helps: list[str] = []
+
+    def _next(self, message: str, default: object, help: str) -> object:  # noqa: A002
+        self.asked.append(message)
+        self.helps.append(help)
+        queue = self.queues.get(message)
+        return queue.pop(0) if queue else default
+
+    def confirm(self, message: str, default: bool, help: str) -> bool:  # noqa: A002
+        return bool(self._next(message, default, help))
+
+    def select(self, message: str, choices: Sequence[str], default: str, help: str) -> str:  # noqa: A002
+        answer = str(self._next(message, default, help))
+        assert answer in choices, (answer, choices)
+        return answer
+
+    def text(self, message: str, default: str, help: str) -> str:  # noqa: A002
+        return str(self._next(message, default, help))
+
+
+def test_a_channel_is_added_and_the_first_removed_in_plain_mode() -> None:
+    asker = ByLabel({"Channels: 1 channel": ["add a channel"],
+                     "Channels: 2 channels": ["remove channel 1 (mychannel)"],
+                     "Channel name": ["mychannel", "second"]})
+    result = run(preset_plan(), ask=asker, out=io.StringIO())
+    assert result is not None and [c.name for c in result.channels] == ["second"]
+    assert asker.asked.count("Channels: 1 channel") == 2  # asked again after each change, until kept
+
+
+def test_a_new_image_left_empty_is_asked_again_until_it_is_given() -> None:
+    label = "Images to copy into the bundled registry - Image"
+    asker = ByLabel({"Images to copy into the bundled registry: 0 images": ["add an image"],
+                     label: ["", "substra/tools:1.0"]})
+    printed = io.StringIO()
+    result = run(preset_plan(), ask=asker, out=printed)
+    assert result is not None and [p.image for p in result.features.prepopulate] == ["substra/tools:1.0"]
+    second = [h for a, h in zip(asker.asked, asker.helps, strict=True) if a == label][1]
+    assert second.endswith("! required")  # asked again, saying why
+
+
+def test_each_answer_is_kept_and_an_unfinished_run_is_offered_back(monkeypatch) -> None:
+    from wizard import resume
+
+    kept: list[dict] = []
+    asker = ByLabel({"Worker volume - Size": ["50Gi"], WRITE_QUESTION_LABEL: [False]})
+    run(preset_plan(), ask=asker, out=io.StringIO(), keep=kept.append)
+    assert kept and kept[-1]["storage"]["worker"]["size"] == "50Gi"
+
+    resume.save(kept[-1])
+    again = ByLabel({})
+    result = run(preset_plan(), ask=again, out=io.StringIO(), saved=resume.load())
+    assert again.asked[0].startswith("An unfinished run was saved")
+    assert result is not None and result.storage.worker.size == "50Gi"
+
+    declined = ByLabel({again.asked[0]: [False]})
+    result = run(preset_plan(), ask=declined, out=io.StringIO(), saved=resume.load())
+    assert result is not None and result.storage.worker.size is None
+    assert resume.load() is None  # starting over forgets it
+
+
+def test_plain_answers_interrupted_by_the_pipe_running_dry_are_resumed_by_the_next_run(monkeypatch, capsys) -> None:
+    from wizard import resume
+
+    plan = preset_plan()
+    lines = answer_lines(plan, {"storage.worker.size": "50Gi"})
+    cut = lines[: lines.index("50Gi") + 1]  # the pipe ends right after the size was answered
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in cut)))
+    assert main(["--preset", "minimal", "--plain", "--out", "unused"]) == 2
+    saved = resume.load()
+    assert saved is not None and saved.data["storage"]["worker"]["size"] == "50Gi"
+    capsys.readouterr()
+
+
+WRITE_QUESTION_LABEL = "Write the files?"

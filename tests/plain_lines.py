@@ -1,0 +1,39 @@
+"""The questions --plain asks, in order, as the lines a pipe must carry: shared by the plain-mode and TUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import ValidationError
+
+from wizard.draft import Draft, edit
+from wizard.lists import first_field, lists_in
+from wizard.plan import Plan
+from wizard.steps import STEPS, fields, relevant
+
+
+def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:
+    """One line per question the wizard asks, in its order (each step's fields, recomputed after each answer):
+    the given answers (several for a field asked again after a refusal), an empty line for the others."""
+    answers = dict(answers)
+    draft = start if isinstance(start, Draft) else Draft.start(start)
+    lines: list[str] = []
+    for step in STEPS:
+        asked: set[str] = set()
+        while decl := next((d for d in fields(step, _shown(draft)) if d.path not in asked), None):
+            asked.add(decl.path)
+            given = answers.get(decl.path, "")
+            given = [given] if isinstance(given, str) else list(given)
+            lines += given
+            if given[-1]:
+                draft = edit(draft, decl.path, given[-1])
+        lines += ["" for decision in lists_in(step.sections)  # each list: keep it as it is
+                  if relevant(first_field(decision), _shown(draft))]
+    return [*lines, write]
+
+
+def _shown(draft: Draft) -> Plan:
+    try:
+        return Plan.model_validate(draft.data)
+    except ValidationError:
+        return draft.plan
