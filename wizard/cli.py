@@ -184,9 +184,10 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     """The operator's decisions through a front end: the line prompts with --plain or on a dumb terminal, the
     full-screen wizard on a terminal. Without a terminal and without --plain, say what to do instead of hanging."""
     if args.plain or os.environ.get("TERM") == "dumb":
-        from wizard import prompts
+        from wizard import prompts, resume
 
-        return prompts.run(plan)
+        fresh = args.answers or args.bundle  # an answers file given: that, not an unfinished run, is the start
+        return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save)
     if not sys.stdin.isatty():
         raise WizardError(
             "there is no terminal to ask questions in (standard input is not a TTY). To write the files without "
