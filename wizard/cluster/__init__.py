@@ -1,0 +1,6 @@
+"""What the wizard learns from, and checks against, the cluster of the current kube context.
+
+`discovery` reads (never writes) the facts the front ends offer as choices; `preflight` judges a Plan against them
+before anything changes; `kube` is the thin client the install uses to create namespaces and watch workloads. The
+kubernetes package is imported only inside the functions that talk to a cluster: the wizard works without one.
+"""
