@@ -7,13 +7,18 @@ import base64
 import gzip
 import io
 import json
+import sys
 import tarfile
+import types
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import wizard
 from wizard import bundle
 from wizard.cli import main
+from wizard.layers import Layer
 
 PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcS3CRETpemBody0019"
 BACKEND_VALUES = f"""\
@@ -328,3 +333,69 @@ def test_bundle_from_any_configuration(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert explain_json(capsys, "--bundle", str(tmp_path / "d.tar.gz")) == explain_json(capsys, "--preset",
                                                                                        "localstack-dev")
+
+
+# --- with wizard import (its contract: import_values(files) -> ImportResult(layer, extras, notes)) ------------------
+
+
+@dataclass(frozen=True)
+class FakeNote:
+    kind: str
+    chart: str
+    key: str | None
+    message: str
+    file: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    layer: Layer
+    extras: dict[str, dict]
+    notes: tuple[FakeNote, ...]
+
+
+@pytest.fixture
+def importing(monkeypatch: pytest.MonkeyPatch) -> list:
+    """wizard.importing as its contract says, deciding builder: false, whatever the real module does."""
+    calls: list = []
+
+    def import_values(files):
+        calls.append(list(files))
+        chart, path = files[0]
+        note = FakeNote("unknown-key", chart, "customerExtras", "not a key of the chart", str(path), 3)
+        return FakeResult(Layer(f"imported {path}", {"features": {"builder": False}}), {}, (note,))
+
+    module = types.ModuleType("wizard.importing")
+    module.import_values = import_values  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "wizard.importing", module)
+    monkeypatch.setattr(wizard, "importing", module, raising=False)
+    return calls
+
+
+def test_values_bundles_carry_the_imported_plan_and_notes(importing: list, customer: dict[str, Path],
+                                                          tmp_path: Path, capsys) -> None:
+    out = tmp_path / "customer.tar.gz"
+    assert bundle_values(customer, out) == 0
+    assert [chart for chart, _ in importing[0]] == list(customer)
+    files = members(out)
+    answers = files[f"{bundle.ROOT}wizard-answers.yaml"].decode()
+    assert "builder: false" in answers
+    notes = json.loads(files[f"{bundle.ROOT}import-notes.json"])
+    assert notes == [{"kind": "unknown-key", "chart": "substra-backend", "key": "customerExtras",
+                      "message": "not a key of the chart", "file": "backend.yaml", "line": 3}]
+    assert json.loads(files[f"{bundle.ROOT}manifest.json"])["primary"] == "values"
+    capsys.readouterr()
+    original = explain_json(capsys, *(a for chart, path in customer.items() for a in ("--values", f"{chart}={path}")))
+    assert explain_json(capsys, "--bundle", str(out)) == original  # the values, not the reconstructed Plan
+    assert main(["--bundle", str(out), "--non-interactive", "--out", str(tmp_path / "w")]) == 0
+    assert "enabled: false" in (tmp_path / "w" / "substra-backend-values.yaml").read_text()
+
+
+def test_diff_compares_the_imported_plan_of_values_files(importing: list, tmp_path: Path, capsys) -> None:
+    values = tmp_path / "v.yaml"
+    values.write_text("builder:\n  enabled: false\n")
+    assert main(["diff", "minimal", f"substra-backend={values}", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["plan"]["compared"] is True
+    assert [(f["path"], f["a"], f["b"]) for f in result["plan"]["fields"]] == [("features.builder", True, False)]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.cli import add_plan_sources, default_preset
 from wizard.commands.explain import _chart_pair, _version
 from wizard.errors import ConfigError, Problem
 from wizard.sources import FORMS
+
+if TYPE_CHECKING:
+    from wizard.sources import Side
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +56,7 @@ def main(argv: Sequence[str]) -> int:
     version = pss.clamp(args.k8s_version) if args.k8s_version else side.version or pss.LATEST
     members = bundle.build(side, version=version, runtime_pods=not args.no_runtime_pods, sets=args.sets)
     bundle.write(args.out, bundle.archive(members))
-    redactions = bundle.json.loads(members[bundle.REDACTIONS])
+    redactions = json.loads(members[bundle.REDACTIONS])
     print(f"Wrote {args.out}: {', '.join(members)}.")
     print(f"{len(redactions['redactions'])} redaction(s) of {redactions['secrets']} distinct secret(s); each is "
           f"listed in {bundle.REDACTIONS}.")
@@ -60,7 +65,7 @@ def main(argv: Sequence[str]) -> int:
     return 0
 
 
-def _side(args: argparse.Namespace):  # -> sources.Side
+def _side(args: argparse.Namespace) -> Side:
     from wizard import sources
 
     chosen = [name for name, given in (("--from", args.spec), ("--values", args.values),
