@@ -98,7 +98,15 @@ def load_defaults(chart: str, version: str) -> dict:
 def _load(chart: str, version: str) -> dict:
     """Read the generated JSON once per process, since the tree never changes at run time."""
     with open(DEFAULTS_DIR / f"{chart}-{version}.json", encoding="utf-8") as handle:
-        return json.load(handle)
+        tree = json.load(handle)
+    _SNAPSHOTS[id(tree)] = (tree, marshal.dumps(tree))
+    return tree  # type: ignore[no-any-return]
+
+
+# Each defaults tree with its marshal bytes, taken once (the tree is read-only): coalescing over a chart's defaults
+# (every explain) then copies the whole tree with one marshal.loads instead of one dumps and loads per key. Keyed by
+# id, holding the tree itself so that the id is never reused.
+_SNAPSHOTS: dict[int, tuple[dict, bytes]] = {}
 
 
 def copy_json(value: object) -> object:
@@ -125,24 +133,24 @@ def coalesce(base: dict, override: dict) -> dict:
     """Merge override over base the way Helm does, without touching either input.
 
     A None in override deletes the key (Helm's way to unset a default); two maps merge recursively;
-    anything else, lists included, replaces the base value whole.
+    anything else, lists included, replaces the base value whole. Keys keep base's order, then override's new ones.
+    The result shares no container with either input.
     """
-    result: dict = {}
-    for key, value in base.items():
-        if key not in override:
-            result[key] = copy_json(value)
-            continue
-        new = override[key]
-        if new is None:
-            continue
-        if isinstance(new, dict) and isinstance(value, dict):
-            result[key] = coalesce(value, new)
-        else:
-            result[key] = copy_json(new)
+    snapshot = _SNAPSHOTS.get(id(base))
+    result = marshal.loads(snapshot[1]) if snapshot is not None and snapshot[0] is base else copy_json(base)
+    _overlay(result, override)  # type: ignore[arg-type]
+    return result  # type: ignore[return-value]
+
+
+def _overlay(tree: dict, override: dict) -> None:
+    """Apply override to a tree the caller owns, in place, with coalesce's rules (copies of override's values)."""
     for key, new in override.items():
-        if key not in base and new is not None:
-            result[key] = copy_json(new)
-    return result
+        if new is None:
+            tree.pop(key, None)
+        elif isinstance(new, dict) and isinstance(tree.get(key), dict):
+            _overlay(tree[key], new)
+        else:
+            tree[key] = copy_json(new)
 
 
 def get_path(tree: object, path: tuple[str, ...]) -> object:

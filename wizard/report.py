@@ -108,7 +108,7 @@ def _pod_report(manifest: Manifest, components: dict[str, str], charts: Sequence
     key = _key(manifest, default_namespace)
     incoming = connectivity.incoming(key) if connectivity else []
     outgoing = connectivity.outgoing(key) if connectivity else []
-    violations = {level: [str(v) for v in pss.evaluate(pod, level, version)] for level in ("baseline", "restricted")}
+    violations = {level: [str(v) for v in found] for level, found in pss.evaluate_levels(pod, version).items()}
     level = "restricted" if not violations["restricted"] else "baseline" if not violations["baseline"] else "privileged"
     return PodReport(
         component=components[key],

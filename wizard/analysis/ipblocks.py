@@ -106,10 +106,19 @@ def parse_ip_block(raw: Any, where: str) -> IpBlock:
 
 
 def _network(value: Any, where: str) -> Network:
+    network = _parse_network(str(value).strip())
+    if network is None:
+        raise InvalidPolicy(f"{where}: {value!r} is not a CIDR such as 10.0.0.0/8")
+    return network
+
+
+@lru_cache(maxsize=4096)
+def _parse_network(text: str) -> Network | None:
+    """Cached: the charts' policies name the same few CIDRs on every explain, and networks are immutable."""
     try:
-        return ipaddress.ip_network(str(value).strip(), strict=False)
+        return ipaddress.ip_network(text, strict=False)
     except ValueError:
-        raise InvalidPolicy(f"{where}: {value!r} is not a CIDR such as 10.0.0.0/8") from None
+        return None
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ list of rules that apply to it is kept. `allowed()` looks at the rules of the tw
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 from wizard.analysis.ipblocks import CLUSTER_PRIVATE, INTERNET, Coverage, Network, coverages, covers, union
 from wizard.analysis.netpol_model import (
@@ -83,8 +83,9 @@ class _External:
     who: str = ""
     caveats: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def peer(self) -> Peer:
+        """Computed once: describing the networks covered is costly, and externals are shared between pods."""
         return Peer("external", self.name, Coverage(self.name, self.networks).detail() if self.networks else self.who)
 
 
@@ -97,9 +98,19 @@ class _Grant:
     blocks: tuple[Network, ...]
     externals: tuple[_External, ...]
     ports: tuple[PortSpec, ...]
+    fixed: Ports | None = field(init=False, compare=False, repr=False)
+    """The ports the rule opens on any destination, resolved once; None when a named port makes them depend on it."""
+
+    def __post_init__(self) -> None:
+        named = any(isinstance(spec.port, str) for spec in self.ports)
+        object.__setattr__(self, "fixed", None if named else resolve_all(self.ports, None))
 
     def has(self, key: Hashable) -> bool:
         return self.pods is None or key in self.pods
+
+    def opens(self, named: Mapping[tuple[str, str], int] | None) -> Ports:
+        """The ports the rule opens on a destination with these named ports."""
+        return self.fixed if self.fixed is not None else resolve_all(self.ports, named)
 
 
 @dataclass
@@ -108,6 +119,31 @@ class _Side:
 
     policies: list[str] = field(default_factory=list)
     grants: list[_Grant] = field(default_factory=list)
+    _by_peer: dict[Hashable, list[_Grant]] | None = field(default=None, repr=False)
+    _opened: dict[Hashable, Ports] = field(default_factory=dict, repr=False)
+    _everyone: list[_Grant] = field(default_factory=list, repr=False)
+    _named: bool = field(default=False, repr=False)
+
+    def pod_ports(self, peer: Hashable, named: Mapping[tuple[str, str], int] | None) -> Ports:
+        """The ports these rules open towards the pod `peer`, named ports resolved with `named` (the destination's;
+        within one side it is always the same pod for one peer). Memoised per peer, and shared by every peer that
+        only the rules for every pod reach, when none of them names a port."""
+        if self._by_peer is None:
+            self._by_peer = {}
+            for grant in self.grants:
+                for key in grant.pods or ():
+                    self._by_peer.setdefault(key, []).append(grant)
+            self._everyone = [g for g in self.grants if g.pods is None]
+            self._named = any(g.fixed is None for g in self._everyone)
+        specific = self._by_peer.get(peer)
+        slot = peer if specific or self._named else None
+        found = self._opened.get(slot)
+        if found is None:
+            found = NO_PORTS
+            for grant in self._everyone + (specific or []):
+                found = found.union(grant.opens(named))
+            self._opened[slot] = found
+        return found
 
 
 class Connectivity:
@@ -118,6 +154,11 @@ class Connectivity:
         self._by_key = {p.key: p for p in pods}
         self._sides = sides
         self.namespaces = namespaces
+        # Memos, valid for this analysis only: a report asks for both ends of every pair (outgoing of one pod,
+        # incoming of the other), pods under the same policies ask the same unions, and externals repeat per side.
+        self._pairs: dict[tuple[str, str], Ports] = {}
+        self._peers: dict[str, Peer] = {}
+        self._merged: dict[tuple[object, ...], list[tuple[_External, Ports]]] = {}
 
     @property
     def everyone(self) -> list[Pod]:
@@ -169,31 +210,64 @@ class Connectivity:
         if side is None:
             return ALL_PORTS
         named = destination.named_ports if isinstance(destination, Pod) else None
+        if isinstance(peer, Pod):
+            return side.pod_ports(peer.key, named)
         found = NO_PORTS
         for grant in side.grants:
             if _reaches(grant, peer):
-                found = found.union(resolve_all(grant.ports, named))
+                found = found.union(grant.opens(named))
+        return found
+
+    def _pair(self, src: Pod, dst: Pod) -> Ports:
+        """The ports `src` may open on `dst`: what its egress opens there and dst's ingress lets in from it."""
+        key = (src.key, dst.key)
+        found = self._pairs.get(key)
+        if found is None:  # as _ports(EGRESS, src, dst, dst) and _ports(INGRESS, dst, src, dst), inlined
+            egress, ingress = self._sides.get((src.key, EGRESS)), self._sides.get((dst.key, INGRESS))
+            found = ALL_PORTS if egress is None else egress.pod_ports(dst.key, dst.named_ports)
+            if ingress is not None and not found.empty:
+                found = found.intersect(ingress.pod_ports(src.key, dst.named_ports))
+            self._pairs[key] = found
         return found
 
     def outgoing(self, pod: str | Pod) -> list[Connection]:
         """Connections `pod` may open: to pods whose ingress also allows it, and to external classes."""
         src = self.pod(pod)
-        conns = [Connection(Peer("pod", src.key), Peer("pod", dst.key), ports)
+        me = self._peer(src)
+        conns = [Connection(me, self._peer(dst), ports)
                  for dst in self._candidates(src, EGRESS) if dst != src
-                 for ports in [self._ports(EGRESS, src, dst, dst).intersect(self._ports(INGRESS, dst, src, dst))]
-                 if not ports.empty]
-        externals = _merge(self._externals(src, EGRESS, None))
-        return conns + [Connection(Peer("pod", src.key), e.peer, p, e.caveats) for e, p in externals]
+                 for ports in [self._pair(src, dst)] if not ports.empty]
+        externals = self._merged_externals(src, EGRESS, None)
+        return conns + [Connection(me, e.peer, p, e.caveats) for e, p in externals]
 
     def incoming(self, pod: str | Pod) -> list[Connection]:
         """Connections other pods and external addresses may open to `pod`."""
         dst = self.pod(pod)
-        conns = [Connection(Peer("pod", src.key), Peer("pod", dst.key), ports)
+        me = self._peer(dst)
+        conns = [Connection(self._peer(src), me, ports)
                  for src in self._candidates(dst, INGRESS) if src != dst
-                 for ports in [self._ports(INGRESS, dst, src, dst).intersect(self._ports(EGRESS, src, dst, dst))]
-                 if not ports.empty]
-        externals = _merge(self._externals(dst, INGRESS, dst))
-        return conns + [Connection(e.peer, Peer("pod", dst.key), p, e.caveats) for e, p in externals]
+                 for ports in [self._pair(src, dst)] if not ports.empty]
+        externals = self._merged_externals(dst, INGRESS, dst)
+        return conns + [Connection(e.peer, me, p, e.caveats) for e, p in externals]
+
+    def _peer(self, pod: Pod) -> Peer:
+        """One Peer per pod (they are immutable), not one per connection listed."""
+        found = self._peers.get(pod.key)
+        if found is None:
+            found = self._peers[pod.key] = Peer("pod", pod.key)
+        return found
+
+    def _merged_externals(self, pod: Pod, direction: str, destination: Pod | None) -> list[tuple[_External, Ports]]:
+        """`_merge` of the pod's externals, once per set of rules (and named ports, when a rule has some)."""
+        side = self._sides.get((pod.key, direction))
+        if side is None:
+            return _open_externals()
+        named = destination.named_ports if destination and any(g.fixed is None for g in side.grants) else None
+        key = (*map(id, side.grants), tuple(sorted(named.items())) if named else ())
+        found = self._merged.get(key)
+        if found is None:
+            found = self._merged[key] = _merge(self._externals(pod, direction, destination))
+        return found
 
     def _candidates(self, pod: Pod, direction: str) -> list[Pod]:
         side = self._sides.get((pod.key, direction))
@@ -207,7 +281,7 @@ class Connectivity:
         if side is None:
             return [(e, ALL_PORTS) for e in _everything_external()]
         named = destination.named_ports if destination else None
-        return [(e, resolve_all(g.ports, named)) for g in side.grants for e in g.externals]
+        return [(e, g.opens(named)) for g in side.grants for e in g.externals]
 
     @property
     def findings(self) -> list[Finding]:
@@ -260,9 +334,26 @@ def _everything_external() -> tuple[_External, ...]:
     return (*found, _External(OTHER_NAMESPACES, who="any pod"))
 
 
+@cache
+def _open_externals() -> list[tuple[_External, Ports]]:
+    """The externals of a side no policy isolates: everything, on every port (callers only read it)."""
+    return _merge((e, ALL_PORTS) for e in _everything_external())
+
+
 def _merge(items: Iterable[tuple[_External, Ports]]) -> list[tuple[_External, Ports]]:
     """One entry per external peer: blocks with the same ports are unioned, entries that another one contains are
     dropped, then ports of the same blocks are unioned."""
+    return list(_merge_cached(tuple(items)))
+
+
+@lru_cache(maxsize=1024)
+def _merge_cached(items: tuple[tuple[_External, Ports], ...]) -> tuple[tuple[_External, Ports], ...]:
+    """Cached: a pure function of immutable values, and the charts' policies give the same few external peers with
+    the same ports to many pods, on every explain (network unions are the costly part)."""
+    return tuple(_merge_items(items))
+
+
+def _merge_items(items: Iterable[tuple[_External, Ports]]) -> list[tuple[_External, Ports]]:
     same_ports = _group(items, lambda e, p: (e.name, e.who, p))
     kept = [item for item in same_ports if not any(other is not item and _dominates(other, item)
                                                    for other in same_ports)]

@@ -37,8 +37,9 @@ class Pod:
     kind: str = field(default="Pod", compare=False, hash=False)
     synthetic: bool = field(default=False, compare=False, hash=False)
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """`namespace/name`, computed once: the analysis looks pods up by key for every pair."""
         return f"{self.namespace}/{self.name}"
 
     @cached_property

@@ -42,6 +42,10 @@ class Ports:
         return self == ALL_PORTS
 
     def union(self, other: Ports) -> Ports:
+        if self is other or self is ALL_PORTS:  # quick answers equal to the merge below: ranges are kept merged
+            return self
+        if other is ALL_PORTS:
+            return other
         if not other.ranges and other.other <= self.other:
             return self
         if not self.ranges and self.other <= other.other:
@@ -49,6 +53,10 @@ class Ports:
         return Ports.of(self.ranges + other.ranges, self.other or other.other)
 
     def intersect(self, other: Ports) -> Ports:
+        if self is other or other is ALL_PORTS:
+            return self
+        if self is ALL_PORTS:
+            return other
         found = [(p, max(lo, lo2), min(hi, hi2)) for p, lo, hi in self.ranges for p2, lo2, hi2 in other.ranges
                  if p == p2 and max(lo, lo2) <= min(hi, hi2)]
         return Ports.of(found, self.other and other.other)

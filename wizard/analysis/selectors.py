@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +76,7 @@ def parse_selector(raw: Any, where: str) -> Selector:
         raise InvalidPolicy(f"{where}: matchLabels must be a mapping of label to value")
     equals = tuple(sorted((str(k), label_value(v)) for k, v in labels.items()))
     expressions = tuple(_requirement(e, where) for e in raw.get("matchExpressions") or [])
-    key = json.dumps([equals, [(r.key, r.operator, sorted(r.values)) for r in expressions]])
+    key = repr((equals, [(r.key, r.operator, sorted(r.values)) for r in expressions]))
     return Selector(equals, expressions, key)
 
 
