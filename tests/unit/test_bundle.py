@@ -399,3 +399,16 @@ def test_diff_compares_the_imported_plan_of_values_files(importing: list, tmp_pa
     result = json.loads(capsys.readouterr().out)
     assert result["plan"]["compared"] is True
     assert [(f["path"], f["a"], f["b"]) for f in result["plan"]["fields"]] == [("features.builder", True, False)]
+
+
+RENDERS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-renders"
+SCENARIOS = sorted(RENDERS.glob("*/*.values.json")) if RENDERS.is_dir() else []
+
+
+@pytest.mark.skipif(not SCENARIOS, reason=f"no render scenarios under {RENDERS} (they live in ../shared)")
+def test_every_render_scenario_explains_the_same_from_its_bundle(tmp_path: Path, capsys) -> None:
+    for scenario in SCENARIOS:
+        spec, out = f"{scenario.parent.name}={scenario}", tmp_path / "s.tar.gz"
+        assert main(["bundle", "--values", spec, "--out", str(out)]) == 0, scenario
+        capsys.readouterr()
+        assert explain_json(capsys, "--bundle", str(out)) == explain_json(capsys, "--values", spec), scenario
