@@ -2,10 +2,13 @@
 - per chart with default values: render (coalesce + model) and the report (Pod Security, NetworkPolicy, volumes,
   findings);
 - per preset: the whole `wizard explain --preset NAME` path from a built Plan (values, every chart, run-time pods,
-  report and findings), which the TUI reruns on every change;
-- when helm-python-sdk is installed: rendering the real chart with Helm's engine, as a ratio (else said so).
+  report and findings), which the TUI reruns on every change, as wall time and as CPU time of this process;
+- with --instructions: the same per-preset explain counted in CPU instructions under valgrind (callgrind), a measure
+  that does not drift with the host's clock speed or its neighbours;
+- when helm-python-sdk is installed: the cost of rendering a comparable chart with Helm's engine in the same run, and
+  the ratio (see bench/helm_comparable.py for what "comparable" means); else said so.
 
-    python bench/explain_cost.py [--runs 100]
+    python bench/explain_cost.py [--runs 200] [--instructions [--instruction-runs 10]] [--no-helm]
 
 Target: a whole explain under 10 ms. Not a test.
 """
@@ -13,20 +16,32 @@ Target: a whole explain under 10 ms. Not a test.
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
-from wizard import presets
-from wizard.analysis import pss
-from wizard.analysis.manifests import Manifest
-from wizard.charts.renderer import EmbeddedRenderer
-from wizard.explain import explain, plan_inputs
-from wizard.findings import add_findings
-from wizard.layers import Layer, build_plan
-from wizard.report import build
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, when run as a script
+
+from wizard import presets  # noqa: E402
+from wizard.analysis import pss  # noqa: E402
+from wizard.analysis.manifests import Manifest  # noqa: E402
+from wizard.charts.renderer import EmbeddedRenderer  # noqa: E402
+from wizard.explain import explain, plan_inputs  # noqa: E402
+from wizard.findings import add_findings  # noqa: E402
+from wizard.layers import Layer, build_plan  # noqa: E402
+from wizard.plan import Plan  # noqa: E402
+from wizard.report import build  # noqa: E402
 
 NAMESPACE = "org-1"
+TARGET_MS = 10.0
 
 
 def _median_ms(action: Callable[[], object], runs: int) -> float:
@@ -52,36 +67,150 @@ def _chart(renderer: EmbeddedRenderer, chart: str, version: str, runs: int) -> t
     return _median_ms(render, runs), _median_ms(report, runs)
 
 
-def _helm_ratio(embedded_ms: float) -> str:
-    try:
-        import helm_python  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return ("helm-python-sdk is not installed, so there is no Helm timing to compare with "
-                "(pip install helm-python-sdk; FACTS.md measured 40-76 ms per backend render with its subcharts)")
-    return "helm-python-sdk is installed, but the chart sources (templates) are not shipped here: no comparable render"
+def _plans() -> dict[str, Plan]:
+    return {name: build_plan([Layer(name, presets.load(name).plan)]) for name in presets.names()}
 
+
+def _explain(plan: Plan) -> object:
+    return explain(plan_inputs(plan), version=pss.LATEST, plan=plan)
+
+
+def _preset_times(plans: dict[str, Plan], runs: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall and CPU ms per run. Round-robin, so that periodic costs (garbage collection) fall on every preset alike."""
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in plans}
+    for plan in plans.values():
+        _explain(plan)  # warm-up
+    for _ in range(runs):
+        for name, plan in plans.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            _explain(plan)
+            times[name][1].append((time.process_time() - cpu) * 1000)
+            times[name][0].append((time.perf_counter() - wall) * 1000)
+    return times
+
+
+# ---- instructions (callgrind) ---------------------------------------------------------------------------------------
+
+_MARK = "getppid"  # a libc call nothing else makes here: callgrind dumps its counters each time it is entered
+
+
+def _count_child(runs: int) -> None:
+    """Run under callgrind: warm every preset up, then `runs` explains per preset, each block closed by a mark."""
+    plans = _plans()
+    for plan in plans.values():
+        _explain(plan)
+    os.getppid()
+    for plan in plans.values():
+        for _ in range(runs):
+            _explain(plan)
+        os.getppid()
+
+
+def _instructions(runs: int) -> dict[str, float] | str:
+    """Instructions per explain and preset, counted by callgrind on a fixed run; or why not."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return "valgrind is not installed (apt-get install valgrind), so no instruction counts"
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        command = [valgrind, "--tool=callgrind", f"--dump-before={_MARK}", f"--callgrind-out-file={out}",
+                   sys.executable, __file__, "--count-child", str(runs)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return f"callgrind run failed: {done.stderr.strip().splitlines()[-1:]}"
+        totals = []
+        for index in range(2, len(_plans()) + 2):  # dump 1 is start-up and warm-up
+            text = (Path(folder) / f"callgrind.out.{index}").read_text()
+            totals.append(int(re.search(r"^totals: (\d+)", text, re.MULTILINE).group(1)))  # type: ignore[union-attr]
+    return {name: total / runs for name, total in zip(_plans(), totals, strict=True)}
+
+
+# ---- report ---------------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=100)
-    runs = parser.parse_args(argv).runs
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions under callgrind (~1 min)")
+    parser.add_argument("--instruction-runs", type=int, default=10)
+    parser.add_argument("--no-helm", action="store_true", help="skip the comparison with Helm's engine")
+    parser.add_argument("--count-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.count_child is not None:
+        _count_child(args.count_child)
+        return
+    runs = args.runs
     renderer = EmbeddedRenderer()
     for chart, version in renderer.supported():
         render_ms, report_ms = _chart(renderer, chart, version, runs)
         print(f"{chart} {version}: render {render_ms:.2f} ms + report {report_ms:.2f} ms (median of {runs})")
-    plans = {name: build_plan([Layer(name, presets.load(name).plan)]) for name in presets.names()}
-    times: dict[str, list[float]] = {name: [] for name in plans}
-    for plan in plans.values():
-        explain(plan_inputs(plan), version=pss.LATEST, plan=plan)  # warm-up
-    for _ in range(runs):  # round-robin, so that periodic costs (garbage collection) fall on every preset alike
+    plans = _plans()
+    times = _preset_times(plans, runs)
+    counts = _instructions(args.instruction_runs) if args.instructions else None
+    medians = {}
+    for name, (wall, cpu) in times.items():
+        medians[name] = statistics.median(wall)
+        line = (f"explain --preset {name}: median {medians[name]:.2f} ms, p90 "
+                f"{statistics.quantiles(wall, n=10)[-1]:.2f} ms, CPU median {statistics.median(cpu):.2f} ms")
+        if isinstance(counts, dict):
+            line += f", {counts[name] / 1e6:.1f} M instructions"
+        print(f"{line} ({runs} runs; every chart, run-time pods)")
+    verdict = "under" if max(medians.values()) < TARGET_MS else "OVER"
+    print(f"target: every preset's median under {TARGET_MS:.0f} ms: {verdict} (worst {max(medians.values()):.2f} ms)")
+    if isinstance(counts, str):
+        print(counts)
+    elif counts:
+        print(f"instructions: callgrind, {args.instruction_runs} explains per preset after a warm-up, per explain")
+    if not args.no_helm:
+        _helm_comparison(plans, medians, runs)
+
+
+def _helm_comparison(plans: dict[str, Plan], medians: dict[str, float], runs: int) -> None:
+    """Per preset, the median cost of rendering, with Helm's engine, charts comparable to what the model renders."""
+    try:
+        import helm_python  # type: ignore[import-not-found]
+    except ImportError:
+        print("helm-python-sdk is not installed, so there is no Helm timing to compare with "
+              "(pip install helm-python-sdk to add it)")
+        return
+    from explain_cost_helm import write_chart
+
+    print("Helm's engine (helm-python-sdk), on comparable charts generated for each preset: per release a parent "
+          "chart and one subchart per subchart the model shows, one generic values-driven template per object the "
+          "model renders (same kinds and counts) plus a Service per Deployment/StatefulSet, the chart's real default "
+          "values, the preset's override values; render only (charts loaded once, output not parsed):")
+    renderer = EmbeddedRenderer()
+    with tempfile.TemporaryDirectory() as folder:
         for name, plan in plans.items():
-            start = time.perf_counter()
-            explain(plan_inputs(plan), version=pss.LATEST, plan=plan)
-            times[name].append((time.perf_counter() - start) * 1000)
-    for name, series in times.items():
-        print(f"explain --preset {name}: median {statistics.median(series):.2f} ms, p90 "
-              f"{statistics.quantiles(series, n=10)[-1]:.2f} ms ({runs} runs; every chart, run-time pods)")
-    print(_helm_ratio(statistics.median(times.get("minimal", [0.0]))))
+            charts, kinds = [], Counter()
+            for item in plan_inputs(plan):
+                release = item.release
+                objects = renderer.render(release.chart, release.version, dict(item.values), release=release.release,
+                                          namespace=release.namespace)
+                kinds += write_chart(Path(folder) / name, release.chart, release.version, objects, release.release)
+                charts.append((helm_python.Chart.load(str(Path(folder) / name / release.chart)), item))
+            times = _helm_times(charts, max(10, runs // 4))
+            helm_ms = statistics.median(times)
+            counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+            print(f"helm render --preset {name}: median {helm_ms:.2f} ms ({len(times)} runs; {counted}), "
+                  f"{helm_ms / medians[name]:.1f}x the whole embedded explain ({medians[name]:.2f} ms)")
+            for chart, _ in charts:
+                chart.close()
+
+
+def _helm_times(charts: list[tuple[object, object]], runs: int) -> list[float]:
+    """Wall ms of rendering every release of a preset once, `runs` times after a warm-up."""
+    def render_all() -> None:
+        for chart, item in charts:
+            release = item.release  # type: ignore[attr-defined]
+            chart.render(dict(item.values), name=release.release, namespace=release.namespace)  # type: ignore[attr-defined]
+
+    render_all()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render_all()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ class Connectivity:
         self.namespaces = namespaces
         # Memos, valid for this analysis only: a report asks for both ends of every pair (outgoing of one pod,
         # incoming of the other), pods under the same policies ask the same unions, and externals repeat per side.
-        self._pairs: dict[tuple[str, str], Ports] = {}
+        self._pairs: dict[tuple[str, str], Connection | None] = {}
         self._peers: dict[str, Peer] = {}
         self._merged: dict[tuple[object, ...], list[tuple[_External, Ports]]] = {}
 
@@ -218,35 +218,32 @@ class Connectivity:
                 found = found.union(grant.opens(named))
         return found
 
-    def _pair(self, src: Pod, dst: Pod) -> Ports:
-        """The ports `src` may open on `dst`: what its egress opens there and dst's ingress lets in from it."""
+    def _pair(self, src: Pod, dst: Pod) -> Connection | None:
+        """The connection `src` may open to `dst` (None: no port), on the ports its egress opens there and dst's
+        ingress lets in from it. One object per pair, which `outgoing(src)` and `incoming(dst)` both list."""
         key = (src.key, dst.key)
-        found = self._pairs.get(key)
-        if found is None:  # as _ports(EGRESS, src, dst, dst) and _ports(INGRESS, dst, src, dst), inlined
-            egress, ingress = self._sides.get((src.key, EGRESS)), self._sides.get((dst.key, INGRESS))
-            found = ALL_PORTS if egress is None else egress.pod_ports(dst.key, dst.named_ports)
-            if ingress is not None and not found.empty:
-                found = found.intersect(ingress.pod_ports(src.key, dst.named_ports))
-            self._pairs[key] = found
+        if key in self._pairs:
+            return self._pairs[key]
+        egress, ingress = self._sides.get((src.key, EGRESS)), self._sides.get((dst.key, INGRESS))
+        ports = ALL_PORTS if egress is None else egress.pod_ports(dst.key, dst.named_ports)
+        if ingress is not None and not ports.empty:
+            ports = ports.intersect(ingress.pod_ports(src.key, dst.named_ports))
+        found = self._pairs[key] = None if ports.empty else Connection(self._peer(src), self._peer(dst), ports)
         return found
 
     def outgoing(self, pod: str | Pod) -> list[Connection]:
         """Connections `pod` may open: to pods whose ingress also allows it, and to external classes."""
         src = self.pod(pod)
+        conns = [c for dst in self._candidates(src, EGRESS) if dst != src for c in [self._pair(src, dst)] if c]
         me = self._peer(src)
-        conns = [Connection(me, self._peer(dst), ports)
-                 for dst in self._candidates(src, EGRESS) if dst != src
-                 for ports in [self._pair(src, dst)] if not ports.empty]
         externals = self._merged_externals(src, EGRESS, None)
         return conns + [Connection(me, e.peer, p, e.caveats) for e, p in externals]
 
     def incoming(self, pod: str | Pod) -> list[Connection]:
         """Connections other pods and external addresses may open to `pod`."""
         dst = self.pod(pod)
+        conns = [c for src in self._candidates(dst, INGRESS) if src != dst for c in [self._pair(src, dst)] if c]
         me = self._peer(dst)
-        conns = [Connection(self._peer(src), me, ports)
-                 for src in self._candidates(dst, INGRESS) if src != dst
-                 for ports in [self._pair(src, dst)] if not ports.empty]
         externals = self._merged_externals(dst, INGRESS, dst)
         return conns + [Connection(e.peer, me, p, e.caveats) for e, p in externals]
 
