@@ -54,7 +54,7 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
         facts = read_facts(connection, tuple(dict.fromkeys(namespaces)))
     except Exception as error:  # noqa: BLE001 - any failure here means the cluster cannot be checked
         raise ClusterError(f"context {connection.context}: {describe_failure(error, connection.server)}. Nothing "
-                           "was changed.") from None
+                           "in the cluster was changed.") from None
     needs = plan_needs(plan, explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
     helm: Helm | None = None
     releases: dict[str, ReleaseInfo | None] | None = None
