@@ -3,6 +3,7 @@
     schema: substra-wizard/answers@1
     description: ...        (optional; presets describe themselves here)
     plan: {...}             (any subset of the Plan; missing fields keep their defaults)
+    extras: {CHART: {...}}  (optional; values keys imported verbatim, written over the Plan's keys)
 
 Every run writes one beside the values (`dumps`), and `--answers FILE` reads it back (`load`) to the same Plan.
 """
@@ -20,6 +21,7 @@ from wizard.plan import Plan
 SCHEMA = "substra-wizard/answers@1"
 FILE_NAME = "wizard-answers.yaml"
 _TOP_KEYS = ("schema", "description", "plan")
+_IMPORT_KEYS = ("extras",)  # written only after an import, so messages name the usual keys
 
 
 def parse(data: Any, source: str) -> dict[str, Any]:
@@ -34,7 +36,7 @@ def parse(data: Any, source: str) -> dict[str, Any]:
         raise ConfigError([Problem("", f"the file must be a map with schema and plan, not {type(data).__name__}")],
                           source)
     found = [Problem(str(key), f"unknown key; an answers file has only {', '.join(_TOP_KEYS)}")
-             for key in data if key not in _TOP_KEYS]
+             for key in data if key not in _TOP_KEYS + _IMPORT_KEYS]
     schema = data.get("schema")
     if schema is None:
         found.append(Problem("schema", f"missing: the file should start with `schema: {SCHEMA}`"))
@@ -49,6 +51,27 @@ def parse(data: Any, source: str) -> dict[str, Any]:
     return plan
 
 
+def parse_extras(data: Any, source: str) -> dict[str, dict[str, Any]]:
+    """The `extras` of an answers file: chart name -> values keys kept verbatim ({} when absent).
+
+    Raises:
+        ConfigError: naming `source`, when extras is not a map of chart names to maps.
+    """
+    from wizard.charts import SUPPORTED_VERSIONS
+
+    extras = data.get("extras") if isinstance(data, dict) else None
+    if extras is None:
+        return {}
+    if not isinstance(extras, dict):
+        raise ConfigError([Problem("extras", f"must be a map of chart names to values, not {type(extras).__name__}")],
+                          source)
+    found = [Problem(f"extras.{chart}", f"must be a map of values keys (chart one of {', '.join(SUPPORTED_VERSIONS)})")
+             for chart, tree in extras.items() if chart not in SUPPORTED_VERSIONS or not isinstance(tree, dict)]
+    if found:
+        raise ConfigError(found, source)
+    return extras
+
+
 def load(path: Path) -> dict[str, Any]:
     """The partial Plan in an answers file (validated later, with the other layers).
 
@@ -56,13 +79,21 @@ def load(path: Path) -> dict[str, Any]:
         OutputError: the file cannot be read or is not YAML.
         ConfigError: the file is not an answers file.
     """
-    return parse(yamlio.load_plain(files.read_text(path), str(path)), str(path))
+    return load_with_extras(path)[0]
 
 
-def dumps(plan: Plan, header: tuple[str, ...] = ()) -> str:
-    """The whole Plan as an answers file, each decision commented with its label."""
+def load_with_extras(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(partial Plan, extras) of an answers file; see `load` and `parse_extras`."""
+    data = yamlio.load_plain(files.read_text(path), str(path))
+    return parse(data, str(path)), parse_extras(data, str(path))
+
+
+def dumps(plan: Plan, header: tuple[str, ...] = (), extras: dict[str, Any] | None = None) -> str:
+    """The whole Plan as an answers file, each decision commented with its label; imported `extras` after it."""
     entries = [yamledit.Entry(("schema",), SCHEMA)]
     entries += _entries(plan.model_dump(mode="json"), ("plan",), "")
+    if extras:
+        entries.append(yamledit.Entry(("extras",), extras, "values keys imported verbatim: no decision writes them"))
     return yamlio.dumps(yamledit.build_document(entries), header)
 
 

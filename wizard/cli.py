@@ -34,6 +34,8 @@ SUBCOMMANDS = {
     "diff": "wizard.commands.diff",
     "bundle": "wizard.commands.bundle",
     "preflight": "wizard.commands.install",
+    "import": "wizard.commands.import_values",
+    "why": "wizard.commands.why",
 }
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
@@ -60,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     add_plan_sources(parser)
+    parser.add_argument("--import", metavar="CHART=FILE", type=_import_pair, action="append", default=[],
+                        dest="imports", help="start from a customer's values file (repeatable; see wizard import)")
     parser.add_argument("--bundle", metavar="FILE", type=Path,
                         help="start from the answers in a bundle written by wizard bundle (instead of "
                              "--preset/--answers)")
@@ -142,8 +146,9 @@ def _run(args: argparse.Namespace) -> int:
 
         raise WizardError(refusal())  # before any question or file: nothing could be installed this way
     args.non_interactive = args.non_interactive or args.yes
-    layers = _bundle_layers(args) if args.bundle else \
-        plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets)
+    layers = _bundle_layers(args) if args.bundle else plan_layers(
+        args.preset if args.imports else default_preset(args.preset, args.answers), args.answers, args.sets,
+        imports=args.imports)
     plan = build_plan(layers)
     started_from = " + ".join(layer.source for layer in layers)
     if not args.non_interactive:
@@ -156,7 +161,9 @@ def _run(args: argparse.Namespace) -> int:
         from wizard.commands import install
 
         return install.run(plan, None, yes=args.yes, dry_run=True)
-    code = _write(plan, args, started_from=started_from)
+    from wizard.layers import extras_of
+
+    code = _write(plan, args, started_from=started_from, extras=extras_of(layers))
     if args.install and code == EXIT_OK:
         from wizard.commands import install
 
@@ -199,11 +206,17 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     return make_app(plan, None if args.answers or args.bundle else resume.load()).run()
 
 
-def _write(plan: Plan, args: argparse.Namespace, started_from: str) -> int:
+def _import_pair(value: str) -> tuple[str, Path]:
+    from wizard.commands.import_values import chart_file
+
+    return chart_file(value)
+
+
+def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict | None = None) -> int:
     from wizard import output, rules
 
     out_dir = args.out
-    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers)
+    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")

@@ -11,7 +11,7 @@ import difflib
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,8 @@ from wizard import rules
 from wizard.declare import join_path, literal_choices, model_of, split_path
 from wizard.errors import ConfigError, Problem
 from wizard.plan import Plan
+
+LayerKind = Literal["preset", "answers", "import", "set", "edit"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,32 @@ class Layer:
     source: str
     data: Mapping[str, Any]
     paths: tuple[str, ...] = field(default=())
-    """For `--set` layers: the dotted paths it set (its data is the whole merged tree)."""
+    """For `--set` and `edit` layers: the dotted paths it set (its data is the whole merged tree)."""
+    kind: LayerKind | None = None
+    """What made it (provenance); None: guessed from `source` (see `kind_of`)."""
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """Import layers: Plan field path -> "FILE:LINE" of the customer key it was read from."""
+    extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """chart -> values keys kept verbatim (imported keys no Plan decision writes), written over the Plan's."""
+    value_origins: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Import layers: chart -> dotted values key -> "FILE:LINE" where the customer's file sets it."""
+
+    @property
+    def kind_of(self) -> LayerKind:
+        if self.kind is not None:
+            return self.kind
+        if self.source.startswith("preset "):
+            return "preset"
+        return "set" if self.source == "--set" else "answers"
+
+
+def extras_of(layers: Sequence[Layer]) -> dict[str, dict[str, Any]]:
+    """The verbatim values keys of all layers, per chart (a later layer's keys win, like the Plan's)."""
+    extras: dict[str, dict[str, Any]] = {}
+    for layer in layers:
+        for chart, tree in layer.extras.items():
+            extras[chart] = merge(extras.get(chart, {}), copy.deepcopy(dict(tree)))
+    return extras
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,15 +69,21 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return result
 
 
-def plan_layers(preset: str | None, answers_file: Any, sets: Sequence[str]) -> list[Layer]:
-    """The layers of a run: a preset, an answers file, then the `--set` assignments over both."""
+def plan_layers(preset: str | None, answers_file: Any, sets: Sequence[str],
+                imports: Sequence[tuple[str, Any]] = ()) -> list[Layer]:
+    """The layers of a run: a preset, an answers file, imported values files, then the `--set` assignments."""
     from wizard import answers, presets
 
     layers: list[Layer] = []
     if preset:
-        layers.append(Layer(f"preset {preset}", presets.load(preset).plan))
+        layers.append(Layer(f"preset {preset}", presets.load(preset).plan, kind="preset"))
     if answers_file:
-        layers.append(Layer(str(answers_file), answers.load(answers_file)))
+        plan, extras = answers.load_with_extras(answers_file)
+        layers.append(Layer(str(answers_file), plan, kind="answers", extras=extras))
+    if imports:
+        from wizard.importing import import_values
+
+        layers.append(import_values(imports).layer)
     if sets:
         merged: dict[str, Any] = {}
         for layer in layers:
@@ -219,7 +252,7 @@ def apply_sets(base: Mapping[str, Any], assignments: Sequence[str]) -> Layer:
             found.append(Problem(f"--set {path}", str(error)))
     if found:
         raise ConfigError(found)
-    return Layer("--set", data, tuple(paths))
+    return Layer("--set", data, tuple(paths), kind="set")
 
 
 class _PathError(Exception):

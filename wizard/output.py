@@ -8,9 +8,10 @@ operator's comments and extra keys stay), and any other file is kept beside the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from wizard import __version__, answers, files, install_script, yamledit, yamlio
 from wizard.chart_defaults import MISSING, get_path
@@ -35,9 +36,13 @@ class PlannedFile:
 
 
 def plan_files(
-    plan: Plan, out_dir: Path, *, force: bool = False, answers_from: Path | None = None
+    plan: Plan, out_dir: Path, *, force: bool = False, answers_from: Path | None = None,
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[PlannedFile]:
     """Render every file of the run and decide what happens to each.
+
+    `extras` (chart -> values keys, e.g. from an import) are written verbatim over the Plan's keys, each marked as
+    imported, and kept in the answers file so that the next run writes them again.
 
     `answers_from` is the answers file the run read: when it is the one being written, the operator's edits are this
     run's input, so it is rewritten without asking (the edited text kept as `.bak`).
@@ -50,10 +55,13 @@ def plan_files(
         raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
     charts = render(plan)
     reproduce = REPRODUCE
-    planned = [_values_file(values, out_dir / values.file_name, reproduce, force) for values in charts]
+    extras = extras or {}
+    planned = [_values_file(values, out_dir / values.file_name, reproduce, force, extras.get(values.chart))
+               for values in charts]
     answers_path = out_dir / answers.FILE_NAME
     is_input = answers_from is not None and _same_file(answers_from, answers_path)
-    planned.append(_whole_file(answers_path, answers.dumps(plan), (
+    kept = {values.chart: dict(extras[values.chart]) for values in charts if extras.get(values.chart)}
+    planned.append(_whole_file(answers_path, answers.dumps(plan, extras=kept), (
         f"substra-wizard {__version__} answers: every decision of this deployment.",
         f"To reproduce: {reproduce}",
     ), force or is_input))
@@ -75,7 +83,8 @@ def plan_files(
 REPRODUCE = f"cd into this folder, then: wizard --answers {answers.FILE_NAME} --non-interactive --out ."
 
 
-def values_text(values: ChartValues, reproduce: str = REPRODUCE) -> tuple[tuple[str, ...], str, str]:
+def values_text(values: ChartValues, reproduce: str = REPRODUCE,
+                extras: Mapping[str, Any] | None = None) -> tuple[tuple[str, ...], str, str]:
     """(header, body, whole text) of a chart's values file as a fresh run writes it; the review step shows it."""
     header = (
         f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
@@ -83,12 +92,13 @@ def values_text(values: ChartValues, reproduce: str = REPRODUCE) -> tuple[tuple[
         "Only what differs from the chart's defaults; each key says which decision set it.",
         f"To reproduce: {reproduce}",
     )
-    body = yamlio.dumps(yamledit.build_document(_entries(values.overrides)))
+    body = yamlio.dumps(yamledit.build_document(_entries(values.overrides, extras)))
     return header, body, files.with_fingerprint(header, body)
 
 
-def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -> PlannedFile:
-    header, body, fresh = values_text(values, reproduce)
+def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool,
+                 extras: Mapping[str, Any] | None = None) -> PlannedFile:
+    header, body, fresh = values_text(values, reproduce, extras)
     existing = _existing(path)
     if existing is None:
         return PlannedFile(path, fresh, "create")
@@ -96,14 +106,37 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool) -
         return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite")
     if not force:
         return PlannedFile(path, fresh, "replace")
-    return PlannedFile(path, files.with_fingerprint(header, _merged(values, path, existing) or body), "merge")
+    merged = _merged(values, path, existing, extras)
+    return PlannedFile(path, files.with_fingerprint(header, merged or body), "merge")
 
 
-def _entries(settings: tuple[Setting, ...]) -> list[yamledit.Entry]:
-    return [yamledit.Entry(s.path, s.value, s.comment) for s in settings]
+IMPORTED = f"{yamledit.MARKER} imported as is (not a wizard decision)"
 
 
-def _merged(values: ChartValues, path: Path, existing: str) -> str | None:
+def _entries(settings: tuple[Setting, ...], extras: Mapping[str, Any] | None = None) -> list[yamledit.Entry]:
+    """The Plan's keys, then the extras over them: a Plan key at or below an extra that is not a map gives way."""
+    kept = list(_leaves(extras or {}, ()))
+    covered = {path for path, value in kept if not isinstance(value, dict)}
+    below = {path[:i] for path, _ in kept for i in range(1, len(path))}
+    entries = [yamledit.Entry(s.path, s.value, s.comment) for s in settings
+               if s.path not in below and not any(s.path[: len(p)] == p for p in covered)]
+    taken = {s.path[:i] for s in settings for i in range(1, len(s.path) + 1)}
+    entries += [yamledit.Entry(path, value, IMPORTED) for path, value in kept
+                if not (isinstance(value, dict) and path in taken)]
+    return entries
+
+
+def _leaves(tree: Mapping[str, Any], at: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    found = []
+    for key, value in tree.items():
+        if isinstance(value, Mapping) and value:
+            found += _leaves(value, (*at, key))
+        else:
+            found.append(((*at, key), value))
+    return found
+
+
+def _merged(values: ChartValues, path: Path, existing: str, extras: Mapping[str, Any] | None = None) -> str | None:
     """The operator's file with this run's decisions merged in, comments and extra keys kept.
 
     Keys the wizard wrote before (they carry its marker) and no longer decides are removed; keys the Plan decides
@@ -115,8 +148,9 @@ def _merged(values: ChartValues, path: Path, existing: str) -> str | None:
         return None
     overrides = {s.path for s in values.overrides}
     present = {s.path for s in values.settings if get_path(doc, s.path) is not MISSING}
-    entries = _entries(tuple(s for s in values.settings if s.path in overrides or s.path in present))
-    stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present]
+    entries = _entries(tuple(s for s in values.settings if s.path in overrides or s.path in present), extras)
+    imported = {path for path, _ in _leaves(extras or {}, ())}
+    stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present and p not in imported]
     yamledit.merge_entries(doc, entries, remove=stale)
     return yamlio.dumps(doc)
 

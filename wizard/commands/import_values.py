@@ -1,0 +1,64 @@
+"""`wizard import`: read a customer's values files back into a Plan, report what they do, optionally write the files
+a normal run writes (values with the customer's other keys kept verbatim, answers, install.sh)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wizard.charts import SUPPORTED_VERSIONS
+
+
+def chart_file(value: str) -> tuple[str, Path]:
+    """CHART=FILE, CHART one of the supported charts (argparse type; its message lists them)."""
+    chart, sep, path = value.partition("=")
+    if not sep or not path:
+        raise argparse.ArgumentTypeError(f"{value!r}: write CHART=FILE, e.g. substra-backend=values.yaml")
+    if chart not in SUPPORTED_VERSIONS:
+        raise argparse.ArgumentTypeError(f"{chart!r} is not a chart the wizard knows; use one of "
+                                         f"{', '.join(SUPPORTED_VERSIONS)}")
+    return chart, Path(path)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wizard import",
+        description="Read a customer's values files (as given to helm -f, or helm get values output) back into the "
+                    "wizard's decisions. Reports what each file decides, keys the wizard does not model (kept "
+                    "verbatim), keys the chart does not have, keys without effect and contradictions. With --out, "
+                    "writes the values files, answers file and install.sh; Helm merges the written values to the same "
+                    "result as the customer's.",
+        epilog="Exit codes: 0 imported (notes are warnings), 2 unreadable input or files that would be overwritten.",
+    )
+    parser.add_argument("--values", metavar="CHART=FILE", type=chart_file, action="append", required=True,
+                        help="a values file (repeatable; several files of one chart merge in order like helm -f); "
+                             f"CHART is one of {', '.join(SUPPORTED_VERSIONS)}")
+    parser.add_argument("--out", metavar="DIR", type=Path, help="write the run's files into this folder")
+    parser.add_argument("--force", action="store_true",
+                        help="with --out: merge into values files edited by hand (comments and extra keys kept)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run `wizard import`; returns the exit code."""
+    args = _parser().parse_args(list(argv))
+    from wizard import output
+    from wizard.importing import import_values
+    from wizard.importing.report import as_json, text
+    from wizard.layers import build_plan
+
+    result = import_values(args.values)
+    plan = build_plan([result.layer])
+    planned = output.plan_files(plan, args.out, force=args.force, extras=result.extras) if args.out else []
+    if args.format == "json":
+        sys.stdout.write(json.dumps(as_json(result), indent=2, default=str) + "\n")
+    else:
+        sys.stdout.write(text(result))
+    if planned:
+        output.write_files(planned)
+        print(f"Files in {args.out}/: {', '.join(item.path.name for item in planned)}", file=sys.stderr)
+    return 0

@@ -1,0 +1,290 @@
+"""Importing a customer's values files: the Plan they amount to, what it cannot say, and what the operator must know.
+
+`import_values` reads the files the way Helm does (reading.py), reads every decision back from them
+(reconstruct.py), makes the Plan valid (a value it cannot hold falls back to its default, and says so), then keeps
+verbatim every customer key the Plan does not render exactly (extras.py). The written values (the Plan's keys plus
+the extras) merge over the chart defaults to what the customer's files merge to. Nothing is silently dropped: each
+such key, each key the chart does not know, each key without effect and each contradiction becomes an ImportNote.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from wizard import rules
+from wizard.chart_defaults import MISSING, coalesce, declared, get_path, load_defaults, nearest_keys
+from wizard.charts import SUPPORTED_VERSIONS
+from wizard.declare import join_path, split_path
+from wizard.errors import ConfigError, Problem
+from wizard.findings import values_findings
+from wizard.importing.extras import leaves, same, split_extras, written_tree
+from wizard.importing.reading import read_values_file
+from wizard.importing.reconstruct import Reader, reconstruct
+from wizard.layers import Layer, merge
+from wizard.plan import Plan
+from wizard.values import render
+
+__all__ = ["ImportNote", "ImportResult", "import_values", "written_tree"]
+
+KeyPath = tuple[str, ...]
+# Decisions the Plan leaves empty to derive them; imported explicitly, then emptied when that renders the same.
+_DERIVED_WHEN_EMPTY = ("orchestrator.host", "orchestrator.port", "orchestrator.same_cluster",
+                       "features.registry_pull_domain", "ingress.allowed_hosts")
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """One thing the operator must know about the customer's files."""
+
+    kind: str
+    """unmodelled | unknown-key | no-effect | contradiction | unrepresentable | empty"""
+    chart: str
+    key: str | None
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        if self.file is None:
+            return self.chart
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        key = f" {self.key}" if self.key else ""
+        return f"{self.kind}: {self.where}{key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    layer: Layer
+    """The reconstructed Plan data, a layer for build_plan (kind "import"; its source names the files)."""
+    extras: dict[str, dict]
+    """chart -> the customer's keys the Plan does not render as they are, verbatim."""
+    notes: tuple[ImportNote, ...]
+    decisions: tuple[tuple[str, Any, str], ...] = field(default=())
+    """(Plan field, value, "file:line key") for every decision read from a customer key, in Plan order."""
+
+
+def import_values(files: Sequence[tuple[str, Path]]) -> ImportResult:
+    """Import (chart name, path) values files; several files of one chart merge in order, like helm -f a -f b.
+
+    Raises:
+        WizardError: an unknown chart name (the message lists the valid ones), or a file that cannot be read as a
+            values file (missing, not UTF-8, too large, invalid YAML, an alias bomb, duplicate keys, not a map).
+    """
+    unknown = sorted({chart for chart, _ in files if chart not in SUPPORTED_VERSIONS})
+    if unknown:
+        raise ConfigError([Problem("--values", f'"{name}" is not a chart the wizard knows; use one of '
+                                               f"{', '.join(SUPPORTED_VERSIONS)}") for name in unknown])
+    if not files:
+        raise ConfigError([Problem("--values", "give at least one CHART=FILE")])
+    notes: list[ImportNote] = []
+    given: dict[str, dict] = {}
+    where: dict[str, dict[KeyPath, tuple[str, int]]] = {}
+    for chart, path in files:
+        read = read_values_file(Path(path))
+        if read.data is None or not read.data:
+            notes.append(ImportNote("empty", chart, None, "the file sets nothing: the chart's defaults apply",
+                                    str(path), None))
+        given[chart] = merge(given.get(chart, {}), read.data or {})
+        where.setdefault(chart, {}).update({key: (str(path), line) for key, line in read.lines.items()})
+    return _import(given, where, notes, [str(path) for _, path in files])
+
+
+def _import(given: dict[str, dict], where: dict[str, dict[KeyPath, tuple[str, int]]], notes: list[ImportNote],
+            names: list[str]) -> ImportResult:
+    defaults = {chart: load_defaults(chart, SUPPORTED_VERSIONS[chart]) for chart in given}
+    effective = {chart: coalesce(defaults[chart], data) for chart, data in given.items()}
+    base = Plan().model_dump(mode="json")
+    reader = Reader(effective, given, defaults, copy.deepcopy(base))
+    reconstruct(reader)
+    plan = _valid_plan(reader.data, base, notes, effective)
+    plan = _simplest(plan)
+    extras, overridden = split_extras(plan, given)
+    data = plan.model_dump(mode="json")
+
+    def at(chart: str, key: KeyPath) -> tuple[str | None, int | None]:
+        file, line = where.get(chart, {}).get(key, (None, None))
+        return file, line
+
+    notes += _key_notes(given, extras, overridden, at)
+    origins: dict[str, str] = {}
+    decisions = []
+    for name, sources in reader.origins.items():
+        chart, key = sources[0]
+        file, line = at(chart, key)
+        origin = f"{file}:{line}" if file else chart
+        origins[name] = origin
+        decisions.append((name, _field_value(data, name), f"{origin} {'.'.join(key)}"))
+    value_origins = {chart: {".".join(key): f"{file}:{line}" for key, (file, line) in keys.items()}
+                     for chart, keys in where.items()}
+    layer = Layer(f"imported {', '.join(names)}", data, kind="import", origins=origins, extras=extras,
+                  value_origins=value_origins)
+    return ImportResult(layer, extras, tuple(notes), tuple(decisions))
+
+
+def _field_value(data: Mapping[str, Any], path: str) -> Any:
+    node: Any = data
+    for step in split_path(path):
+        node = node[step]
+    return node
+
+
+# --- a valid Plan, whatever the files say ------------------------------------------------------------------------
+
+
+def _valid_plan(data: dict[str, Any], base: dict[str, Any], notes: list[ImportNote],
+                effective: Mapping[str, dict]) -> Plan:
+    """Validate; each field the Plan cannot hold goes back to a value it can, with a note (the customer's keys then
+    become extras, so the written values still say what theirs say)."""
+    for _ in range(10):
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as error:
+            for item in error.errors(include_url=False):
+                steps = [s for s in item["loc"] if isinstance(s, int | str)]
+                cut = next((i for i, s in enumerate(steps) if isinstance(s, int)), len(steps))
+                path = join_path(steps[:cut])
+                _reset(data, base, path)
+                notes.append(_unrepresentable(path, item["msg"]))
+            continue
+        problems = rules.problems(plan)
+        if not problems:
+            return plan
+        for problem in problems:
+            notes.append(_unrepresentable(problem.path, problem.message))
+            _fix(data, base, problem.path, effective)
+    return Plan.model_validate(base)  # unreachable in practice: every fix moves towards the defaults
+
+
+def _unrepresentable(path: str, why: str) -> ImportNote:
+    return ImportNote("unrepresentable", "plan", path, f"{why}; the Plan keeps a value it can hold there, and your "
+                                                       "keys are written back as they are")
+
+
+def _reset(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
+    steps = split_path(path)
+    node, default = data, base
+    for step in steps[:-1]:
+        node, default = node[step], default[step]  # type: ignore[index]
+    if steps:
+        node[steps[-1]] = copy.deepcopy(default[steps[-1]])  # type: ignore[index]
+
+
+def _fix(data: dict[str, Any], base: Mapping[str, Any], path: str, effective: Mapping[str, dict]) -> None:
+    """Move the Plan away from one cross-field problem (rules.problems) with the smallest change."""
+    steps = split_path(path)
+    if steps[:1] == ["channels"]:
+        if len(steps) == 1:
+            data["channels"] = copy.deepcopy(base["channels"])
+            if not data["target"]["backend"]["enabled"]:
+                data["channels"][0]["organizations"] = [data["organisation"]["msp_id"]]
+        elif steps[-1] == "organizations":
+            data["channels"][steps[1]]["organizations"] = [data["organisation"]["msp_id"]]
+        else:
+            del data["channels"][steps[1]]
+        return
+    replacements: dict[str, tuple[str, Any]] = {
+        "orchestrator.host": ("orchestrator.host", "orchestrator.local"),
+        "ingress.orchestrator_host": ("ingress.cluster_issuer", None),
+        "features.add_cert_image_tag": ("features.private_ca", False),
+        "features.registry_host": ("features.registry", "bundled"),
+        "features.prepopulate": ("features.prepopulate", []),
+        "ingress.backend_host": ("ingress.backend_host", "substra-backend.local"),
+        "ingress.frontend_host": ("ingress.frontend_host", None),
+    }
+    if path in replacements:
+        target, value = replacements[path]
+        node = data
+        for step in target.split(".")[:-1]:
+            node = node[step]
+        node[target.split(".")[-1]] = value
+        return
+    _reset(data, base, path if path != "target" else "target")
+
+
+def _simplest(plan: Plan) -> Plan:
+    """Empty the decisions the Plan derives by itself when that renders exactly the same values."""
+    rendered = _rendered(plan)
+    for path in _DERIVED_WHEN_EMPTY:
+        section, name = path.split(".")
+        if getattr(getattr(plan, section), name) is None:
+            continue
+        trial = plan.model_copy(update={section: getattr(plan, section).model_copy(update={name: None})})
+        if not rules.problems(trial) and _rendered(trial) == rendered:
+            plan = trial
+    return plan
+
+
+def _rendered(plan: Plan) -> list[tuple[str, KeyPath, str]]:
+    return [(values.chart, setting.path, repr(setting.value)) for values in render(plan)
+            for setting in values.settings]
+
+
+# --- notes about the customer's keys ------------------------------------------------------------------------------
+
+
+def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden: Mapping[str, list[KeyPath]],
+               at: Any) -> list[ImportNote]:
+    notes: list[ImportNote] = []
+    for chart, data in given.items():
+        version = SUPPORTED_VERSIONS[chart]
+        unknown = _unknown_keys(chart, version, data, ())
+        for path in unknown:
+            close = nearest_keys(chart, version, path)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            notes.append(ImportNote("unknown-key", chart, ".".join(path), f"{chart} {version} has no such key, so "
+                                    f"Helm ignores it (kept as written){hint}", *at(chart, path)))
+        for finding in values_findings(chart, data):
+            kind = "no-effect" if "has no effect" in finding.message else "contradiction"
+            key = tuple((finding.values_key or "").split("."))
+            notes.append(ImportNote(kind, chart, finding.values_key, finding.message, *at(chart, key)))
+        skip = set(unknown)
+        for path, _ in leaves(extras.get(chart, {})):
+            if any(path[: len(u)] == u for u in skip) or path in overridden.get(chart, []):
+                continue
+            if get_path(data, path) is MISSING:
+                continue
+            notes.append(ImportNote("unmodelled", chart, ".".join(path), "no wizard decision writes this key: "
+                                    "kept verbatim and written back unchanged", *at(chart, path)))
+        for path in overridden.get(chart, []):
+            theirs = get_path(coalesce(load_defaults(chart, version), data), path)
+            shown = "absent" if theirs is MISSING else repr(theirs)
+            notes.append(ImportNote("unrepresentable", chart, ".".join(path), f"the Plan would write another value; "
+                                    f"yours ({shown}) is kept verbatim over it", *at(chart, path)))
+    return notes
+
+
+def _unknown_keys(chart: str, version: str, tree: Mapping[str, Any], at: KeyPath) -> list[KeyPath]:
+    """The highest key paths the chart does not declare (their children are not listed again)."""
+    found: list[KeyPath] = []
+    for key, value in tree.items():
+        path = (*at, key)
+        if not declared(chart, version, path):
+            found.append(path)
+        elif isinstance(value, dict) and value and not _free_below(chart, version, path):
+            found.extend(_unknown_keys(chart, version, value, path))
+    return found
+
+
+def _free_below(chart: str, version: str, path: KeyPath) -> bool:
+    """Anything goes below this key (a free-form map): declared() accepts any child."""
+    return declared(chart, version, (*path, "\x00any"))
+
+
+def check_round_trip(plan: Plan, extras: Mapping[str, dict], given: Mapping[str, dict]) -> list[str]:
+    """The charts whose written values would not merge to what the customer's do (empty: the import is exact)."""
+    written = written_tree(plan, extras)
+    wrong = []
+    for chart, data in given.items():
+        defaults = load_defaults(chart, SUPPORTED_VERSIONS[chart])
+        if not same(coalesce(defaults, written.get(chart, {})), coalesce(defaults, data)):
+            wrong.append(chart)
+    return wrong

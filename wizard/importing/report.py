@@ -1,0 +1,55 @@
+"""The import report: what was understood as which decision, what is kept verbatim, and every note."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wizard.importing import ImportResult
+from wizard.importing.extras import leaves
+
+SCHEMA = "substra-wizard/import@1"
+_SEVERITY = {"unknown-key": "warning", "no-effect": "warning", "contradiction": "danger", "unrepresentable": "warning",
+             "unmodelled": "info", "empty": "info"}
+
+
+def severity(kind: str) -> str:
+    return _SEVERITY.get(kind, "warning")
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def text(result: ImportResult) -> str:
+    """The report for people, one line per decision and per note."""
+    lines = [f"Imported {result.layer.source.removeprefix('imported ')}."]
+    if result.decisions:
+        lines.append("Decisions read from your files:")
+        width = max(len(name) for name, _, _ in result.decisions)
+        lines += [f"  {name:<{width}} = {_shown(value)}  ({origin})" for name, value, origin in result.decisions]
+    else:
+        lines.append("No wizard decision differs from the chart defaults in your files.")
+    kept = sum(1 for tree in result.extras.values() for _ in leaves(tree))
+    if kept:
+        per_chart = ", ".join(f"{chart}: {sum(1 for _ in leaves(tree))}" for chart, tree in result.extras.items())
+        lines.append(f"Kept verbatim and written back unchanged: {kept} key(s) ({per_chart}).")
+    if result.notes:
+        lines.append("Notes:")
+        order = {"danger": 0, "warning": 1, "info": 2}
+        for note in sorted(result.notes, key=lambda n: order[severity(n.kind)]):
+            lines.append(f"  {severity(note.kind)}: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: ImportResult) -> dict[str, Any]:
+    """The report as data (schema substra-wizard/import@1)."""
+    return {
+        "schema": SCHEMA,
+        "source": result.layer.source,
+        "decisions": [{"field": name, "value": value, "from": origin} for name, value, origin in result.decisions],
+        "plan": result.layer.data,
+        "extras": result.extras,
+        "notes": [{"kind": n.kind, "severity": severity(n.kind), "chart": n.chart, "key": n.key,
+                   "message": n.message, "file": n.file, "line": n.line} for n in result.notes],
+    }
