@@ -104,7 +104,7 @@ class ApiDouble:
 @contextmanager
 def serving(routes: dict[str, Any]) -> Iterator[ApiDouble]:
     double = ApiDouble(routes)
-    thread = threading.Thread(target=double.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=double.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield double

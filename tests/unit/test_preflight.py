@@ -176,3 +176,13 @@ def test_blocking_findings_come_first() -> None:
     found = check(plan("storage.worker.storage_class=gold"), replace(facts(), server_version="1.30"))
     assert [f.severity for f in found] == sorted((f.severity for f in found), key=lambda s: s != "blocking")
     assert found[0].severity == "blocking"
+
+
+def test_a_claim_left_by_an_earlier_install_keeps_its_size_and_class() -> None:
+    found = only(check(plan("storage.orchestrator_database.size=20Gi",
+                            "storage.orchestrator_database.storage_class=fast-ssd"), facts()), "existing-claim")
+    assert [f.severity for f in found] == ["warning", "warning"]
+    assert "data-orchestrator-postgresql-0 in namespace orchestrator is left from an earlier install with 8Gi" in \
+        found[0].message and "will not resize it" in found[0].message
+    assert "class standard; it keeps it, not fast-ssd" in found[1].message
+    assert only(check(plan("storage.orchestrator_database.size=8Gi"), facts()), "existing-claim") == []

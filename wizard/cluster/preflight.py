@@ -46,7 +46,8 @@ def preflight(plan: Plan, facts: ClusterFacts, needs: Needs,
     """Every finding, blocking ones first. `releases`: release name -> its latest revision (None: absent); leave it
     None when Helm could not be asked."""
     found = [*_unreadable(facts), *_kubernetes_version(plan, facts), *_storage_classes(facts, needs),
-             *_existing_claims(facts, needs), *_pod_security(facts, needs), *_ingress_class(plan, facts, needs),
+             *_existing_claims(facts, needs), *_claims_left_behind(facts, needs), *_pod_security(facts, needs),
+             *_ingress_class(plan, facts, needs),
              *_releases(needs, releases or {})]
     return sorted(found, key=lambda f: f.severity != "blocking")
 
@@ -157,6 +158,34 @@ def _claim_findings(facts: ClusterFacts, planned: PlannedClaim) -> list[Finding]
             found.append(Finding("blocking", "existing-claim",
                                  f"{label} offers {', '.join(claim.access_modes)}, and the workload needs {mode}",
                                  f"reuse a claim created with {mode}", field))
+    return found
+
+
+def _claims_left_behind(facts: ClusterFacts, needs: Needs) -> list[Finding]:
+    """Claims the charts would create that already exist (an earlier install): Kubernetes keeps them as they are,
+    so a new size or class in the plan does not reach them."""
+    found = []
+    for planned in needs.claims:
+        for name in planned.names:
+            claim = facts.claim(planned.namespace, name)
+            if claim is None:
+                continue
+            wanted_size = planned.volume.size
+            have = claim.capacity or claim.requested
+            wanted_class = planned.volume.storage_class
+            if wanted_size and have and _smaller(have, wanted_size):
+                found.append(Finding("warning", "existing-claim", f"{planned.claim.label}: the claim {name} in "
+                                     f"namespace {planned.namespace} is left from an earlier install with {have}; the "
+                                     f"plan's {wanted_size} will not resize it", "expand it yourself (kubectl edit pvc "
+                                     f"{name} -n {planned.namespace}, if its class allows it), or keep the size",
+                                     f"{planned.field}.size"))
+            if wanted_class not in (None, "-") and not planned.claim.class_ignored and \
+                    claim.storage_class != wanted_class:
+                found.append(Finding("warning", "existing-claim", f"{planned.claim.label}: the claim {name} in "
+                                     f"namespace {planned.namespace} is left from an earlier install with class "
+                                     f"{claim.storage_class}; it keeps it, not {wanted_class}", "delete the claim "
+                                     "(its data goes with it) before installing, or keep its class",
+                                     f"{planned.field}.storage_class"))
     return found
 
 
