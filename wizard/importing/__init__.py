@@ -105,29 +105,47 @@ def _import(given: dict[str, dict], where: dict[str, dict[KeyPath, tuple[str, in
     base = Plan().model_dump(mode="json")
     reader = Reader(effective, given, defaults, copy.deepcopy(base))
     reconstruct(reader)
-    plan = _valid_plan(reader.data, base, notes, effective)
-    plan = _simplest(plan)
-    extras, overridden = split_extras(plan, given)
-    data = plan.model_dump(mode="json")
 
     def at(chart: str, key: KeyPath) -> tuple[str | None, int | None]:
         file, line = where.get(chart, {}).get(key, (None, None))
         return file, line
 
+    def field_at(field_path: str) -> tuple[str | None, int | None]:
+        sources = reader.origins.get(_section_of(field_path, reader.origins))
+        return at(*sources[0]) if sources else (None, None)
+
+    read = copy.deepcopy(reader.data)
+    plan = _valid_plan(reader.data, base, notes, field_at)
+    valid = plan.model_dump(mode="json")
+    plan = _without_null_conflicts(_simplest(plan), given, notes, field_at)
+    extras, overridden = split_extras(plan, given)
+    data = plan.model_dump(mode="json")
     notes += _key_notes(given, extras, overridden, at)
     origins: dict[str, str] = {}
     decisions = []
     for name, sources in reader.origins.items():
+        if _field_value(valid, name) != _field_value(read, name):
+            continue  # the Plan could not hold it: a note says so, and the keys are extras
         chart, key = sources[0]
         file, line = at(chart, key)
         origin = f"{file}:{line}" if file else chart
         origins[name] = origin
-        decisions.append((name, _field_value(data, name), f"{origin} {'.'.join(key)}"))
+        value = _field_value(data, name)
+        derived = " (left empty: the Plan derives this same value)" if value != _field_value(valid, name) else ""
+        decisions.append((name, _field_value(valid, name), f"{origin} {'.'.join(key)}{derived}"))
     value_origins = {chart: {".".join(key): f"{file}:{line}" for key, (file, line) in keys.items()}
                      for chart, keys in where.items()}
     layer = Layer(f"imported {', '.join(names)}", data, kind="import", origins=origins, extras=extras,
                   value_origins=value_origins)
     return ImportResult(layer, extras, tuple(notes), tuple(decisions))
+
+
+def _section_of(field_path: str, origins: Mapping[str, Any]) -> str:
+    """The recorded field that holds `field_path` (a list item's field is recorded as the list)."""
+    path = field_path
+    while path and path not in origins:
+        path = path.rsplit(".", 1)[0] if "." in path else path.split("[", 1)[0] if "[" in path else ""
+    return path
 
 
 def _field_value(data: Mapping[str, Any], path: str) -> Any:
@@ -140,33 +158,34 @@ def _field_value(data: Mapping[str, Any], path: str) -> Any:
 # --- a valid Plan, whatever the files say ------------------------------------------------------------------------
 
 
-def _valid_plan(data: dict[str, Any], base: dict[str, Any], notes: list[ImportNote],
-                effective: Mapping[str, dict]) -> Plan:
+def _valid_plan(data: dict[str, Any], base: dict[str, Any], notes: list[ImportNote], field_at: Any) -> Plan:
     """Validate; each field the Plan cannot hold goes back to a value it can, with a note (the customer's keys then
     become extras, so the written values still say what theirs say)."""
     for _ in range(10):
         try:
             plan = Plan.model_validate(data)
         except ValidationError as error:
+            from wizard.layers import _translate
+
             for item in error.errors(include_url=False):
                 steps = [s for s in item["loc"] if isinstance(s, int | str)]
                 cut = next((i for i, s in enumerate(steps) if isinstance(s, int)), len(steps))
                 path = join_path(steps[:cut])
                 _reset(data, base, path)
-                notes.append(_unrepresentable(path, item["msg"]))
+                notes.append(_unrepresentable(path, _translate(item).message, field_at(path)))
             continue
         problems = rules.problems(plan)
         if not problems:
             return plan
         for problem in problems:
-            notes.append(_unrepresentable(problem.path, problem.message))
-            _fix(data, base, problem.path, effective)
+            notes.append(_unrepresentable(problem.path, problem.message, field_at(problem.path)))
+            _fix(data, base, problem.path)
     return Plan.model_validate(base)  # unreachable in practice: every fix moves towards the defaults
 
 
-def _unrepresentable(path: str, why: str) -> ImportNote:
-    return ImportNote("unrepresentable", "plan", path, f"{why}; the Plan keeps a value it can hold there, and your "
-                                                       "keys are written back as they are")
+def _unrepresentable(path: str, why: str, where: tuple[str | None, int | None]) -> ImportNote:
+    return ImportNote("unrepresentable", "plan", path, f"{why}. The Plan keeps a value it can hold there, and your "
+                                                       "keys are written back as they are", *where)
 
 
 def _reset(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
@@ -178,7 +197,7 @@ def _reset(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
         node[steps[-1]] = copy.deepcopy(default[steps[-1]])  # type: ignore[index]
 
 
-def _fix(data: dict[str, Any], base: Mapping[str, Any], path: str, effective: Mapping[str, dict]) -> None:
+def _fix(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
     """Move the Plan away from one cross-field problem (rules.problems) with the smallest change."""
     steps = split_path(path)
     if steps[:1] == ["channels"]:
@@ -223,6 +242,33 @@ def _simplest(plan: Plan) -> Plan:
     return plan
 
 
+def _null_conflicts(plan: Plan, given: Mapping[str, dict]) -> list[str]:
+    """Fields writing a key the customer's values leave at a null default: a values file cannot put a null back
+    (Helm deletes a key set to null), so such a key is the one thing extras cannot restore."""
+    fields = []
+    for values in render(plan):
+        effective = coalesce(load_defaults(values.chart, values.version), given.get(values.chart, {}))
+        for setting in values.settings:
+            if get_path(effective, setting.path) is None and setting.value is not None:
+                fields.append(setting.field)
+    return fields
+
+
+def _without_null_conflicts(plan: Plan, given: Mapping[str, dict], notes: list[ImportNote], field_at: Any) -> Plan:
+    """Give such a field its Plan default when that is valid: the other charts' keys it wrote become extras."""
+    for field_path in dict.fromkeys(_null_conflicts(plan, given)):
+        section, name = field_path.split(".", 1) if "." in field_path else (field_path, "")
+        if not name or "." in name or "[" in name:
+            continue
+        default = type(getattr(plan, section)).model_fields[name].default
+        trial = plan.model_copy(update={section: getattr(plan, section).model_copy(update={name: default})})
+        if not rules.problems(trial) and len(_null_conflicts(trial, given)) < len(_null_conflicts(plan, given)):
+            notes.append(_unrepresentable(field_path, f"one value of {field_path} cannot match every chart's keys",
+                                          field_at(field_path)))
+            plan = trial
+    return plan
+
+
 def _rendered(plan: Plan) -> list[tuple[str, KeyPath, str]]:
     return [(values.chart, setting.path, repr(setting.value)) for values in render(plan)
             for setting in values.settings]
@@ -252,14 +298,39 @@ def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden
                 continue
             if get_path(data, path) is MISSING:
                 continue
-            notes.append(ImportNote("unmodelled", chart, ".".join(path), "no wizard decision writes this key: "
-                                    "kept verbatim and written back unchanged", *at(chart, path)))
+            deciders = _deciders(chart, path)
+            if deciders:
+                message = (f"the decision {' / '.join(deciders)} does not write this value with the rest of your "
+                           "files: kept verbatim and written back unchanged")
+            else:
+                message = "no wizard decision writes this key: kept verbatim and written back unchanged"
+            notes.append(ImportNote("unmodelled", chart, ".".join(path), message, *at(chart, path)))
         for path in overridden.get(chart, []):
             theirs = get_path(coalesce(load_defaults(chart, version), data), path)
             shown = "absent" if theirs is MISSING else repr(theirs)
             notes.append(ImportNote("unrepresentable", chart, ".".join(path), f"the Plan would write another value; "
                                     f"yours ({shown}) is kept verbatim over it", *at(chart, path)))
     return notes
+
+
+def _deciders(chart: str, path: KeyPath) -> list[str]:
+    """The Plan fields that declare this values key (or a map holding it) among the keys they drive."""
+    table = _declared_keys()
+    return [field for length in range(len(path), 0, -1) for field in table.get(f"{chart}:{'.'.join(path[:length])}",
+                                                                                 ())][:2]
+
+
+_DECLARED: dict[str, list[str]] = {}
+
+
+def _declared_keys() -> dict[str, list[str]]:
+    if not _DECLARED:
+        from wizard.declare import declarations
+
+        for item in declarations():
+            for key in item.values_keys:
+                _DECLARED.setdefault(key, []).append(item.path.replace("[0]", "[]"))
+    return _DECLARED
 
 
 def _unknown_keys(chart: str, version: str, tree: Mapping[str, Any], at: KeyPath) -> list[KeyPath]:

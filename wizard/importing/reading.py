@@ -55,7 +55,14 @@ def read_values_file(path: Path) -> ValuesFile:
                           f"{MAX_BYTES // 1024 // 1024} MB (a chart's values are a few KB): give the values file "
                           "itself, e.g. the output of helm get values RELEASE.", title="File too large")
     text = files.read_text(path)
-    doc = yamlio.load_roundtrip(text, str(path))  # refuses a top level that is not a map
+    try:
+        doc = yamlio.load_roundtrip(text, str(path))
+    except OutputError as error:
+        if "the top level is a" not in error.msg:
+            raise
+        raise OutputError(f"{path}: the top level is not a map of keys (key: value), so it is not a values file; "
+                          "give the file you pass to helm -f, or the output of helm get values RELEASE.",
+                          title="Not a values file") from None
     if doc is None:
         return ValuesFile(path, None)
     lines: dict[KeyPath, int] = {}
