@@ -189,3 +189,19 @@ def test_a_named_port_open_to_every_pod_resolves_on_each_destination() -> None:
     ports = {c.destination.name: c.ports.describe() for c in result.outgoing("app/job") if c.destination.kind == "pod"}
     assert ports["app/web"] == "TCP 8080" and ports["app/db"] == "TCP 5432"
     assert result.isolated("app/job", EGRESS) and not result.isolated("app/job", INGRESS)
+
+
+def test_a_policy_changed_in_place_is_parsed_again() -> None:
+    """Parsed policies are remembered by content: the same object, edited, must not give the old Policy back."""
+    from wizard.analysis.manifests import Manifest
+    from wizard.analysis.netpol import from_manifests
+
+    obj = {"kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "app"},
+           "spec": {"podSelector": {"matchLabels": {"role": "db"}}, "ingress": [{"ports": [{"port": 5432}]}]}}
+    first = from_manifests([Manifest(obj, "f", 1)], "app")[1][0]
+    obj["spec"]["ingress"][0]["ports"][0]["port"] = 6379  # type: ignore[index]
+    second = from_manifests([Manifest(obj, "f", 1)], "app")[1][0]
+    assert first.ingress[0].ports[0].port == 5432 and second.ingress[0].ports[0].port == 6379
+    del obj["metadata"]["namespace"]  # type: ignore[attr-defined]
+    assert from_manifests([Manifest(obj, "f", 1)], "other")[1][0].namespace == "other"
+    assert from_manifests([Manifest(obj, "f", 1)], "app")[1][0].namespace == "app"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -167,8 +168,7 @@ def from_manifests(manifests: Sequence[Manifest], default_namespace: str,
         if item.kind == "Namespace":
             labels.setdefault(item.name, {}).update(_labels((item.obj.get("metadata") or {}).get("labels")))
         elif item.kind == "NetworkPolicy":
-            policies.append(parse_policy(item.obj, default_namespace, f"{item.file}, document {item.document} "
-                                                                      f"(NetworkPolicy {item.name})"))
+            policies.append(_parsed_policy(item, default_namespace))
         elif pod_spec(item.obj) is not None:
             pod = _pod(item, namespace)
             key = _unique(pods, pod)
@@ -177,6 +177,27 @@ def from_manifests(manifests: Sequence[Manifest], default_namespace: str,
         labels.setdefault(name, {}).update(extra)
     namespaces = [Namespace(n, {**v, NAME_LABEL: n}) for n, v in labels.items()]
     return list(pods.values()), policies, namespaces
+
+
+_PARSED: dict[tuple[bytes, str], Policy] = {}
+_PARSED_MAX = 1024
+
+
+def _parsed_policy(item: Manifest, default_namespace: str) -> Policy:
+    """`parse_policy`, remembered by the policy's content: a Policy is immutable, and the charts render the same
+    policies on every explain (the TUI reruns it on each change). The key is the object's marshal bytes, so a
+    changed policy is parsed again; one marshal refuses (e.g. a date from YAML) is parsed every time."""
+    where = f"{item.file}, document {item.document} (NetworkPolicy {item.name})"
+    try:
+        key = (marshal.dumps(item.obj), default_namespace)
+    except ValueError:
+        return parse_policy(item.obj, default_namespace, where)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        found = _PARSED[key] = parse_policy(item.obj, default_namespace, where)
+    return found
 
 
 def _unique(pods: Mapping[str, Pod], pod: Pod) -> str:
