@@ -193,7 +193,7 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     if args.plain or os.environ.get("TERM") == "dumb":
         from wizard import prompts, resume
 
-        fresh = args.answers or args.bundle  # an answers file given: that, not an unfinished run, is the start
+        fresh = args.answers or args.bundle or args.imports  # given input, not an unfinished run, is the start
         return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save)
     if not sys.stdin.isatty():
         raise WizardError(
@@ -203,7 +203,7 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     from screens.app import make_app
     from wizard import resume
 
-    return make_app(plan, None if args.answers or args.bundle else resume.load()).run()
+    return make_app(plan, None if args.answers or args.bundle or args.imports else resume.load()).run()
 
 
 def _import_pair(value: str) -> tuple[str, Path]:

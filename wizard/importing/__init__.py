@@ -121,6 +121,7 @@ def _import(given: dict[str, dict], where: dict[str, dict[KeyPath, tuple[str, in
     extras, overridden = split_extras(plan, given)
     data = plan.model_dump(mode="json")
     notes += _key_notes(given, extras, overridden, at)
+    notes += _unused_volume_notes(plan, given, at)
     origins: dict[str, str] = {}
     decisions = []
     for name, sources in reader.origins.items():
@@ -310,6 +311,25 @@ def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden
             shown = "absent" if theirs is MISSING else repr(theirs)
             notes.append(ImportNote("unrepresentable", chart, ".".join(path), f"the Plan would write another value; "
                                     f"yours ({shown}) is kept verbatim over it", *at(chart, path)))
+    return notes
+
+
+def _unused_volume_notes(plan: Plan, given: Mapping[str, dict], at: Any) -> list[ImportNote]:
+    """Volume keys of a volume the chart does not create with these values (its feature is off)."""
+    from wizard.claims import CLAIMS
+    from wizard.derive import claim_in_use
+    from wizard.rules import _WHY_UNUSED
+
+    notes = []
+    for claim in CLAIMS:
+        data = given.get(claim.chart)
+        if data is None or claim_in_use(plan, claim):
+            continue
+        for key in ("size", "storageClass", "existingClaim", "accessModes", "accessMode"):
+            path = (*claim.prefix, key)
+            if get_path(data, path) is not MISSING:
+                why = f"has no effect: the chart creates no {claim.label.lower()} because {_WHY_UNUSED[claim.needs]}"
+                notes.append(ImportNote("no-effect", claim.chart, ".".join(path), why, *at(claim.chart, path)))
     return notes
 
 
