@@ -118,18 +118,17 @@ class ImplicationsPanel(Vertical):
                     yield DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
         yield Static("", id="removed", markup=False)
 
-    def on_mount(self) -> None:
-        for key, _, columns in _SECTIONS:
-            self.query_one(f"#table-{key}", DataTable).add_columns(*columns)
-
     def show(self, panel: Panel, changes: Changes) -> None:
         levels = ", ".join(f"{ns}: {level}" for ns, level in panel.namespace_levels)
         self.query_one("#namespace-levels", Static).update(f"Namespaces can enforce Pod Security {levels}")
-        for key, _, _ in _SECTIONS:
+        for key, _, labels in _SECTIONS:
             table = self.query_one(f"#table-{key}", DataTable)
-            table.clear()
-            for row in getattr(panel, key):
-                table.add_row(_mark(row, changes.marks(key, row.key)), *row.cells, key=row.key)
+            rows = [(_mark(row, changes.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
+            table.clear(columns=True)
+            for index, label in enumerate(labels):  # widths measured here, not on idle: drawn once, at once
+                table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))
+            for row, cells in zip(getattr(panel, key), rows, strict=True):
+                table.add_row(*cells, key=row.key)
         removed = sorted(key for _, key in changes.removed)
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
 

@@ -1,0 +1,41 @@
+"""What each step of the wizard looks like at 80x24 (the smallest terminal it supports) and 120x40, compared with
+the accepted SVG screenshots in __snapshots__/ (pytest-textual-snapshot). A change to the look fails here until it
+is looked at and accepted with `pytest tests/screens/test_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from screens.app import make_app
+from wizard import presets
+from wizard.layers import Layer, build_plan
+from wizard.steps import STEPS
+
+SIZES = ((80, 24), (120, 40))
+
+
+def _go_to_step(index: int):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        for _ in range(index):
+            await pilot.press("ctrl+n")
+        await app.workers.wait_for_complete()  # the panel is computed in a thread, then posted to the UI
+        table = app.query_one("#table-security", DataTable)
+        for _ in range(200):  # bounded: a panel that never fills must fail the test, not hang it
+            if table.row_count:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        assert app.index == index and table.row_count  # the screenshot shows its step, and the panel filled
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("index", range(len(STEPS)), ids=[step.id for step in STEPS])
+def test_each_step_looks_as_accepted(snap_compare, index: int, size: tuple[int, int]) -> None:
+    plan = build_plan([Layer("minimal", presets.load("minimal").plan)])
+    assert snap_compare(make_app(plan), terminal_size=size, run_before=_go_to_step(index))
