@@ -6,6 +6,8 @@ Thin by design: which questions to ask (wizard.steps), how an answer is checked 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,8 @@ from textual.widgets.option_list import Option
 from screens.modals import ResumeModal
 from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, ListButton
 from wizard import resume
+from wizard.cluster.choices import choices_for
+from wizard.cluster.facts import ClusterFacts, Discovery
 from wizard.declare import declarations
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs, plan_version
@@ -40,8 +44,15 @@ class PanelComputed(Message):
         self.panel, self.findings = panel, findings
 
 
+class ClusterFound(Message):
+    def __init__(self, discovery: Discovery) -> None:
+        super().__init__()
+        self.discovery = discovery
+
+
 class WizardApp(App[Plan | None]):
-    """Returns the Plan to write (Finish), or None (quit)."""
+    """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
+    after writing."""
 
     CSS_PATH = "app.tcss"
     TITLE = "substra-wizard"
@@ -53,9 +64,13 @@ class WizardApp(App[Plan | None]):
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
     ]
 
-    def __init__(self, plan: Plan, saved: SavedDraft | None = None) -> None:
+    def __init__(self, plan: Plan, saved: SavedDraft | None = None,
+                 discover: Callable[[Plan], Discovery] | None = None) -> None:
         super().__init__()
         self.saved = saved
+        self.discover = discover
+        self.cluster: ClusterFacts | None = None
+        self.install_requested = False
         self.draft = Draft.start(plan)
         self.initial = plan
         self.index = 0
@@ -99,6 +114,8 @@ class WizardApp(App[Plan | None]):
         else:
             widgets += self._review()
         widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
+        if step.id == "review":
+            widgets.append(Button("Write the files, then install", id="install"))
         await container.mount_all(widgets)
         row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
         if row is None:
@@ -121,7 +138,8 @@ class WizardApp(App[Plan | None]):
                 widgets.append(ItemHeading(heading, decl.path))
                 widgets.append(ListButton(f"Remove {heading.lower()}", decision.path, index, decl.path))
             widgets.append(FieldRow(decl, self.draft.text(decl.path), self.draft.problem(decl.path),
-                                    relevant=relevant(decl.path, shown)))
+                                    relevant=relevant(decl.path, shown),
+                                    choices=choices_for(decl.path, shown, self.cluster)))
         for decision in lists.values():
             probe = first_field(decision)
             at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and
@@ -188,6 +206,12 @@ class WizardApp(App[Plan | None]):
         if self.draft.valid:
             self.recompute(self.draft.plan)
 
+    @on(Button.Pressed, "#install")
+    def write_and_install(self) -> None:
+        """Leave the wizard to write the files, then install in the terminal (checks, confirmation, progress)."""
+        self.install_requested = self.draft.valid
+        self.finish()
+
     @on(Button.Pressed, "#next")
     async def action_next_step(self) -> None:
         if STEPS[self.index].id == "review":
@@ -227,8 +251,31 @@ class WizardApp(App[Plan | None]):
         self.post_message(PanelComputed(panel(report), report.findings))
 
     def on_panel_computed(self, message: PanelComputed) -> None:
+        first = self._shown is None
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
         self._shown, self.findings = message.panel, message.findings
+        if first and self.discover is not None:
+            self.look_at_cluster(self.draft.plan)  # once the first screen is up: the client takes a second to load
+
+    # --- cluster ----------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="cluster")
+    def look_at_cluster(self, plan: Plan) -> None:
+        assert self.discover is not None
+        self.post_message(ClusterFound(self.discover(plan)))
+
+    def on_cluster_found(self, message: ClusterFound) -> None:
+        """The storage fields offer what the cluster has; without a cluster the wizard just says so."""
+        found = message.discovery
+        if found.facts is None:
+            self.notify(f"No cluster to look at ({found.reason}); the wizard works without one.", timeout=6)
+            return
+        self.cluster = found.facts
+        self.notify(f"Cluster {found.context} ({found.server}): storage classes and claims are offered in the "
+                    "Storage step.", timeout=6)
+        shown = self.draft.shown
+        for row in self.query(FieldRow):
+            row.offer(choices_for(row.decl.path, shown, self.cluster))
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")  # 80 columns: the step narrower, the panel wider
@@ -270,7 +317,9 @@ def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
     return max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and w.decl.path in before), default=1)
 
 
-def make_app(plan: Plan, saved: SavedDraft | None = None) -> WizardApp:
-    """The app for a Plan (offering to resume `saved`); cli.py and the tests build it the same way."""
-    return WizardApp(plan, saved)
+def make_app(plan: Plan, saved: SavedDraft | None = None,
+             discover: Callable[[Plan], Discovery] | None = None) -> WizardApp:
+    """The app for a Plan (offering to resume `saved`; `discover` reads the cluster, in a thread, to offer its
+    storage classes and claims); cli.py and the tests build it the same way."""
+    return WizardApp(plan, saved, discover)
 

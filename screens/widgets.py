@@ -8,8 +8,10 @@ import typing
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
 
+from wizard.cluster.choices import FieldChoices
 from wizard.declare import Declaration
 from wizard.panel import Changes, Panel, Row
 
@@ -29,9 +31,10 @@ class FieldRow(Vertical):
             super().__init__()
             self.path, self.text = path, text
 
-    def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True) -> None:
+    def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True,
+                 choices: FieldChoices | None = None) -> None:
         super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
-        self.decl, self.text, self.problem = decl, text, problem
+        self.decl, self.text, self.problem, self.choices = decl, text, problem, choices
         self.display = relevant
 
     def compose(self) -> ComposeResult:
@@ -46,10 +49,25 @@ class FieldRow(Vertical):
                          classes="field-control")
         else:
             yield Input(self.text, placeholder=_placeholder(decl.annotation), select_on_focus=False,
-                        classes="field-control")
+                        classes="field-control", suggester=_suggester(self.choices))
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
         yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
+        cluster = Static(self.choices.note if self.choices else "", classes="field-cluster", markup=False)
+        cluster.display = self.choices is not None
+        yield cluster
         yield Static(self.problem or "", classes="field-error", markup=False)
+
+    def offer(self, choices: FieldChoices | None) -> None:
+        """What the cluster has for this field: typed names complete from it (Right arrow accepts), and a line
+        says what there is."""
+        if choices == self.choices:
+            return
+        self.choices = choices
+        for control in self.query(Input):
+            control.suggester = _suggester(choices)
+        cluster = self.query_one(".field-cluster", Static)
+        cluster.update(choices.note if choices else "")
+        cluster.display = choices is not None
 
     def focus_control(self) -> None:
         self.query(".field-control").first().focus()
@@ -90,6 +108,10 @@ class ListButton(Button):
         kind = "add" if index is None else f"remove-{index}"
         super().__init__(label, id=f"{kind}-{field_id(list_path)}", classes="list-button")
         self.list_path, self.index, self.probe = list_path, index, probe
+
+
+def _suggester(choices: FieldChoices | None) -> SuggestFromList | None:
+    return SuggestFromList(choices.values) if choices and choices.values else None
 
 
 def _placeholder(annotation: object) -> str:

@@ -202,8 +202,13 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
             "standard input, add --plain.")
     from screens.app import make_app
     from wizard import resume
+    from wizard.cluster.choices import discover_for
 
-    return make_app(plan, None if args.answers or args.bundle or args.imports else resume.load()).run()
+    app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for)
+    chosen = app.run()
+    if chosen is not None and app.install_requested:
+        args.install = True  # "Write the files, then install": the checks and the confirmation follow here
+    return chosen
 
 
 def _import_pair(value: str) -> tuple[str, Path]:

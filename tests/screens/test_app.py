@@ -256,3 +256,52 @@ async def test_the_tui_and_the_plain_prompts_write_the_same_files_for_the_same_a
     assert written == sorted(p.name for p in (tmp_path / "plain").iterdir())
     for name in written:
         assert (tmp_path / "tui" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
+
+
+async def test_the_cluster_s_storage_classes_and_claims_are_offered_in_the_storage_step() -> None:
+    from fake_cluster import FACTS
+
+    from wizard.cluster.facts import Discovery
+
+    looked: list[Plan] = []
+
+    def discover(plan: Plan) -> Discovery:
+        looked.append(plan)
+        return Discovery(FACTS, context="kind-test", server="https://127.0.0.1:6443")
+
+    app = make_app(minimal(), discover=discover)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)  # the look at the cluster starts once the first panel is up
+        assert looked == [minimal()]
+        await go_to(app, pilot, "storage")
+        row = app.query_one(f"#{field_id('storage.worker.storage_class')}", FieldRow)
+        assert str(row.query_one(".field-cluster", Static).render()) == "cluster: standard (default), fast"
+        control = row.query_one(Input)
+        assert control.suggester is not None
+        assert await control.suggester.get_suggestion("sta") == "standard"
+        claim = app.query_one(f"#{field_id('storage.worker.existing_claim')}", FieldRow)
+        assert "worker-data (Bound, 20Gi, ReadWriteOnce)" in str(claim.query_one(".field-cluster", Static).render())
+
+
+async def test_without_a_cluster_the_wizard_says_so_and_offers_nothing() -> None:
+    from wizard.cluster.facts import Discovery
+
+    app = make_app(minimal(), discover=lambda plan: Discovery(None, "no kubeconfig found"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await go_to(app, pilot, "storage")
+        row = app.query_one(f"#{field_id('storage.worker.storage_class')}", FieldRow)
+        assert not row.query_one(".field-cluster", Static).display
+        assert row.query_one(Input).suggester is None
+
+
+async def test_write_then_install_leaves_with_the_plan_and_the_request() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "review")
+        app.query_one("#install", Button).press()
+        await settle(app, pilot)
+    assert app.return_value == minimal() and app.install_requested
