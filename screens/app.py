@@ -6,7 +6,7 @@ Thin by design: which questions to ask (wizard.steps), how an answer is checked 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -26,10 +26,12 @@ from wizard.declare import declarations
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs, plan_version
 from wizard.findings import Finding
+from wizard.layers import Layer
 from wizard.lists import ListDecision, add_item, first_field, items, lists_in, remove_item
 from wizard.output import values_text
 from wizard.panel import Panel, changes, panel
 from wizard.plan import Plan
+from wizard.provenance import field_origin
 from wizard.resume import SavedDraft
 from wizard.steps import STEPS, Step, fields, relevant, step_for_values_key
 from wizard.values import render
@@ -65,8 +67,11 @@ class WizardApp(App[Plan | None]):
     ]
 
     def __init__(self, plan: Plan, saved: SavedDraft | None = None,
-                 discover: Callable[[Plan], Discovery] | None = None) -> None:
+                 discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = ()) -> None:
         super().__init__()
+        self.layers = tuple(layers)
+        self._started = Draft.start(plan)
+        self._origins: dict[str, str] = {}
         self.saved = saved
         self.discover = discover
         self.cluster: ClusterFacts | None = None
@@ -139,7 +144,8 @@ class WizardApp(App[Plan | None]):
                 widgets.append(ListButton(f"Remove {heading.lower()}", decision.path, index, decl.path))
             widgets.append(FieldRow(decl, self.draft.text(decl.path), self.draft.problem(decl.path),
                                     relevant=relevant(decl.path, shown),
-                                    choices=choices_for(decl.path, shown, self.cluster)))
+                                    choices=choices_for(decl.path, shown, self.cluster),
+                                    origin=self._origin(decl.path)))
         for decision in lists.values():
             probe = first_field(decision)
             at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and
@@ -177,8 +183,22 @@ class WizardApp(App[Plan | None]):
         if self.draft.valid:
             self.recompute(self.draft.plan)
 
+    def _origin(self, path: str) -> str:
+        """Which layer set the field, or that the operator changed it here (provenance, as `wizard why` says)."""
+        if self.draft.text(path) != self._started.text(path):
+            return "set here (interactive edit)"
+        if not self.layers:
+            return ""
+        if path not in self._origins:  # the layers never change: each field's origin is looked up once
+            try:
+                self._origins[path] = f"set by {field_origin(self.layers, path)}"
+            except KeyError:  # an item the operator added: no layer knows it
+                self._origins[path] = "set here (interactive edit)"
+        return self._origins[path]
+
     def _refresh_rows(self, shown: Plan) -> None:
         for row in self.query(FieldRow):
+            row.show_origin(self._origin(row.decl.path))
             wanted = relevant(row.decl.path, shown)  # the answer may change which questions matter
             if row.display != wanted:  # only then: each change makes Textual lay the step out again
                 row.display = wanted
@@ -318,8 +338,9 @@ def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
 
 
 def make_app(plan: Plan, saved: SavedDraft | None = None,
-             discover: Callable[[Plan], Discovery] | None = None) -> WizardApp:
+             discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = ()) -> WizardApp:
     """The app for a Plan (offering to resume `saved`; `discover` reads the cluster, in a thread, to offer its
-    storage classes and claims); cli.py and the tests build it the same way."""
-    return WizardApp(plan, saved, discover)
+    storage classes and claims; `layers`, the sources the Plan was built from, say where each value comes from);
+    cli.py and the tests build it the same way."""
+    return WizardApp(plan, saved, discover, layers)
 

@@ -32,9 +32,9 @@ class FieldRow(Vertical):
             self.path, self.text = path, text
 
     def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True,
-                 choices: FieldChoices | None = None) -> None:
+                 choices: FieldChoices | None = None, origin: str = "") -> None:
         super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
-        self.decl, self.text, self.problem, self.choices = decl, text, problem, choices
+        self.decl, self.text, self.problem, self.choices, self.origin = decl, text, problem, choices, origin
         self.display = relevant
 
     def compose(self) -> ComposeResult:
@@ -52,10 +52,20 @@ class FieldRow(Vertical):
                         classes="field-control", suggester=_suggester(self.choices))
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
         yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
+        origin = Static(self.origin, classes="field-origin", markup=False)
+        origin.display = bool(self.origin)
+        yield origin
         cluster = Static(self.choices.note if self.choices else "", classes="field-cluster", markup=False)
         cluster.display = self.choices is not None
         yield cluster
         yield Static(self.problem or "", classes="field-error", markup=False)
+
+    def show_origin(self, origin: str) -> None:
+        if origin != self.origin:  # unchanged: no repaint
+            self.origin = origin
+            shown = self.query_one(".field-origin", Static)
+            shown.update(origin)
+            shown.display = bool(origin)
 
     def offer(self, choices: FieldChoices | None) -> None:
         """What the cluster has for this field: typed names complete from it (Right arrow accepts), and a line

@@ -152,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     plan = build_plan(layers)
     started_from = " + ".join(layer.source for layer in layers)
     if not args.non_interactive:
-        chosen = _ask(plan, args)
+        chosen = _ask(plan, args, layers)
         if chosen is None:
             print("Nothing was written.", file=sys.stderr)
             return EXIT_OK
@@ -187,7 +187,7 @@ def _bundle_layers(args: argparse.Namespace) -> list[Layer]:
     return [layer, apply_sets(layer.data, args.sets)] if args.sets else [layer]
 
 
-def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
+def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan | None:
     """The operator's decisions through a front end: the line prompts with --plain or on a dumb terminal, the
     full-screen wizard on a terminal. Without a terminal and without --plain, say what to do instead of hanging."""
     if args.plain or os.environ.get("TERM") == "dumb":
@@ -204,7 +204,8 @@ def _ask(plan: Plan, args: argparse.Namespace) -> Plan | None:
     from wizard import resume
     from wizard.cluster.choices import discover_for
 
-    app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for)
+    app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for,
+                   layers)
     chosen = app.run()
     if chosen is not None and app.install_requested:
         args.install = True  # "Write the files, then install": the checks and the confirmation follow here

@@ -305,3 +305,26 @@ async def test_write_then_install_leaves_with_the_plan_and_the_request() -> None
         app.query_one("#install", Button).press()
         await settle(app, pilot)
     assert app.return_value == minimal() and app.install_requested
+
+
+async def test_each_field_says_which_layer_set_it_and_an_edit_says_so() -> None:
+    from wizard.layers import apply_sets
+
+    preset = Layer("preset minimal", presets.load("minimal").plan, kind="preset")
+    layers = [preset, apply_sets(preset.data, ["storage.worker.size=30Gi"])]
+    app = make_app(build_plan(layers), layers=layers)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+
+        def origin(path: str) -> str:
+            return str(app.query_one(f"#{field_id(path)} .field-origin", Static).render())
+
+        assert origin("target.backend.namespace") == "set by preset minimal"
+        assert origin("target.kubernetes_version") == "set by the Plan's default"
+        await go_to(app, pilot, "storage")
+
+        assert origin("storage.worker.size") == "set by --set"
+        assert origin("storage.worker.storage_class") == "set by the Plan's default"
+        app.query_one(f"#{field_id('storage.builder.size')} Input", Input).value = "5Gi"
+        await settle(app, pilot)
+        assert origin("storage.builder.size") == "set here (interactive edit)"

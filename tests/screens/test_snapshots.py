@@ -37,5 +37,6 @@ def _go_to_step(index: int):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("index", range(len(STEPS)), ids=[step.id for step in STEPS])
 def test_each_step_looks_as_accepted(snap_compare, index: int, size: tuple[int, int]) -> None:
-    plan = build_plan([Layer("minimal", presets.load("minimal").plan)])
-    assert snap_compare(make_app(plan), terminal_size=size, run_before=_go_to_step(index))
+    layers = [Layer("preset minimal", presets.load("minimal").plan, kind="preset")]
+    app = make_app(build_plan(layers), layers=layers)
+    assert snap_compare(app, terminal_size=size, run_before=_go_to_step(index))
