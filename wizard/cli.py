@@ -231,7 +231,8 @@ def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict
         print(f"  {_DONE[item.action]:<9} {item.path.name}{backup}")
     for path in output.unused_values_files(planned):
         print(f"  left as is {path.name}: this plan does not run that chart")
-    print(f"Next: read the files, then run: sh {out_dir / 'install.sh'}")
+    if not args.install:  # with --install, installing is what comes next
+        print(f"Next: read the files, then run: sh {out_dir / 'install.sh'}")
     return EXIT_OK
 
 
