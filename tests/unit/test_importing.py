@@ -161,3 +161,14 @@ def test_an_import_layer_builds_under_set_and_renders_the_plan_keys(tmp_path: Pa
     assert plan.features.builder  # the import says everything: the chart's default builder is on
     settings = {s.path: s.value for v in render(plan) for s in v.settings}
     assert settings[("worker", "replicaCount")] == 2
+
+
+def test_the_text_report_caps_each_kind_of_note_but_json_keeps_them_all(tmp_path: Path, capsys) -> None:
+    from wizard.importing.report import MAX_PER_KIND
+
+    path = write(tmp_path, "v.yaml", "".join(f"key{i}: x\n" for i in range(MAX_PER_KIND + 5)))
+    assert main(["import", "--values", f"{BACKEND}={path}"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("unknown-key:") == MAX_PER_KIND and "... and 5 more unknown-key notes" in out
+    assert main(["import", "--values", f"{BACKEND}={path}", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["notes"]) == MAX_PER_KIND + 5

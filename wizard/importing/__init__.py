@@ -33,6 +33,9 @@ from wizard.values import render
 __all__ = ["ImportNote", "ImportResult", "import_values", "written_tree"]
 
 KeyPath = tuple[str, ...]
+MAX_SUGGESTIONS = 50
+"""Unknown keys that get a 'did you mean' (each costs a search of the chart's keys; a file of thousands of unknown
+keys is not a typo)."""
 # Decisions the Plan leaves empty to derive them; imported explicitly, then emptied when that renders the same.
 _DERIVED_WHEN_EMPTY = ("orchestrator.host", "orchestrator.port", "orchestrator.same_cluster",
                        "features.registry_pull_domain", "ingress.allowed_hosts")
@@ -284,8 +287,8 @@ def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden
     for chart, data in given.items():
         version = SUPPORTED_VERSIONS[chart]
         unknown = _unknown_keys(chart, version, data, ())
-        for path in unknown:
-            close = nearest_keys(chart, version, path)
+        for index, path in enumerate(unknown):
+            close = nearest_keys(chart, version, path) if index < MAX_SUGGESTIONS else []
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             notes.append(ImportNote("unknown-key", chart, ".".join(path), f"{chart} {version} has no such key, so "
                                     f"Helm ignores it (kept as written){hint}", *at(chart, path)))
@@ -293,9 +296,9 @@ def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden
             kind = "no-effect" if "has no effect" in finding.message else "contradiction"
             key = tuple((finding.values_key or "").split("."))
             notes.append(ImportNote(kind, chart, finding.values_key, finding.message, *at(chart, key)))
-        skip = set(unknown)
+        skip, overridden_here = set(unknown), set(overridden.get(chart, []))
         for path, _ in leaves(extras.get(chart, {})):
-            if any(path[: len(u)] == u for u in skip) or path in overridden.get(chart, []):
+            if any(path[:i] in skip for i in range(1, len(path) + 1)) or path in overridden_here:
                 continue
             if get_path(data, path) is MISSING:
                 continue

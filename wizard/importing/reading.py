@@ -23,8 +23,9 @@ from ruamel.yaml.scalarstring import PlainScalarString
 from wizard import files, yamlio
 from wizard.errors import OutputError
 
-MAX_BYTES = 1024 * 1024
-"""Real values files are a few KB; ruamel reads about 150 KB a second, so 1 MB already takes several seconds."""
+MAX_BYTES = 512 * 1024
+"""Real values files are a few KB. ruamel (pure Python) reads 100 to 250 KB a second, so a file at this limit takes
+2 to 6 seconds and a 10 MB one over a minute: refused at once instead."""
 
 KeyPath = tuple[str, ...]
 
@@ -52,7 +53,7 @@ def read_values_file(path: Path) -> ValuesFile:
         size = 0  # read_text says why the file cannot be read
     if size > MAX_BYTES:
         raise OutputError(f"{path} is {size / 1024 / 1024:.1f} MB; wizard import reads values files up to "
-                          f"{MAX_BYTES // 1024 // 1024} MB (a chart's values are a few KB): give the values file "
+                          f"{MAX_BYTES // 1024} KB (a chart's values are a few KB): give the values file "
                           "itself, e.g. the output of helm get values RELEASE.", title="File too large")
     text = files.read_text(path)
     try:

@@ -9,6 +9,7 @@ from wizard.importing import ImportResult
 from wizard.importing.extras import leaves
 
 SCHEMA = "substra-wizard/import@1"
+MAX_PER_KIND = 40  # a file of thousands of unknown keys should not bury the contradictions
 _SEVERITY = {"unknown-key": "warning", "no-effect": "warning", "contradiction": "danger", "unrepresentable": "warning",
              "unmodelled": "info", "empty": "info"}
 
@@ -37,8 +38,13 @@ def text(result: ImportResult) -> str:
     if result.notes:
         lines.append("Notes:")
         order = {"danger": 0, "warning": 1, "info": 2}
+        shown: dict[str, int] = {}
         for note in sorted(result.notes, key=lambda n: order[severity(n.kind)]):
-            lines.append(f"  {severity(note.kind)}: {note}")
+            shown[note.kind] = shown.get(note.kind, 0) + 1
+            if shown[note.kind] <= MAX_PER_KIND:
+                lines.append(f"  {severity(note.kind)}: {note}")
+        lines += [f"  ... and {count - MAX_PER_KIND} more {kind} notes (--format json lists them all)"
+                  for kind, count in shown.items() if count > MAX_PER_KIND]
     return "\n".join(lines) + "\n"
 
 
