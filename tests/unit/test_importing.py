@@ -172,3 +172,25 @@ def test_the_text_report_caps_each_kind_of_note_but_json_keeps_them_all(tmp_path
     assert out.count("unknown-key:") == MAX_PER_KIND and "... and 5 more unknown-key notes" in out
     assert main(["import", "--values", f"{BACKEND}={path}", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["notes"]) == MAX_PER_KIND + 5
+
+
+def test_a_plan_key_overridden_by_an_extra_is_written_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "v.yaml", "docker-registry: {enabled: false}\n")
+    result = import_values([(BACKEND, path)])
+    out = tmp_path / "out"
+    write_files(plan_files(build_plan([result.layer]), out, extras=result.extras))
+    text = (out / "substra-backend-values.yaml").read_text()
+    assert text.count("docker-registry:") == 1 and text.count("enabled:") == 1
+
+
+def test_force_merge_into_an_edited_file_keeps_the_extras(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, "v.yaml", "oidc: {enabled: true}\nworker: {replicaCount: 2}\n")
+    out = tmp_path / "out"
+    assert main(["import", "--values", f"{BACKEND}={path}", "--out", str(out)]) == 0
+    values = out / "substra-backend-values.yaml"
+    values.write_text(values.read_text() + "# my note\nmine: 1\n")
+    assert main(["import", "--values", f"{BACKEND}={path}", "--out", str(out)]) == 2  # edited: refused
+    assert main(["import", "--values", f"{BACKEND}={path}", "--out", str(out), "--force"]) == 0
+    assert yaml.safe_load(values.read_text()) == {"oidc": {"enabled": True}, "worker": {"replicaCount": 2}, "mine": 1}
+    assert "# my note" in values.read_text()
+    capsys.readouterr()
