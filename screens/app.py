@@ -271,6 +271,9 @@ class WizardApp(App[Plan | None]):
         self.post_message(PanelComputed(panel(report), report.findings))
 
     def on_panel_computed(self, message: PanelComputed) -> None:
+        self.findings = message.findings
+        if message.panel == self._shown:
+            return  # typing on in a field that changes nothing more: the marks of the last real change stay
         first = self._shown is None
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
         self._shown, self.findings = message.panel, message.findings
@@ -288,7 +291,7 @@ class WizardApp(App[Plan | None]):
         """The storage fields offer what the cluster has; without a cluster the wizard just says so."""
         found = message.discovery
         if found.facts is None:
-            self.notify(f"No cluster to look at ({found.reason}); the wizard works without one.", timeout=6)
+            self.notify(f"No cluster to look at: {found.reason}. The wizard works fully without one.", timeout=6)
             return
         self.cluster = found.facts
         self.notify(f"Cluster {found.context} ({found.server}): storage classes and claims are offered in the "

@@ -161,7 +161,7 @@ class ImplicationsPanel(Vertical):
                 table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))
             for row, cells in zip(getattr(panel, key), rows, strict=True):
                 table.add_row(*cells, key=row.key)
-        removed = sorted(key for _, key in changes.removed)
+        removed = sorted({key for _, key in changes.removed})  # a pod leaves several sections: named once
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
 
 
