@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
 
-from wizard.cluster.choices import FieldChoices
+from wizard.cluster.choices import FieldChoices, may_offer
 from wizard.declare import Declaration
 from wizard.panel import Changes, Panel, Row
 
@@ -55,9 +55,10 @@ class FieldRow(Vertical):
         origin = Static(self.origin, classes="field-origin", markup=False)
         origin.display = bool(self.origin)
         yield origin
-        cluster = Static(self.choices.note if self.choices else "", classes="field-cluster", markup=False)
-        cluster.display = self.choices is not None
-        yield cluster
+        if may_offer(decl.path):  # only where a cluster can offer names: fewer widgets, a faster first screen
+            cluster = Static(self.choices.note if self.choices else "", classes="field-cluster", markup=False)
+            cluster.display = self.choices is not None
+            yield cluster
         yield Static(self.problem or "", classes="field-error", markup=False)
 
     def show_origin(self, origin: str) -> None:
@@ -75,9 +76,9 @@ class FieldRow(Vertical):
         self.choices = choices
         for control in self.query(Input):
             control.suggester = _suggester(choices)
-        cluster = self.query_one(".field-cluster", Static)
-        cluster.update(choices.note if choices else "")
-        cluster.display = choices is not None
+        for cluster in self.query(".field-cluster").results(Static):
+            cluster.update(choices.note if choices else "")
+            cluster.display = choices is not None
 
     def focus_control(self) -> None:
         self.query(".field-control").first().focus()

@@ -21,6 +21,12 @@ class FieldChoices:
     """One line for the field's help: what the cluster has ("cluster: standard (default), fast")."""
 
 
+def may_offer(path: str) -> bool:
+    """Whether a cluster could ever offer something for this field (front ends make room only for those)."""
+    parts = path.split(".")
+    return len(parts) == 3 and parts[0] == "storage" and parts[2] in ("storage_class", "existing_claim")
+
+
 def choices_for(path: str, plan: Plan, facts: ClusterFacts | None) -> FieldChoices | None:
     """The cluster's offer for the field at `path`; None when there is no cluster or nothing to offer."""
     parts = path.split(".")
