@@ -151,7 +151,6 @@ class WizardApp(App[Plan | None]):
             at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and
                       w.decl.path.startswith(decision.path + "[")), default=None)
             add = ListButton(f"Add {decision.one_more}", decision.path, None, probe)
-            add.display = relevant(probe, shown)
             if at is None:  # an empty list: its Add button where the list would be
                 at = _position_of_empty_list(widgets, decision.path)
             widgets.insert(at + 1, add)
@@ -337,7 +336,7 @@ def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
     order = [d.path for d in declarations()]
     start = next(i for i, path in enumerate(order) if path.startswith(list_path + "[0]"))
     before = set(order[:start])
-    return max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and w.decl.path in before), default=1)
+    return max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and w.decl.path in before), default=-1)
 
 
 def make_app(plan: Plan, saved: SavedDraft | None = None,

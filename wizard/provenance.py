@@ -14,7 +14,7 @@ from typing import Any
 
 from wizard.chart_defaults import MISSING, get_path, load_defaults
 from wizard.charts import SUPPORTED_VERSIONS
-from wizard.declare import join_path, split_path
+from wizard.declare import declaration, join_path, split_path
 from wizard.layers import Layer, merge
 from wizard.plan import Plan
 
@@ -86,7 +86,7 @@ def history(layers: Sequence[Layer], field_path: str) -> list[Origin]:
         KeyError: `field_path` is not a Plan field.
     """
     steps = split_path(field_path)
-    _check_field(steps)
+    declaration(join_path(steps))  # KeyError when it is not a Plan field
     path = join_path(steps)
     found = []
     merged: dict[str, Any] = {}
@@ -103,19 +103,6 @@ def field_origin(layers: Sequence[Layer], field_path: str) -> Origin:
     if found:
         return found[-1]
     return Origin("default", "Plan default", _value_at(Plan().model_dump(mode="json"), split_path(field_path)))
-
-
-def _check_field(steps: list[str | int]) -> None:
-    from wizard.declare import model_of
-
-    annotation: Any = Plan
-    for step in steps:
-        if isinstance(step, int):
-            continue
-        model = model_of(annotation)
-        if model is None or step not in model.model_fields:
-            raise KeyError(step)
-        annotation = model.model_fields[step].annotation
 
 
 def edit_layer(before: Plan, after: Plan, source: str = "interactive edit") -> Layer:

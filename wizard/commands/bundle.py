@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.cli import add_plan_sources, default_preset
-from wizard.commands.explain import _chart_pair, _version
+from wizard.commands import add_report_options
+from wizard.commands.explain import chart_pair
 from wizard.errors import ConfigError, Problem
 from wizard.sources import FORMS
 
@@ -31,18 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     source = parser.add_argument_group("what to bundle (one of; default: --preset minimal)")
     add_plan_sources(source)
-    source.add_argument("--values", metavar="CHART=FILE", type=_chart_pair, action="append", default=[],
+    source.add_argument("--values", metavar="CHART=FILE", type=chart_pair, action="append", default=[],
                         help="a customer values file as passed to helm -f (repeatable)")
     source.add_argument("--from", dest="spec", metavar="CONFIG",
                         help="any configuration wizard diff accepts: " + "; ".join(FORMS))
     parser.add_argument("--out", metavar="FILE.tar.gz", type=Path, required=True, help="the bundle to write")
-    parser.add_argument("--release", metavar="CHART=NAME", type=_chart_pair, action="append", default=[],
+    parser.add_argument("--release", metavar="CHART=NAME", type=chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS", help="namespace for --values (default: org-1)")
-    parser.add_argument("--k8s-version", type=_version, default=None, metavar="1.N|latest",
-                        help="Pod Security rules of the report (default: the plan's target version, else latest)")
-    parser.add_argument("--no-runtime-pods", action="store_true",
-                        help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
+    add_report_options(parser, "Pod Security rules of the report (default: the plan's target version, else latest)")
     return parser
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard.analysis import pss
-from wizard.commands.explain import _version
+from wizard.commands import add_report_options
 from wizard.sources import FORMS
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
@@ -30,11 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("a", metavar="A", help="the configuration to compare from")
     parser.add_argument("b", metavar="B", help="the configuration to compare to")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    parser.add_argument("--k8s-version", type=_version, default=None, metavar="1.N|latest",
-                        help="Pod Security rules for both sides (default: each Plan's target version; values files "
-                             "take the other side's Plan version, else latest)")
-    parser.add_argument("--no-runtime-pods", action="store_true",
-                        help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
+    add_report_options(parser, "Pod Security rules for both sides (default: each Plan's target version; values "
+                               "files take the other side's Plan version, else latest)")
     parser.add_argument("--exit-code", action="store_true",
                         help="exit 1 when the configurations differ, 0 when they do not (like git diff --exit-code)")
     return parser

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
 from wizard.cli import add_plan_sources
+from wizard.commands import add_report_options
 from wizard.errors import ConfigError, Problem, WizardError
 from wizard.report import Report
 from wizard.report_format import markdown, text
@@ -23,14 +24,7 @@ CHARTS = ("orchestrator", "substra-backend", "substra-frontend")
 DEFAULT_RELEASES = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
 
 
-def _version(value: str) -> tuple[int, int]:
-    try:
-        return pss.parse_version(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _chart_pair(value: str) -> tuple[str, str]:
+def chart_pair(value: str) -> tuple[str, str]:
     chart, sep, rest = value.partition("=")
     if not sep or chart not in CHARTS or not rest:
         raise argparse.ArgumentTypeError(f"{value!r}: write CHART=VALUE with CHART one of {', '.join(CHARTS)}")
@@ -48,22 +42,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     source = parser.add_argument_group("what to explain (one of)")
     add_plan_sources(source)
-    source.add_argument("--values", metavar="CHART=FILE", type=_chart_pair, action="append", default=[],
+    source.add_argument("--values", metavar="CHART=FILE", type=chart_pair, action="append", default=[],
                         help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
                              "or substra-frontend)")
     source.add_argument("--manifests", nargs="+", metavar="FILE",
                         help="rendered manifests (helm template output; - reads standard input)")
     source.add_argument("--bundle", metavar="FILE", type=Path,
                         help="a bundle written by wizard bundle (offline; its releases and Kubernetes version)")
-    parser.add_argument("--release", metavar="CHART=NAME", type=_chart_pair, action="append", default=[],
+    parser.add_argument("--release", metavar="CHART=NAME", type=chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS",
                         help="namespace for --values and for manifests that name none (default: org-1)")
-    parser.add_argument("--k8s-version", type=_version, default=None, metavar="1.N|latest",
-                        help="Kubernetes version whose Pod Security rules apply (default: the plan's "
-                             "target.kubernetes_version with --preset/--answers, else latest)")
-    parser.add_argument("--no-runtime-pods", action="store_true",
-                        help="leave out the pods the backend creates at run time (Kaniko builds, compute tasks)")
+    add_report_options(parser, "Kubernetes version whose Pod Security rules apply (default: the plan's "
+                               "target.kubernetes_version with --preset/--answers, else latest)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     return parser
 

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, read_manifests
-from wizard.commands import add_manifest_files
+from wizard.commands import add_manifest_files, kubernetes_version
 
 EXIT_ALLOWED, EXIT_NOT_ALLOWED = 0, 1
 _CONTROLLERS_NOTE = ("Note: the API server admits Deployments, StatefulSets, DaemonSets, Jobs and CronJobs anyway (it "
@@ -36,13 +36,6 @@ class Result:
         return not self.violations
 
 
-def _version(text: str) -> tuple[int, int]:
-    try:
-        return pss.parse_version(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard pss",
@@ -55,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     add_manifest_files(parser)
     parser.add_argument("--level", choices=pss.LEVELS[1:], default="restricted",
                         help="the level the namespace enforces (default: restricted, the strictest)")
-    parser.add_argument("--k8s-version", type=_version, default=pss.LATEST, metavar="1.N|latest",
+    parser.add_argument("--k8s-version", type=kubernetes_version, default=pss.LATEST, metavar="1.N|latest",
                         help=f"the policy version (the namespace's enforce-version label; default: latest, "
                              f"i.e. {pss.format_version(pss.LATEST)}, the newest rules this wizard knows)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

@@ -55,13 +55,12 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _is_field(key: str) -> bool:
-    from wizard.declare import split_path
-    from wizard.provenance import _check_field
+    from wizard.declare import declaration
 
     if ":" in key:
         return False
     try:
-        _check_field(split_path(key))
+        declaration(key)
     except KeyError:
         return False
     return True
