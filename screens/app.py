@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.modals import ResumeModal
-from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, ListButton
+from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, KeysFooter, ListButton
 from wizard import resume
 from wizard.cluster.choices import choices_for
 from wizard.cluster.facts import ClusterFacts, Discovery
@@ -58,6 +58,7 @@ class WizardApp(App[Plan | None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "substra-wizard"
+    AUTO_FOCUS = None  # a step opens on its first field, ready for typing, and scrolled to its top (_focus_first)
     BINDINGS = [
         Binding("ctrl+n", "next_step", "Next step"),
         Binding("escape", "previous_step", "Back"),
@@ -84,15 +85,22 @@ class WizardApp(App[Plan | None]):
         self._confirm_quit = False
 
     def compose(self) -> ComposeResult:
+        """Everything of the first screen in one pass, the panel included: one layout, one first frame (mounting
+        the step afterwards, or filling the panel from the worker, would lay the screen out two more times)."""
+        first = self._panel_now(self.draft.plan) if self.draft.valid else None
+        self._fit(self.size.width)  # before any widget is mounted: a class set later restyles every one of them
         yield Header()
         with Horizontal():
-            yield VerticalScroll(id="step")
-            yield ImplicationsPanel(id="panel")
-        yield Footer()
+            yield VerticalScroll(*self._step_widgets(), id="step")
+            yield ImplicationsPanel(first, id="panel")
+        yield KeysFooter()
 
-    async def on_mount(self) -> None:
-        await self.show_step()
-        self.recompute(self.draft.plan)
+    def on_mount(self) -> None:
+        self._focus_first()
+        if self._shown is None:
+            self.recompute(self.draft.plan)
+        else:
+            self.call_after_refresh(self._first_panel_drawn)
         if self.saved is not None:
             self.push_screen(ResumeModal(resume.age(self.saved)), self.resume_answered)
 
@@ -109,10 +117,30 @@ class WizardApp(App[Plan | None]):
     async def show_step(self, focus: str | None = None) -> None:
         """Show the current step; `focus` keeps the operator on the field they just answered when the answer
         changed which fields apply (the step is rebuilt)."""
+        container = self.query_one("#step", VerticalScroll)
+        self.screen.set_focus(None, scroll_visible=False)  # else Textual moves the focus on to the column while the
+        await container.remove_children()  # step is rebuilt, and restyles all of it twice
+        await container.mount_all(self._step_widgets())
+        row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
+        if row is None:  # a step just entered
+            container.scroll_home(animate=False)
+            self._focus_first()
+            return
+        row.focus_control()
+        row.scroll_visible(animate=False)
+
+    def _focus_first(self) -> None:
+        """On the step's first field, the step's title still in view; the review: on the page, to scroll it."""
+        first = next((row for row in self.query(FieldRow) if row.display), None)
+        if first is not None:
+            first.focus_control()
+        else:
+            self.query_one("#step", VerticalScroll).focus(scroll_visible=False)
+
+    def _step_widgets(self) -> list[Widget]:
+        """The current step's title, help, fields (or the review) and buttons; the header names the step."""
         step = STEPS[self.index]
         self.sub_title = f"Step {self.index + 1} of {len(STEPS)}: {step.title}"
-        container = self.query_one("#step", VerticalScroll)
-        await container.remove_children()
         widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.sections:
             widgets += self._field_rows(step)
@@ -121,13 +149,7 @@ class WizardApp(App[Plan | None]):
         widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
         if step.id == "review":
             widgets.append(Button("Write the files, then install", id="install"))
-        await container.mount_all(widgets)
-        row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
-        if row is None:
-            container.scroll_home(animate=False)
-            return
-        row.focus_control()
-        row.scroll_visible(animate=False)
+        return widgets
 
     def _field_rows(self, step: Step) -> list[Widget]:
         """A row per field; the items of a list under a heading with a Remove button, and an Add button after the
@@ -177,7 +199,7 @@ class WizardApp(App[Plan | None]):
         shown = self.draft.shown
         if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=event.path)  # list items came or went: build the step again
-        self._refresh_rows(shown)
+        await self._refresh_rows(shown)
         self.save_draft(self.draft.data)
         if self.draft.valid:
             self.recompute(self.draft.plan)
@@ -195,16 +217,18 @@ class WizardApp(App[Plan | None]):
                 self._origins[path] = "set here (interactive edit)"
         return self._origins[path]
 
-    def _refresh_rows(self, shown: Plan) -> None:
+    async def _refresh_rows(self, shown: Plan) -> None:
+        building = []
         for row in self.query(FieldRow):
             row.show_origin(self._origin(row.decl.path))
-            wanted = relevant(row.decl.path, shown)  # the answer may change which questions matter
-            if row.display != wanted:  # only then: each change makes Textual lay the step out again
-                row.display = wanted
             row.show_problem(self.draft.problem(row.decl.path))
+            if (parts := row.show(relevant(row.decl.path, shown))) is not None:  # the answer may make it matter
+                building.append(parts)
         for widget in [*self.query(ListButton), *self.query(ItemHeading)]:
             if widget.display != (wanted := relevant(widget.probe, shown)):
                 widget.display = wanted
+        for parts in building:  # built before the operator's next key: Tab goes to a field that exists
+            await parts
 
     @on(Button.Pressed, ".list-button")
     async def list_changed(self, event: Button.Pressed) -> None:
@@ -264,10 +288,15 @@ class WizardApp(App[Plan | None]):
 
     # --- panel ------------------------------------------------------------------------------------------------
 
+    def _panel_now(self, plan: Plan) -> Panel:
+        """The first panel, computed before the first frame (an explain takes a few milliseconds): the screen is
+        drawn once, with its implications, instead of twice."""
+        self._shown, self.findings = _implications(plan)
+        return self._shown
+
     @work(thread=True, exclusive=True, group="panel")
     def recompute(self, plan: Plan) -> None:
-        report = explain(plan_inputs(plan), version=plan_version(plan), plan=plan)
-        self.post_message(PanelComputed(panel(report), report.findings))
+        self.post_message(PanelComputed(*_implications(plan)))
 
     def on_panel_computed(self, message: PanelComputed) -> None:
         self.findings = message.findings
@@ -275,8 +304,12 @@ class WizardApp(App[Plan | None]):
             return  # typing on in a field that changes nothing more: the marks of the last real change stay
         first = self._shown is None
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
-        self._shown, self.findings = message.panel, message.findings
-        if first and self.discover is not None:
+        self._shown = message.panel
+        if first:
+            self._first_panel_drawn()
+
+    def _first_panel_drawn(self) -> None:
+        if self.discover is not None:
             self.look_at_cluster(self.draft.plan)  # once the first screen is up: the client takes a second to load
 
     # --- cluster ----------------------------------------------------------------------------------------------
@@ -300,7 +333,10 @@ class WizardApp(App[Plan | None]):
             row.offer(choices_for(row.decl.path, shown, self.cluster))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")  # 80 columns: the step narrower, the panel wider
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")  # 80 columns: the step narrower, the panel wider
 
     def action_wide_panel(self) -> None:
         """F2: the panel over the whole width (every column readable at 80x24), F2 again: the step back."""
@@ -320,6 +356,12 @@ class WizardApp(App[Plan | None]):
             return
         self._confirm_quit = True
         self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
+
+
+def _implications(plan: Plan) -> tuple[Panel, list[Finding]]:
+    """What the panel shows for a Plan, and the findings the review lists."""
+    report = explain(plan_inputs(plan), version=plan_version(plan), plan=plan)
+    return panel(report), report.findings
 
 
 def _item_of(path: str, lists: dict[str, ListDecision]) -> tuple[ListDecision, int, str] | None:

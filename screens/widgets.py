@@ -8,8 +8,10 @@ import typing
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, Switch, TabbedContent, TabPane
+from textual.widget import AwaitMount, Widget
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, Switch, TabbedContent, TabPane
 
 from wizard.cluster.choices import FieldChoices, may_offer
 from wizard.declare import Declaration
@@ -36,37 +38,57 @@ class FieldRow(Vertical):
         super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
         self.decl, self.text, self.problem, self.choices, self.origin = decl, text, problem, choices, origin
         self.display = relevant
+        self.built = relevant
+        """Whether its parts exist: a field that does not matter is an empty row until it first does (most never
+        do, and every part of every row costs the first screen)."""
 
     def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self._parts()
+
+    def _parts(self) -> list[Widget]:
         decl = self.decl
-        yield Label(decl.label, classes="field-label")
+        parts: list[Widget] = [Label(decl.label, classes="field-label")]
         if decl.annotation is bool:
-            yield Switch(self.text == "true", animate=False, classes="field-control")
+            parts.append(Switch(self.text == "true", animate=False, classes="field-control"))
         elif decl.choices:
             optional = type(None) in typing.get_args(decl.annotation)  # blank = empty: the chart's default
             value = self.text or (Select.NULL if optional else decl.choices[0])
-            yield Select([(c, c) for c in decl.choices], value=value, allow_blank=optional, prompt="(chart default)",
-                         classes="field-control")
+            parts.append(Select([(c, c) for c in decl.choices], value=value, allow_blank=optional,
+                                prompt="(chart default)", classes="field-control"))
         else:
-            yield Input(self.text, placeholder=_placeholder(decl.annotation), select_on_focus=False,
-                        classes="field-control", suggester=_suggester(self.choices))
+            parts.append(Input(self.text, placeholder=_placeholder(decl.annotation), select_on_focus=False,
+                               classes="field-control", suggester=_suggester(self.choices)))
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
-        yield Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False)
+        parts.append(Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False))
         origin = Static(self.origin, classes="field-origin", markup=False)
         origin.display = bool(self.origin)
-        yield origin
+        parts.append(origin)
         if may_offer(decl.path):  # only where a cluster can offer names: fewer widgets, a faster first screen
             cluster = Static(self.choices.note if self.choices else "", classes="field-cluster", markup=False)
             cluster.display = self.choices is not None
-            yield cluster
-        yield Static(self.problem or "", classes="field-error", markup=False)
+            parts.append(cluster)
+        parts.append(Static(self.problem or "", classes="field-error", markup=False))
+        return parts
+
+    def show(self, wanted: bool) -> AwaitMount | None:
+        """Show or hide the field as the answers change what matters; the first time it is shown its parts are
+        built (await the result to focus them)."""
+        building = None
+        if wanted and not self.built:
+            self.built = True
+            building = self.mount_all(self._parts())
+        if self.display != wanted:  # only then: each change makes Textual lay the step out again
+            self.display = wanted
+        return building
 
     def show_origin(self, origin: str) -> None:
         if origin != self.origin:  # unchanged: no repaint
             self.origin = origin
-            shown = self.query_one(".field-origin", Static)
-            shown.update(origin)
-            shown.display = bool(origin)
+            if self.built:
+                shown = self.query_one(".field-origin", Static)
+                shown.update(origin)
+                shown.display = bool(origin)
 
     def offer(self, choices: FieldChoices | None) -> None:
         """What the cluster has for this field: typed names complete from it (Right arrow accepts), and a line
@@ -81,13 +103,17 @@ class FieldRow(Vertical):
             cluster.display = choices is not None
 
     def focus_control(self) -> None:
-        self.query(".field-control").first().focus()
+        """Focus its control without scrolling: the caller decides what must be in view."""
+        for control in self.query(".field-control").results():
+            control.focus(scroll_visible=False)
+            return
 
     def show_problem(self, problem: str | None) -> None:
         if problem == self.problem:
             return  # unchanged: no repaint
         self.problem = problem
-        self.query_one(".field-error", Static).update(problem or "")
+        if self.built:
+            self.query_one(".field-error", Static).update(problem or "")
         self.set_class(problem is not None, "-invalid")
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
@@ -101,6 +127,21 @@ class FieldRow(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self.decl.path, event.value))
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change. Textual rebuilds it whenever the focus moves,
+    though moving between fields keeps the same keys: that rebuild cost every step change 40 to 100 ms."""
+
+    _keys: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        palette = self.app.COMMAND_PALETTE_BINDING
+        keys = tuple((key, binding.description, enabled, tooltip) for key, (_, binding, enabled, tooltip)
+                     in screen.active_bindings.items() if binding.show or key == palette)
+        if keys != self._keys:
+            self._keys = keys
+            super().bindings_changed(screen)
 
 
 class ItemHeading(Static):
@@ -143,27 +184,45 @@ class ImplicationsPanel(Vertical):
     """What the current decisions do: Security, Network and Volumes tabs; rows the last change touched are marked
     + (added) or ~ (changed), and rows worth attention are flagged !."""
 
+    def __init__(self, first: Panel | None = None, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.first = first
+        """What to show from the first frame on (None: nothing yet, the first explain is on its way)."""
+
     def compose(self) -> ComposeResult:
-        yield Static("", id="namespace-levels", markup=False)
+        nothing = Changes(frozenset(), frozenset(), frozenset())
+        yield Static(_levels(self.first) if self.first else "", id="namespace-levels", markup=False)
         with TabbedContent():
-            for key, title, _ in _SECTIONS:
+            for key, title, labels in _SECTIONS:
                 with TabPane(title, id=f"tab-{key}"):
-                    yield DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+                    table: DataTable[str] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
+                    if self.first:
+                        _fill(table, key, labels, self.first, nothing)
+                    yield table
         yield Static("", id="removed", markup=False)
 
     def show(self, panel: Panel, changes: Changes) -> None:
-        levels = ", ".join(f"{ns}: {level}" for ns, level in panel.namespace_levels)
-        self.query_one("#namespace-levels", Static).update(f"Namespaces can enforce Pod Security {levels}")
+        self.query_one("#namespace-levels", Static).update(_levels(panel))
         for key, _, labels in _SECTIONS:
-            table = self.query_one(f"#table-{key}", DataTable)
-            rows = [(_mark(row, changes.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
-            table.clear(columns=True)
-            for index, label in enumerate(labels):  # widths measured here, not on idle: drawn once, at once
-                table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))
-            for row, cells in zip(getattr(panel, key), rows, strict=True):
-                table.add_row(*cells, key=row.key)
+            _fill(self.query_one(f"#table-{key}", DataTable), key, labels, panel, changes)
         removed = sorted({key for _, key in changes.removed})  # a pod leaves several sections: named once
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
+
+
+def _levels(panel: Panel) -> str:
+    return "Namespaces can enforce Pod Security " + ", ".join(f"{ns}: {level}" for ns, level in
+                                                              panel.namespace_levels)
+
+
+def _fill(table: DataTable[str], key: str, labels: tuple[str, ...], panel: Panel, changes: Changes) -> None:
+    """One section's rows, columns as wide as their widest cell: measured here, not on idle, so the table is drawn
+    once, at once."""
+    rows = [(_mark(row, changes.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
+    table.clear(columns=True)
+    for index, label in enumerate(labels):
+        table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))
+    for row, cells in zip(getattr(panel, key), rows, strict=True):
+        table.add_row(*cells, key=row.key)
 
 
 def _mark(row: Row, change: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Input, Static, Switch
+from textual.widgets import Button, DataTable, Footer, Input, Static, Switch
 
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
@@ -77,6 +77,51 @@ async def test_turning_the_private_ca_on_marks_the_six_add_cert_pods() -> None:
                           "backend-worker-events", "backend-scheduler-worker"}
 
 
+async def test_the_first_screen_has_its_panel_and_opens_on_the_first_field(monkeypatch) -> None:
+    monkeypatch.setattr(WizardApp, "recompute", lambda self, plan: None)  # no worker: the panel comes with the screen
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "backend-server" in rows(app, "security")
+        assert "org-1: baseline" in str(app.query_one("#namespace-levels", Static).render())
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.parent is app.query_one(  # type: ignore[union-attr]
+            f"#{field_id('target.kubernetes_version')}")
+        assert app.query_one("#step").scroll_y == 0  # the step's title and help still in view
+        await go_to(app, pilot, "features")
+        assert app.focused is not None and app.focused.parent.decl.path == "features.builder"  # type: ignore[union-attr]
+
+
+async def test_fields_that_do_not_matter_are_built_only_when_they_first_do() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        namespace = app.query_one(f"#{field_id('target.frontend.namespace')}", FieldRow)
+        assert not namespace.display and not namespace.children  # the minimal preset runs no frontend
+        enabled = app.query_one(f"#{field_id('target.frontend.enabled')} Switch", Switch)
+        enabled.value = True
+        await settle(app, pilot)
+        assert namespace.display
+        assert namespace.query_one(Input).value == app.draft.text("target.frontend.namespace") != ""
+        enabled.value = False
+        await settle(app, pilot)
+        assert not namespace.display and namespace.children  # hidden again, kept for the next time
+
+
+async def test_the_footer_shows_the_keys_and_is_not_rebuilt_as_the_focus_moves() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        keys = list(app.query_one(Footer).children)
+        shown = " ".join(str(key.render()) for key in keys)
+        for description in ("Next step", "Back", "Help", "Wide panel", "Quit"):
+            assert description in shown
+        for key in ("tab", "tab", "ctrl+n", "escape"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert list(app.query_one(Footer).children) == keys  # the same widgets: never rebuilt
+
+
 async def test_bad_input_is_refused_at_the_field_with_the_same_message() -> None:
     app = make_app(minimal())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -107,6 +152,8 @@ async def test_choosing_a_remote_registry_asks_for_its_host() -> None:
         await settle(app, pilot)
         assert host.display
         assert app.draft.problem("features.registry_host")
+        assert host.has_class("-invalid")  # built now, with the problem it has now
+        assert str(host.query_one(".field-error", Static).render()) == app.draft.problem("features.registry_host")
 
 
 async def test_quitting_with_unsaved_decisions_asks_first() -> None:
@@ -129,9 +176,11 @@ async def test_an_answer_that_adds_fields_keeps_the_focus_on_it() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await go_to(app, pilot, "features")
-        for _ in range(3):
+        assert app.focused is not None and app.focused.parent.decl.path == "features.builder"  # type: ignore[union-attr]
+        for _ in range(2):
             await pilot.press("tab")
         assert app.focused is not None and app.focused.parent.decl.path == "features.private_ca"  # type: ignore[union-attr]
+        assert not app.query_one(f"#{field_id('features.private_ca_secret')}", FieldRow).children  # not built yet
         await pilot.press("space")
         await settle(app, pilot)
         assert app.draft.shown.features.private_ca
@@ -280,7 +329,7 @@ async def test_the_cluster_s_storage_classes_and_claims_are_offered_in_the_stora
         control = row.query_one(Input)
         assert control.suggester is not None
         assert await control.suggester.get_suggestion("sta") == "standard"
-        claim = app.query_one(f"#{field_id('storage.worker.existing_claim')}", FieldRow)
+        claim = app.query_one(f"#{field_id('storage.backend_database.existing_claim')}", FieldRow)  # reusable
         assert "worker-data (Bound, 20Gi, ReadWriteOnce)" in str(claim.query_one(".field-cluster", Static).render())
 
 
