@@ -29,7 +29,7 @@ from wizard.findings import Finding
 from wizard.layers import Layer
 from wizard.lists import ListDecision, add_item, first_field, items, lists_in, remove_item
 from wizard.output import values_text
-from wizard.panel import Panel, changes, panel
+from wizard.panel import Panel, changes, panel, stale_note
 from wizard.plan import Plan
 from wizard.provenance import field_origin
 from wizard.resume import SavedDraft
@@ -108,7 +108,7 @@ class WizardApp(App[Plan | None]):
         if yes and self.saved is not None:
             self.draft = Draft.resume(self.saved.data, self.draft.plan)
             await self.show_step()
-            self.recompute(self.draft.plan)
+            self._answers_changed()
         else:
             resume.clear()
 
@@ -131,10 +131,7 @@ class WizardApp(App[Plan | None]):
 
     def _focus_first(self) -> None:
         """On the step's first field, the step's title still in view; the review: on the page, to scroll it."""
-        first = next((row for row in self.query(FieldRow) if row.display), None)
-        if first is not None:
-            first.focus_control()
-        else:
+        if not any(row.focus_control() for row in self.query(FieldRow) if row.display):
             self.query_one("#step", VerticalScroll).focus(scroll_visible=False)
 
     def _step_widgets(self) -> list[Widget]:
@@ -200,7 +197,12 @@ class WizardApp(App[Plan | None]):
         if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=event.path)  # list items came or went: build the step again
         await self._refresh_rows(shown)
+        self._answers_changed()
+
+    def _answers_changed(self) -> None:
+        """Keep the answers, and recompute the panel when they make a Plan (else it says what to fix first)."""
         self.save_draft(self.draft.data)
+        self.query_one(ImplicationsPanel).mark_stale(stale_note(self.draft))
         if self.draft.valid:
             self.recompute(self.draft.plan)
 
@@ -245,9 +247,7 @@ class WizardApp(App[Plan | None]):
             (d.path for d in fields(STEPS[self.index], self.draft.shown, all_of_them=True, data=self.draft.data)
              if d.path.startswith(focus + ".")), None)
         await self.show_step(focus=first)
-        self.save_draft(self.draft.data)
-        if self.draft.valid:
-            self.recompute(self.draft.plan)
+        self._answers_changed()
 
     @on(Button.Pressed, "#install")
     def write_and_install(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from wizard.cluster.choices import FieldChoices, may_offer
 from wizard.declare import Declaration
 from wizard.panel import Changes, Panel, Row
+from wizard.steps import fixed
 
 
 def field_id(path: str) -> str:
@@ -49,7 +50,9 @@ class FieldRow(Vertical):
     def _parts(self) -> list[Widget]:
         decl = self.decl
         parts: list[Widget] = [Label(decl.label, classes="field-label")]
-        if decl.annotation is bool:
+        if (value := fixed(decl)) is not None:
+            parts.append(Static(f"{value} (the only choice)", classes="field-fixed", markup=False))
+        elif decl.annotation is bool:
             parts.append(Switch(self.text == "true", animate=False, classes="field-control"))
         elif decl.choices:
             optional = type(None) in typing.get_args(decl.annotation)  # blank = empty: the chart's default
@@ -102,11 +105,13 @@ class FieldRow(Vertical):
             cluster.update(choices.note if choices else "")
             cluster.display = choices is not None
 
-    def focus_control(self) -> None:
-        """Focus its control without scrolling: the caller decides what must be in view."""
+    def focus_control(self) -> bool:
+        """Focus its control without scrolling (the caller decides what must be in view); False when it has none
+        (a decision with one choice only is shown, not asked)."""
         for control in self.query(".field-control").results():
             control.focus(scroll_visible=False)
-            return
+            return True
+        return False
 
     def show_problem(self, problem: str | None) -> None:
         if problem == self.problem:
@@ -192,6 +197,9 @@ class ImplicationsPanel(Vertical):
     def compose(self) -> ComposeResult:
         nothing = Changes(frozenset(), frozenset(), frozenset())
         yield Static(_levels(self.first) if self.first else "", id="namespace-levels", markup=False)
+        stale = Static("", id="stale", markup=False)
+        stale.display = False
+        yield stale
         with TabbedContent():
             for key, title, labels in _SECTIONS:
                 with TabPane(title, id=f"tab-{key}"):
@@ -207,6 +215,14 @@ class ImplicationsPanel(Vertical):
             _fill(self.query_one(f"#table-{key}", DataTable), key, labels, panel, changes)
         removed = sorted({key for _, key in changes.removed})  # a pod leaves several sections: named once
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
+
+
+    def mark_stale(self, note: str | None) -> None:
+        """Say that the panel shows the last valid answers, not the last ones (None: it shows the last ones)."""
+        stale = self.query_one("#stale", Static)
+        if stale.display != (note is not None) or (note and str(stale.render()) != note):
+            stale.update(note or "")
+            stale.display = note is not None
 
 
 def _levels(panel: Panel) -> str:

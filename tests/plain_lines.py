@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from wizard.draft import Draft, edit
 from wizard.lists import first_field, lists_in
 from wizard.plan import Plan
-from wizard.steps import STEPS, fields, relevant
+from wizard.steps import STEPS, fields, fixed, relevant
 
 
 def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:
@@ -22,6 +22,8 @@ def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]]
         asked: set[str] = set()
         while decl := next((d for d in fields(step, _shown(draft)) if d.path not in asked), None):
             asked.add(decl.path)
+            if fixed(decl) is not None:  # said, not asked: no line
+                continue
             given = answers.get(decl.path, "")
             given = [given] if isinstance(given, str) else list(given)
             lines += given

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wizard.analysis.root import RootContainer
+from wizard.declare import declaration
+from wizard.draft import Draft
 from wizard.report import Report
 
 LEVELS = ("privileged", "baseline", "restricted")
@@ -85,3 +87,19 @@ def changes(before: Panel | None, after: Panel) -> Changes:
         removed |= {(section, key) for key in old.keys() - new.keys()}
         changed |= {(section, key) for key in new.keys() & old.keys() if new[key] != old[key]}
     return Changes(frozenset(added), frozenset(changed), frozenset(removed))
+
+
+def stale_note(draft: Draft) -> str | None:
+    """While some answers have problems the panel shows the last valid Plan: say so, and which fields to fix, so
+    that a panel that did not follow the last answer is not taken for its consequences (None: it is current)."""
+    if draft.valid:
+        return None
+    names = []
+    for problem in draft.problems:
+        try:
+            name = declaration(problem.path).label
+        except KeyError:  # a problem of the whole Plan, not of one field
+            name = problem.path
+        if name not in names:
+            names.append(name)
+    return f"Shown for your last valid answers. To update it, fix: {', '.join(names)}."

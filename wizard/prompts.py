@@ -29,7 +29,7 @@ from wizard.declare import Declaration, declaration
 from wizard.draft import Draft, edit
 from wizard.errors import ConfigError, Problem, WizardError
 from wizard.lists import ListDecision, add_item, first_field, item_titles, lists_in, remove_item
-from wizard.steps import STEPS, Step, fields, relevant, step_of
+from wizard.steps import STEPS, Step, fields, fixed, relevant, step_of
 
 if TYPE_CHECKING:
     from wizard.plan import Plan
@@ -285,7 +285,11 @@ def _go_back(asker: Asker, steps: typing.Sequence[Step], default: int) -> int:
 
 
 def _ask_field(decl: Declaration, draft: Draft, asker: Asker, out: TextIO, keep: Keep) -> Draft:
-    """One question until the field accepts the answer; cross-field problems it causes are noted, not blocking."""
+    """One question until the field accepts the answer; cross-field problems it causes are noted, not blocking. A
+    decision with one choice only is said, not asked."""
+    if (value := fixed(decl)) is not None:
+        out.write(f"\n{decl.label}: {value} (the only choice)\n")
+        return draft
     problem = draft.problem(decl.path)
     while True:
         answer = _ask(decl, draft, asker, problem)

@@ -4,6 +4,7 @@ front end keeps its own list of questions."""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,14 @@ def fields(step: Step, plan: Plan, *, all_of_them: bool = False, data: dict[str,
             if all_of_them or relevant(path, plan):
                 found.append(declaration(path))
     return found
+
+
+def fixed(decl: Declaration) -> str | None:
+    """The value of a decision with one choice only (a chart version: the one the wizard models), which the front
+    ends show instead of asking; None for a decision to ask."""
+    if len(decl.choices) == 1 and type(None) not in typing.get_args(decl.annotation):
+        return decl.choices[0]
+    return None
 
 
 def _item_major(paths: Iterable[str]) -> list[list[str]]:

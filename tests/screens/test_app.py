@@ -70,8 +70,12 @@ async def test_turning_the_private_ca_on_marks_the_six_add_cert_pods() -> None:
         app.query_one(f"#{field_id('features.private_ca')} Switch", Switch).value = True
         await settle(app, pilot)
         assert app.draft.problem("features.add_cert_image_tag")  # required: the panel keeps the last valid plan
+        stale = app.query_one("#stale", Static)
+        assert stale.display and str(stale.render()) == (
+            "Shown for your last valid answers. To update it, fix: add-cert image tag.")
         app.query_one(f"#{field_id('features.add_cert_image_tag')} Input", Input).value = "1.0.1"
         await settle(app, pilot)
+        assert not stale.display
         marked = {key for key, cells in rows(app, "security").items() if cells[0].startswith("~")}
         assert marked == {"backend-server", "backend-worker", "backend-builder", "backend-api-events",
                           "backend-worker-events", "backend-scheduler-worker"}
@@ -88,6 +92,9 @@ async def test_the_first_screen_has_its_panel_and_opens_on_the_first_field(monke
         assert isinstance(focused, Input) and focused.parent is app.query_one(  # type: ignore[union-attr]
             f"#{field_id('target.kubernetes_version')}")
         assert app.query_one("#step").scroll_y == 0  # the step's title and help still in view
+        version = app.query_one(f"#{field_id('target.backend.version')}", FieldRow)  # one choice: shown, not asked
+        assert str(version.query_one(".field-fixed", Static).render()) == "26.15.3 (the only choice)"
+        assert not version.query(".field-control")
         await go_to(app, pilot, "features")
         assert app.focused is not None and app.focused.parent.decl.path == "features.builder"  # type: ignore[union-attr]
 

@@ -7,7 +7,7 @@ from wizard.analysis import pss
 from wizard.draft import Draft, edit
 from wizard.explain import explain, plan_inputs
 from wizard.layers import Layer, build_plan
-from wizard.panel import changes, panel
+from wizard.panel import changes, panel, stale_note
 from wizard.plan import Plan
 
 
@@ -49,3 +49,12 @@ def test_the_first_panel_marks_nothing() -> None:
     first = changes(None, panel_of(minimal()))
     assert not (first.added or first.changed or first.removed)
     assert first.marks("security", "backend-server") == ""
+
+
+def test_a_panel_behind_the_answers_says_which_fields_to_fix() -> None:
+    draft = Draft.start(minimal())
+    assert stale_note(draft) is None
+    draft = edit(edit(draft, "features.private_ca", "true"), "storage.worker.size", "10GB")
+    assert stale_note(draft) == ("Shown for your last valid answers. To update it, fix: Worker volume - Size, "
+                                 "add-cert image tag.")  # in the order the checks report them
+    assert stale_note(edit(edit(draft, "storage.worker.size", "10Gi"), "features.add_cert_image_tag", "1.0.1")) is None

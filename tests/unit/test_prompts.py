@@ -41,6 +41,16 @@ def test_all_defaults_give_back_the_preset_plan() -> None:
             assert f"\n{decl.label} [" in printed or f"\n{decl.label}: " in printed, decl.path
 
 
+def test_a_chart_version_with_one_choice_is_said_not_asked() -> None:
+    plan = preset_plan()
+    lines = answer_lines(plan)
+    result, printed = drive(plan, lines)
+    assert result == plan
+    assert "\n\nOrchestrator - Chart version: 8.8.0 (the only choice)\n" in printed
+    assert "\n\nBackend - Chart version: 26.15.3 (the only choice)\n" in printed
+    assert "Chart version [" not in printed  # no question, so no piped line is spent on it
+
+
 def test_changed_answers_write_the_same_files_as_the_non_interactive_run(tmp_path: Path, capsys) -> None:
     plan = preset_plan()
     changes = {"features.builder": "n", "features.object_store": "localstack", "storage.worker.size": "50Gi"}

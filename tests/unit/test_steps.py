@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.declare import declarations
+from wizard.declare import declaration, declarations
 from wizard.layers import Layer, build_plan
 from wizard.plan import Plan
-from wizard.steps import STEPS, STEPS_BY_ID, fields, relevant, step_of
+from wizard.steps import STEPS, STEPS_BY_ID, fields, fixed, relevant, step_of
 
 
 def plan(data: dict[str, Any] | None = None) -> Plan:
@@ -73,3 +73,11 @@ def test_a_finding_leads_back_to_the_step_of_its_values_key() -> None:
     assert step_for_values_key("server.persistence.servermedias.existingClaim").id == "storage"  # type: ignore[union-attr]
     assert step_for_values_key("redis.networkPolicy.enabled") is None  # no decision of the wizard sets it
     assert step_for_values_key(None) is None
+
+
+def test_a_decision_with_one_choice_only_is_shown_not_asked() -> None:
+    assert fixed(declaration("target.backend.version")) == "26.15.3"  # the one chart version the wizard models
+    assert fixed(declaration("features.object_store")) is None  # two choices: asked
+    assert fixed(declaration("target.kubernetes_version")) is None  # free text: asked
+    single = [d.path for d in declarations() if fixed(d) is not None]
+    assert single == ["target.orchestrator.version", "target.backend.version", "target.frontend.version"]
