@@ -216,7 +216,6 @@ class ImplicationsPanel(Vertical):
         removed = sorted({key for _, key in changes.removed})  # a pod leaves several sections: named once
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
 
-
     def mark_stale(self, note: str | None) -> None:
         """Say that the panel shows the last valid answers, not the last ones (None: it shows the last ones)."""
         stale = self.query_one("#stale", Static)
