@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from wizard.cluster.choices import FieldChoices, may_offer
 from wizard.declare import Declaration
-from wizard.panel import Changes, Panel, Row
+from wizard.panel import Changes, Panel, Row, changes
 from wizard.steps import fixed
 
 
@@ -50,8 +50,8 @@ class FieldRow(Vertical):
     def _parts(self) -> list[Widget]:
         decl = self.decl
         parts: list[Widget] = [Label(decl.label, classes="field-label")]
-        if (value := fixed(decl)) is not None:
-            parts.append(Static(f"{value} (the only choice)", classes="field-fixed", markup=False))
+        if (only := fixed(decl)) is not None:
+            parts.append(Static(f"{only} (the only choice)", classes="field-fixed", markup=False))
         elif decl.annotation is bool:
             parts.append(Switch(self.text == "true", animate=False, classes="field-control"))
         elif decl.choices:
@@ -193,9 +193,9 @@ class ImplicationsPanel(Vertical):
         super().__init__(id=id)
         self.first = first
         """What to show from the first frame on (None: nothing yet, the first explain is on its way)."""
+        self._stale: str | None = None
 
     def compose(self) -> ComposeResult:
-        nothing = Changes(frozenset(), frozenset(), frozenset())
         yield Static(_levels(self.first) if self.first else "", id="namespace-levels", markup=False)
         stale = Static("", id="stale", markup=False)
         stale.display = False
@@ -205,21 +205,22 @@ class ImplicationsPanel(Vertical):
                 with TabPane(title, id=f"tab-{key}"):
                     table: DataTable[str] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
                     if self.first:
-                        _fill(table, key, labels, self.first, nothing)
+                        _fill(table, key, labels, self.first, changes(None, self.first))  # nothing marked
                     yield table
         yield Static("", id="removed", markup=False)
 
-    def show(self, panel: Panel, changes: Changes) -> None:
+    def show(self, panel: Panel, last_change: Changes) -> None:
         self.query_one("#namespace-levels", Static).update(_levels(panel))
         for key, _, labels in _SECTIONS:
-            _fill(self.query_one(f"#table-{key}", DataTable), key, labels, panel, changes)
-        removed = sorted({key for _, key in changes.removed})  # a pod leaves several sections: named once
+            _fill(self.query_one(f"#table-{key}", DataTable), key, labels, panel, last_change)
+        removed = sorted({key for _, key in last_change.removed})  # a pod leaves several sections: named once
         self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
 
     def mark_stale(self, note: str | None) -> None:
         """Say that the panel shows the last valid answers, not the last ones (None: it shows the last ones)."""
-        stale = self.query_one("#stale", Static)
-        if stale.display != (note is not None) or (note and str(stale.render()) != note):
+        if note != self._stale:  # unchanged: no repaint
+            self._stale = note
+            stale = self.query_one("#stale", Static)
             stale.update(note or "")
             stale.display = note is not None
 
@@ -229,10 +230,10 @@ def _levels(panel: Panel) -> str:
                                                               panel.namespace_levels)
 
 
-def _fill(table: DataTable[str], key: str, labels: tuple[str, ...], panel: Panel, changes: Changes) -> None:
+def _fill(table: DataTable[str], key: str, labels: tuple[str, ...], panel: Panel, last_change: Changes) -> None:
     """One section's rows, columns as wide as their widest cell: measured here, not on idle, so the table is drawn
     once, at once."""
-    rows = [(_mark(row, changes.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
+    rows = [(_mark(row, last_change.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
     table.clear(columns=True)
     for index, label in enumerate(labels):
         table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))

@@ -94,7 +94,7 @@ def stale_note(draft: Draft) -> str | None:
     that a panel that did not follow the last answer is not taken for its consequences (None: it is current)."""
     if draft.valid:
         return None
-    names = []
+    names: list[str] = []
     for problem in draft.problems:
         try:
             name = declaration(problem.path).label
