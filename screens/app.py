@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Header, OptionList, Static
+from textual.widgets import Button, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.modals import ResumeModal
@@ -232,6 +232,11 @@ class WizardApp(App[Plan | None]):
         for parts in building:  # built before the operator's next key: Tab goes to a field that exists
             await parts
 
+    @on(Input.Submitted)
+    def field_submitted(self) -> None:
+        """Enter in a text field goes on to the next field, as Tab does (the last one leads to Next)."""
+        self.screen.focus_next()
+
     @on(Button.Pressed, ".list-button")
     async def list_changed(self, event: Button.Pressed) -> None:
         button = event.button
@@ -345,10 +350,10 @@ class WizardApp(App[Plan | None]):
     # --- help and quit ----------------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.notify("Tab/Shift+Tab move between fields; Enter or Ctrl+N goes to the next step, Esc back. Each field "
-                    "says what it does and which values keys it sets. The panel shows what the decisions do: + added, "
-                    "~ changed by the last edit, ! worth a look; F2 widens it to the whole screen. Ctrl+Q quits.",
-                    timeout=12)
+        self.notify("Tab/Shift+Tab (or Enter in a text field) move between fields; Ctrl+N (or Enter on Next) goes to "
+                    "the next step, Esc back. Each field says what it does and which values keys it sets. The panel "
+                    "shows what the decisions do: + added, ~ changed by the last edit, ! worth a look; F2 widens it "
+                    "to the whole screen. Ctrl+Q quits.", timeout=12)
 
     def action_quit_wizard(self) -> None:
         if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):

@@ -95,6 +95,8 @@ async def test_the_first_screen_has_its_panel_and_opens_on_the_first_field(monke
         version = app.query_one(f"#{field_id('target.backend.version')}", FieldRow)  # one choice: shown, not asked
         assert str(version.query_one(".field-fixed", Static).render()) == "26.15.3 (the only choice)"
         assert not version.query(".field-control")
+        await pilot.press("enter")  # in a text field: on to the next field, as Tab
+        assert app.focused is not None and app.focused.parent.decl.path == "target.orchestrator.enabled"  # type: ignore[union-attr]
         await go_to(app, pilot, "features")
         assert app.focused is not None and app.focused.parent.decl.path == "features.builder"  # type: ignore[union-attr]
 
