@@ -232,7 +232,7 @@ class WizardApp(App[Plan | None]):
         for parts in building:  # built before the operator's next key: Tab goes to a field that exists
             await parts
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, ".field-control")
     def field_submitted(self) -> None:
         """Enter in a text field goes on to the next field, as Tab does (the last one leads to Next)."""
         self.screen.focus_next()
