@@ -82,12 +82,13 @@ class WizardApp(App[Plan | None]):
         self.index = 0
         self.findings: list[Finding] = []
         self._shown: Panel | None = None
+        """The panel on the screen (set by compose, before the first frame)."""
         self._confirm_quit = False
 
     def compose(self) -> ComposeResult:
         """Everything of the first screen in one pass, the panel included: one layout, one first frame (mounting
         the step afterwards, or filling the panel from the worker, would lay the screen out two more times)."""
-        first = self._panel_now(self.draft.plan) if self.draft.valid else None
+        first = self._panel_now(self.draft.plan)  # a Draft starts from a valid Plan
         self._fit(self.size.width)  # before any widget is mounted: a class set later restyles every one of them
         yield Header()
         with Horizontal():
@@ -97,10 +98,8 @@ class WizardApp(App[Plan | None]):
 
     def on_mount(self) -> None:
         self._focus_first()
-        if self._shown is None:
-            self.recompute(self.draft.plan)
-        else:
-            self.call_after_refresh(self._first_panel_drawn)
+        if self.discover is not None:  # once the first screen is up: the client takes a second to load
+            self.call_after_refresh(self.look_at_cluster, self.draft.plan)
         if self.saved is not None:
             self.push_screen(ResumeModal(resume.age(self.saved)), self.resume_answered)
 
@@ -307,15 +306,8 @@ class WizardApp(App[Plan | None]):
         self.findings = message.findings
         if message.panel == self._shown:
             return  # typing on in a field that changes nothing more: the marks of the last real change stay
-        first = self._shown is None
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
         self._shown = message.panel
-        if first:
-            self._first_panel_drawn()
-
-    def _first_panel_drawn(self) -> None:
-        if self.discover is not None:
-            self.look_at_cluster(self.draft.plan)  # once the first screen is up: the client takes a second to load
 
     # --- cluster ----------------------------------------------------------------------------------------------
 

@@ -189,14 +189,14 @@ class ImplicationsPanel(Vertical):
     """What the current decisions do: Security, Network and Volumes tabs; rows the last change touched are marked
     + (added) or ~ (changed), and rows worth attention are flagged !."""
 
-    def __init__(self, first: Panel | None = None, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+    def __init__(self, first: Panel, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
         self.first = first
-        """What to show from the first frame on (None: nothing yet, the first explain is on its way)."""
+        """What to show from the first frame on."""
         self._stale: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(_levels(self.first) if self.first else "", id="namespace-levels", markup=False)
+        yield Static(_levels(self.first), id="namespace-levels", markup=False)
         stale = Static("", id="stale", markup=False)
         stale.display = False
         yield stale
@@ -204,8 +204,7 @@ class ImplicationsPanel(Vertical):
             for key, title, labels in _SECTIONS:
                 with TabPane(title, id=f"tab-{key}"):
                     table: DataTable[str] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
-                    if self.first:
-                        _fill(table, key, labels, self.first, changes(None, self.first))  # nothing marked
+                    _fill(table, key, labels, self.first, changes(None, self.first))  # nothing marked
                     yield table
         yield Static("", id="removed", markup=False)
 
