@@ -76,3 +76,16 @@ def test_status_and_history_of_an_absent_release(tmp_path: Path) -> None:
         assert helm.last_deployed("backend", "org-1") is None
         helm.close()
     assert all(path.startswith("/version") for path in double.paths())  # Helm's reachability probe only
+
+
+def test_template_ends_each_document_before_the_next_separator(tmp_path: Path) -> None:
+    chart = tmp_path / "no-newline"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: no-newline\nversion: 0.1.0\n")
+    for name in ("a", "b"):  # a template without a trailing newline, as many real charts have
+        (chart / "templates" / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  size: \"10Gi\"")
+    text = SdkHelm(tmp_path / "none", storage_driver="memory").template("demo", ChartSource(str(chart)), "org-1", [])
+    assert '"10Gi"---' not in text
+    assert set(_objects(text)) == {"ConfigMap/a", "ConfigMap/b"}
+    assert all(d["data"]["size"] == "10Gi" for d in _objects(text).values())

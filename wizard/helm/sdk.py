@@ -108,7 +108,17 @@ class SdkHelm(Helm):
                     loaded.close()
         except helm_python.HelmError as error:
             raise HelmFailure(f"helm template {release} failed: {error.detail}") from None
-        return "".join(f"---\n# Source: {path}\n{text}" for path, text in sorted(rendered.items()) if text.strip())
+        return join_documents(rendered)
+
+
+def join_documents(rendered: dict[str, str]) -> str:
+    """One multi-document stream as `helm template` prints it. A template need not end with a newline, so each
+    document gets one before the next `---` (else the separator glues onto its last line: `size: 10Gi---`)."""
+    documents = []
+    for path, text in sorted(rendered.items()):
+        if text.strip():
+            documents.append(f"---\n# Source: {path}\n{text}" + ("" if text.endswith("\n") else "\n"))
+    return "".join(documents)
 
 
 def _chart(chart: ChartSource) -> tuple[Any, dict[str, Any]]:
