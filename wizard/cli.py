@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only onc
 EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 70, 130, 141
 DEFAULT_PRESET = "minimal"
 DEFAULT_OUT = "substra-deploy"
+DEFAULT_INSTALL_TIMEOUT = 600.0
+"""Seconds each chart may take to become ready (--timeout)."""
 # `wizard NAME ...`: commands with their own arguments; each module has `main(argv) -> int` and raises WizardError
 # for bad input (exit 2 here, like every other invalid input).
 SUBCOMMANDS = {
@@ -50,6 +52,36 @@ def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) 
     parser.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
                         help="override one decision, e.g. --set features.builder=false "
                              "--set storage.worker.size=50Gi (repeatable)")
+
+
+def add_cluster_options(parser: argparse.ArgumentParser, *, install: bool = True) -> None:
+    """Options of every command that talks to a cluster: which one, where the charts come from, how long to wait."""
+    parser.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig to use (default: $KUBECONFIG, then "
+                                                             "~/.kube/config)")
+    parser.add_argument("--kube-context", metavar="NAME", help="context to use (default: the current one)")
+    parser.add_argument("--charts", metavar="SOURCE",
+                        help="where Helm takes the charts: a folder of chart archives (helm pull) or unpacked "
+                             "charts, oci://REGISTRY/PATH, or a chart repository URL (default: the Substra "
+                             "repository; sets target.charts)")
+    if install:
+        parser.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=DEFAULT_INSTALL_TIMEOUT,
+                            help=f"with --install: how long each chart may take to become ready (default "
+                                 f"{DEFAULT_INSTALL_TIMEOUT:.0f})")
+
+
+def charts_sets(args: argparse.Namespace) -> list[str]:
+    """--set assignments with --charts as the last one (it is the target.charts decision)."""
+    return [*args.sets, *([f"target.charts={args.charts}"] if args.charts else [])]
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 1 to 86400")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="with --install: no questions at all (implies --non-interactive)")
     parser.add_argument("--dry-run", action="store_true",
                         help="check the cluster and render through Helm; writes no file, changes nothing")
+    add_cluster_options(parser)
     parser.add_argument("--version", action="version", version=f"substra-wizard {__version__}")
     return parser
 
@@ -146,6 +179,7 @@ def _run(args: argparse.Namespace) -> int:
 
         raise WizardError(refusal())  # before any question or file: nothing could be installed this way
     args.non_interactive = args.non_interactive or args.yes
+    args.sets = charts_sets(args)
     layers = _bundle_layers(args) if args.bundle else plan_layers(
         args.preset if args.imports else default_preset(args.preset, args.answers), args.answers, args.sets,
         imports=args.imports)
@@ -160,19 +194,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.dry_run:
         from wizard.commands import install
 
-        return install.run(plan, None, yes=args.yes, dry_run=True)
+        return install.run(plan, None, yes=args.yes, dry_run=True, **_cluster_args(args))
     from wizard.layers import extras_of
 
     code = _write(plan, args, started_from=started_from, extras=extras_of(layers))
     if args.install and code == EXIT_OK:
         from wizard.commands import install
 
-        code = install.run(plan, args.out, yes=args.yes, dry_run=False)
+        code = install.run(plan, args.out, yes=args.yes, dry_run=False, **_cluster_args(args))
     if not args.non_interactive:
         from wizard import resume
 
         resume.clear()  # the answers are in the written answers file now
     return code
+
+
+def _cluster_args(args: argparse.Namespace) -> dict[str, object]:
+    return {"kubeconfig": args.kubeconfig, "context": args.kube_context, "timeout": args.timeout}
 
 
 def _bundle_layers(args: argparse.Namespace) -> list[Layer]:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from wizard.cluster.needs import ChartTarget, Needs
 from wizard.cluster.readiness import Assessment, assess, selector
 from wizard.helm.base import ChartSource, Helm, HelmFailure, ReleaseInfo
-from wizard.install_script import REPO_URL
+from wizard.helm.sources import Origin, locate, origin
 
 ORDER = ("orchestrator", "substra-backend", "substra-frontend")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
@@ -69,9 +69,9 @@ class Settings:
     clock: Callable[[], float] = time.monotonic
 
 
-def chart_source(target: ChartTarget) -> ChartSource:
-    """The published chart of a target (tests substitute a local chart)."""
-    return ChartSource(target.chart, target.version, REPO_URL)
+def chart_source(target: ChartTarget, where: Origin | None = None) -> ChartSource:
+    """The chart of a target from where the Plan takes charts (default: the Substra repository)."""
+    return locate(where or origin(None), target.chart, target.version)
 
 
 def namespace_labels(needs: Needs, namespace: str, kubernetes_version: str) -> dict[str, str]:

@@ -6,10 +6,11 @@ import shlex
 
 from wizard.claims import CLAIMS
 from wizard.derive import claim_in_use
+from wizard.helm.sources import SUBSTRA_REPO, Origin, locate, origin
 from wizard.plan import Plan, Volume
 from wizard.values import ORCHESTRATOR, ChartValues
 
-REPO_NAME, REPO_URL = "substra", "https://substra.github.io/charts"
+REPO_NAME, REPO_URL = "substra", SUBSTRA_REPO
 FILE_NAME = "install.sh"
 
 
@@ -62,17 +63,34 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
         lines.append("# Before running, make sure these exist (the charts do not create them):")
         lines += [f"#   - {need}" for need in needs]
         lines.append("")
-    lines += [_command("helm", "repo", "add", REPO_NAME, REPO_URL, "--force-update"),
-              _command("helm", "repo", "update", REPO_NAME), ""]
+    where = origin(plan.target.charts)
+    lines += _source_lines(where)
     for values in charts:
-        args = ["helm", "upgrade", "--install", values.release, f"{REPO_NAME}/{values.chart}",
-                "--version", values.version, "--namespace", values.namespace, "--create-namespace",
-                "-f", values.file_name]
+        args = ["helm", "upgrade", "--install", values.release, *_chart_args(where, values.chart, values.version),
+                "--namespace", values.namespace, "--create-namespace", "-f", values.file_name]
         if values.chart == ORCHESTRATOR:
             lines.append("# The backend fails to start while the orchestrator is unreachable: wait for it.")
             args += ["--wait", "--timeout", "10m"]
         lines += [_command(*args), ""]
     return "\n".join(lines)
+
+
+def _source_lines(where: Origin) -> list[str]:
+    """How the script reaches the charts: the Substra repository is added under its usual name; a mirror, a
+    registry or a folder is named on each command (no repository to add, nothing fetched from the internet)."""
+    if where.is_default:
+        return [_command("helm", "repo", "add", REPO_NAME, REPO_URL, "--force-update"),
+                _command("helm", "repo", "update", REPO_NAME), ""]
+    return [f"# Charts from {where.describe()}; nothing is fetched from the Substra repository.", ""]
+
+
+def _chart_args(where: Origin, chart: str, version: str) -> list[str]:
+    if where.is_default:
+        return [f"{REPO_NAME}/{chart}", "--version", version]
+    source = locate(where, chart, version)
+    if where.kind == "folder":
+        return [source.name]  # the archive or folder holds one version: no --version
+    return [source.name, "--version", version, *(["--repo", source.repo_url] if source.repo_url else [])]
 
 
 def _command(*args: str) -> str:

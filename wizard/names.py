@@ -45,3 +45,15 @@ def subdomain_problem(value: str) -> str | None:
         if reason:
             return f'"{value}" is not a valid name: {reason} (dots may separate parts)'
     return None
+
+
+def chart_source_problem(text: str) -> str | None:
+    """Why a `target.charts` value cannot be a chart source, or None."""
+    if text != text.strip() or any(c in text for c in "\n\r\t\0"):
+        return f'"{text}" is not a chart source: no spaces around it, no control characters'
+    if "://" in text and not text.startswith(("oci://", "https://", "http://")):
+        return (f'"{text}" is not a chart source: use https:// (a chart repository), oci:// (a registry) or a '
+                "folder path")
+    if text.startswith(("oci://", "https://", "http://")) and len(text.split("://", 1)[1].strip("/")) == 0:
+        return f'"{text}" names no host: write it like oci://registry.internal:5000/charts'
+    return None

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, create_model
 
 from wizard.claims import CLAIMS
 from wizard.declare import decision
-from wizard.names import label_problem, subdomain_problem
+from wizard.names import chart_source_problem, label_problem, subdomain_problem
 from wizard.quantity import size_problem
 
 
@@ -61,6 +61,11 @@ def _identifier(value: str) -> str:
 def _image(value: str) -> str:
     if not value or any(c.isspace() for c in value) or value != value.strip():
         raise ValueError(f'"{value}" is not an image reference: write it like registry.example.com/team/image:1.0')
+    return value
+
+
+def _chart_source(value: str) -> str:
+    _check(chart_source_problem(value))
     return value
 
 
@@ -138,6 +143,11 @@ class Target(Section):
         "1.31", label="Kubernetes version",
         help="Version of the target cluster (1.N, at least 1.19, which the charts require). The analysis uses it "
              "for the Pod Security rules of that version.")
+    charts: Annotated[str, AfterValidator(_chart_source)] | None = decision(None, label="Chart source",
+        help="Where Helm takes the charts from. Empty: the Substra chart repository (https://substra.github.io/"
+             "charts). For a cluster without internet: a folder of chart archives (as helm pull writes them) or "
+             "unpacked charts, an oci:// registry, or your chart repository mirror's URL (--charts on the command "
+             "line).")
     orchestrator: OrchestratorChart = decision(OrchestratorChart(), label="Orchestrator",
                                                help="The orchestrator chart.")
     backend: BackendChart = decision(BackendChart(), label="Backend", help="The substra-backend chart.")

@@ -132,7 +132,7 @@ def test_answers_ending_early_are_a_clear_error() -> None:
     with pytest.raises(WizardError) as error:
         drive(preset_plan(), ["", "", ""])
     assert str(error.value).startswith('the answers ended before the questions did: no answer for '
-                                       '"Orchestrator - Release name".')
+                                       '"Orchestrator - Namespace".')
     assert "Nothing was written." in str(error.value)
 
 

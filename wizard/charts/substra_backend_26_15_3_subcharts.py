@@ -89,20 +89,29 @@ def meta(ctx: Ctx, name: str, labels: dict[str, str] | None = None) -> dict[str,
 
 
 def workload(ctx: Ctx, kind: str, name: str, labels: dict[str, str], security: dict[str, Any] | None,
-             spec: dict[str, Any], replicas: Any = None) -> dict[str, Any]:
-    """A Deployment, StatefulSet or Job whose pod template carries `labels`; empty lists are dropped."""
+             spec: dict[str, Any], replicas: Any = None, *, by_component: bool = False) -> dict[str, Any]:
+    """A Deployment, StatefulSet or Job whose pod template carries `labels`; empty lists are dropped. Deployments
+    and StatefulSets select their pods as the charts do: twuni's registry by app and release, the others by name
+    and instance (the Bitnami StatefulSets, `by_component`, by their component too)."""
     pod_spec = {key: value for key, value in spec.items() if value not in ([], None)}
     if security is not None:
         pod_spec["securityContext"] = security
     body: dict[str, Any] = {"template": {"metadata": {"labels": labels}, "spec": pod_spec}}
+    if kind != "Job":
+        keys = ("app", "release") if "app" in labels else (
+            "app.kubernetes.io/instance", "app.kubernetes.io/name", *(["app.kubernetes.io/component"] if by_component
+                                                                      else []))
+        body = {"selector": {"matchLabels": {key: labels[key] for key in keys if key in labels}}, **body}
     if replicas is not None:
         body = {"replicas": replicas, **body}
     api = "batch/v1" if kind == "Job" else "apps/v1"
     return {"apiVersion": api, "kind": kind, "metadata": meta(ctx, name, dict(labels)), "spec": body}
 
 
-def stateful_set(obj: dict[str, Any], templates: list[dict[str, Any]]) -> dict[str, Any]:
-    """Attach claim templates to a StatefulSet (none: the key is left out)."""
+def stateful_set(obj: dict[str, Any], templates: list[dict[str, Any]], service: str | None = None) -> dict[str, Any]:
+    """Attach the governing Service's name (default: the StatefulSet's) and claim templates (none: the key is left
+    out) to a StatefulSet."""
+    obj["spec"] = {"serviceName": service or obj["metadata"]["name"], **obj["spec"]}
     if templates:
         obj["spec"]["volumeClaimTemplates"] = templates
     return obj
@@ -301,9 +310,9 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
     spec = {"serviceAccountName": name, "hostNetwork": bool(primary.get("hostNetwork")),
             "hostIPC": bool(primary.get("hostIPC")), "containers": [main], "volumes": volumes}
     obj = workload(ctx, "StatefulSet", name, _bitnami_labels(ctx, "postgresql", "primary"),
-                   without_enabled(primary.get("podSecurityContext")), spec, 1)
+                   without_enabled(primary.get("podSecurityContext")), spec, 1, by_component=True)
     templates = [volume_claim(volume_name, _modes(persistence), persistence, False)] if _own_claim(persistence) else []
-    return found + [stateful_set(obj, templates)]
+    return found + [stateful_set(obj, templates, f"{name}-hl")]
 
 
 def _redis(ctx: Ctx) -> list[dict[str, Any]]:
@@ -324,9 +333,9 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
         volumes.append(_data_volume(persistence, "", "redis-data"))
     spec = {"serviceAccountName": f"{name}-master", "containers": [main], "volumes": volumes}
     obj = workload(ctx, "StatefulSet", f"{name}-master", _bitnami_labels(ctx, "redis", "master"),
-                   without_enabled(master.get("podSecurityContext")), spec, master.get("count", 1))
+                   without_enabled(master.get("podSecurityContext")), spec, master.get("count", 1), by_component=True)
     templates = [volume_claim("redis-data", _modes(persistence), persistence, False)] if _own_claim(persistence) else []
-    found = [stateful_set(obj, templates)]
+    found = [stateful_set(obj, templates, f"{name}-headless")]
     settings = node(values, "networkPolicy")
     if settings.get("enabled"):
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "redis"}

@@ -18,6 +18,7 @@ from typing import TextIO
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import Needs
 from wizard.cluster.preflight import Finding, blocking, preflight
+from wizard.cli import DEFAULT_INSTALL_TIMEOUT as DEFAULT_TIMEOUT
 from wizard.errors import WizardError
 from wizard.helm.base import Helm, HelmFailure, ReleaseInfo
 from wizard.plan import Plan
@@ -67,7 +68,20 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
             raise
         extra.append(Finding("warning", "release", f"could not ask Helm about the releases: {error}",
                              "check them yourself: helm list -A -a"))
-    return Checked(connection, facts, needs, helm, extra + preflight(plan, facts, needs, releases))
+    found = preflight(plan, facts, needs, releases) + chart_source_findings(plan, needs)
+    return Checked(connection, facts, needs, helm, sorted(extra + found, key=lambda f: f.severity != "blocking"))
+
+
+def chart_source_findings(plan: Plan, needs: Needs) -> list[Finding]:
+    """Does the chart source hold every planned chart at the planned version (a folder is read, a repository's
+    index fetched)?"""
+    from wizard.helm.sources import missing, origin
+
+    where = origin(plan.target.charts)
+    fix = ("helm pull CHART --repo https://substra.github.io/charts --version VERSION -d FOLDER (on a machine with "
+           "internet), copy the archives over, or correct target.charts (--charts)")
+    return [Finding("blocking", "chart-source", problem, fix, "target.charts")
+            for problem in missing(where, [(t.chart, t.version) for t in needs.charts])]
 
 
 def print_check(checked: Checked, out: TextIO) -> None:
@@ -82,7 +96,8 @@ def print_check(checked: Checked, out: TextIO) -> None:
 
 
 def run(plan: Plan, out_dir: Path | None, *, yes: bool, dry_run: bool, kubeconfig: str | None = None,
-        context: str | None = None, out: TextIO | None = None, ask: TextIO | None = None) -> int:
+        context: str | None = None, out: TextIO | None = None, ask: TextIO | None = None,
+        timeout: float = DEFAULT_TIMEOUT) -> int:
     """Preflight, confirm, install. `out_dir` holds the written values files (None for a dry run: they are rendered
     into a temporary folder, and nothing is written or changed). `out`/`ask` default to stdout/stdin."""
     out, ask = out or sys.stdout, ask or sys.stdin
@@ -97,14 +112,14 @@ def run(plan: Plan, out_dir: Path | None, *, yes: bool, dry_run: bool, kubeconfi
             from wizard import output
 
             output.write_files(output.plan_files(plan, Path(folder)))
-            code = _install(plan, checked, Path(folder), out, dry_run=True)
+            code = _install(plan, checked, Path(folder), out, dry_run=True, timeout=timeout)
         out.write("Dry run: no file was written and nothing in the cluster changed.\n")
         return code
     assert out_dir is not None
     if not yes and not confirm(checked.facts, ask, out):
         out.write("Not installed: nothing in the cluster was changed (the files are written).\n")
         return EXIT_NOT_DONE
-    return _install(plan, checked, out_dir, out, dry_run=False)
+    return _install(plan, checked, out_dir, out, dry_run=False, timeout=timeout)
 
 
 def confirm(facts: ClusterFacts, ask: TextIO, out: TextIO) -> bool:
@@ -120,8 +135,10 @@ def refusal() -> str:
             "(standard input is not a TTY). Add --yes to install without confirming, or --dry-run to only check.")
 
 
-def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry_run: bool) -> int:
-    from wizard.install import Event, install
+def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry_run: bool,
+             timeout: float = DEFAULT_TIMEOUT) -> int:
+    from wizard.helm.sources import origin
+    from wizard.install import Event, Settings, chart_source, install
 
     if checked.helm is None:
         raise WizardError("installing needs Helm; see the message above")
@@ -130,8 +147,10 @@ def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry
         out.write(f"[{event.chart}] {event.message}\n")
         out.flush()
 
+    where = origin(plan.target.charts)
     outcome = install(checked.needs, values_dir, checked.helm, checked.connection, show,  # type: ignore[arg-type]
-                      kubernetes_version=plan.target.kubernetes_version, dry_run=dry_run)
+                      kubernetes_version=plan.target.kubernetes_version, dry_run=dry_run,
+                      settings=Settings(timeout=timeout), source=lambda target: chart_source(target, where))
     if outcome.ok:
         if not dry_run:
             out.write("Installed.\n")
@@ -141,7 +160,7 @@ def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry
 
 def main(argv: list[str]) -> int:
     """`wizard preflight`: the checks alone, nothing changed."""
-    from wizard.cli import add_plan_sources, default_preset
+    from wizard.cli import add_cluster_options, add_plan_sources, charts_sets, default_preset
     from wizard.layers import build_plan, plan_layers
 
     parser = argparse.ArgumentParser(prog="wizard preflight",
@@ -151,12 +170,10 @@ def main(argv: list[str]) -> int:
                                      epilog="Exit codes: 0 nothing blocking, 1 blocking findings, 2 invalid input "
                                             "or no usable cluster.")
     add_plan_sources(parser)
-    parser.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig to use (default: $KUBECONFIG, then "
-                                                             "~/.kube/config)")
-    parser.add_argument("--kube-context", metavar="NAME", help="context to use (default: the current one)")
+    add_cluster_options(parser, install=False)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
-    plan = build_plan(plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets))
+    plan = build_plan(plan_layers(default_preset(args.preset, args.answers), args.answers, charts_sets(args)))
     checked = check(plan, kubeconfig=args.kubeconfig, context=args.kube_context, need_helm=False)
     if args.format == "json":
         json.dump({"context": checked.facts.context, "server": checked.facts.server,
@@ -166,3 +183,4 @@ def main(argv: list[str]) -> int:
     else:
         print_check(checked, sys.stdout)
     return EXIT_NOT_DONE if blocking(checked.findings) else EXIT_OK
+

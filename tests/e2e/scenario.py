@@ -1,0 +1,66 @@
+"""One deployment of a test: a Plan in namespaces of the test's own, its stand-in charts in a folder, and the wizard's
+command line pointed at the test cluster (`--kubeconfig`, `--charts FOLDER`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kube import TestCluster
+from standin import package
+
+from wizard.layers import build_plan, plan_layers
+from wizard.plan import Plan
+
+CLAIMS_PER_INSTALL = 12
+"""More pre-made volumes than the minimal preset's claims (orchestrator and backend), so every claim can bind."""
+
+
+@dataclass
+class Deployment:
+    prefix: str
+    cluster: TestCluster
+    folder: Path
+    preset: str = "minimal"
+    sets: list[str] = field(default_factory=list)
+
+    @property
+    def orchestrator_ns(self) -> str:
+        return f"{self.prefix}-orchestrator"
+
+    @property
+    def backend_ns(self) -> str:
+        return f"{self.prefix}-org-1"
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out"
+
+    @property
+    def charts(self) -> Path:
+        return self.folder / "charts"
+
+    def all_sets(self) -> list[str]:
+        return [f"target.orchestrator.namespace={self.orchestrator_ns}", f"target.backend.namespace={self.backend_ns}",
+                "target.frontend.namespace=" + self.backend_ns, "target.kubernetes_version=1.36", *self.sets]
+
+    def plan(self) -> Plan:
+        return build_plan(plan_layers(self.preset, None, self.all_sets()))
+
+    def package(self) -> dict[str, Path]:
+        """The stand-in charts of the current Plan, in the charts folder."""
+        return package(self.plan(), self.charts)
+
+    def volumes(self, count: int = CLAIMS_PER_INSTALL, storage_class: str = "standard") -> None:
+        self.cluster.add_volumes(f"{self.prefix}-{storage_class}", count, storage_class=storage_class)
+
+    def args(self, *extra: str, out: Path | None = None) -> list[str]:
+        """The wizard's arguments for this deployment; `extra` after them (--install --yes, --dry-run, ...)."""
+        sets = [arg for s in self.all_sets() for arg in ("--set", s)]
+        return ["--preset", self.preset, *sets, "--charts", str(self.charts), "--kubeconfig",
+                str(self.cluster.kubeconfig), "--out", str(out or self.out), *extra]
+
+    def preflight_args(self, *extra: str) -> list[str]:
+        sets = [arg for s in self.all_sets() for arg in ("--set", s)]
+        return ["preflight", "--preset", self.preset, *sets, "--charts", str(self.charts), "--kubeconfig",
+                str(self.cluster.kubeconfig), *extra]

@@ -1,0 +1,103 @@
+"""`wizard --install` on a real control plane, from a charts folder: the charts go in order (orchestrator, then
+backend), every workload is followed until Ready, the hooks complete, a second run upgrades, the files written are
+those a plain `--out` run writes, and both Helm backends (the helm binary and helm-python-sdk) install the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from kube import PSS, TestCluster
+from scenario import Deployment
+
+from wizard import cli
+
+
+@pytest.fixture
+def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
+    found = Deployment(prefix, cluster, tmp_path)
+    found.volumes()
+    found.package()
+    return found
+
+
+def _install(deployment: Deployment, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    code = cli.main(deployment.args("--install", "--yes", *extra))
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    return captured.out
+
+
+def test_install_in_order_every_workload_ready_then_an_upgrade(deployment: Deployment, helm_on_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = _install(deployment, capsys)
+    assert "Helm: the helm binary" in out and "Preflight: nothing to report." in out
+    orchestrator_ready = out.index("[orchestrator] orchestrator is ready (revision 1)")
+    assert orchestrator_ready < out.index("[substra-backend] installing backend") < \
+        out.index("[substra-backend] backend is ready (revision 1)")
+    assert out.rstrip().endswith("Installed.")
+
+    cluster = deployment.cluster
+    for namespace in (deployment.orchestrator_ns, deployment.backend_ns):
+        workloads = cluster.workloads(namespace)
+        running = {k: w for k, w in workloads.items() if not k.startswith("Job/")}
+        assert running and all((w["status"].get("readyReplicas") or 0) == w["spec"]["replicas"]
+                               for w in running.values()), running.keys()
+        hooks = {k: w for k, w in workloads.items() if k.startswith("Job/")}
+        assert hooks and all(w["status"].get("succeeded") == 1 for w in hooks.values()), hooks.keys()
+    assert set(cluster.workloads(deployment.backend_ns)) >= {"Job/backend-substra-backend-migrations",
+                                                             "StatefulSet/backend-postgresql",
+                                                             "Deployment/backend-substra-backend-server"}
+    assert cluster.releases(deployment.orchestrator_ns) == {"orchestrator": "deployed"}
+    assert cluster.releases(deployment.backend_ns) == {"backend": "deployed"}
+    # namespaces the wizard creates enforce the level their pods need (Kaniko's build pods need baseline)
+    assert cluster.namespace_labels(deployment.orchestrator_ns)[f"{PSS}enforce"] == "restricted"
+    assert cluster.namespace_labels(deployment.backend_ns)[f"{PSS}enforce"] == "baseline"
+    assert cluster.namespace_labels(deployment.backend_ns)[f"{PSS}enforce-version"] == "v1.36"
+
+    again = _install(deployment, capsys)
+    assert "already installed" in again and "upgrading backend" in again
+    assert "[substra-backend] backend is ready (revision 2)" in again
+    assert cluster.releases(deployment.backend_ns) == {"backend": "deployed"}
+
+
+def test_the_files_written_are_those_of_out(deployment: Deployment, helm_on_path: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    _install(deployment, capsys)
+    plain = tmp_path / "plain"
+    assert cli.main(deployment.args("--non-interactive", out=plain)) == 0
+    capsys.readouterr()
+    installed = {p.name: p.read_text() for p in deployment.out.iterdir()}
+    assert set(installed) == {"orchestrator-values.yaml", "substra-backend-values.yaml", "wizard-answers.yaml",
+                              "install.sh"}
+    assert installed == {p.name: p.read_text() for p in plain.iterdir()}
+    script = installed["install.sh"]
+    assert "helm repo add" not in script and str(deployment.charts / "substra-backend-26.15.3.tgz") in script
+
+
+def test_both_helm_backends_install_the_same_releases(cluster: TestCluster, tmp_path: Path, control_plane: object,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    installed = {}
+    for kind, prefix in (("binary", "helm-bin"), ("sdk", "helm-sdk")):
+        deployment = Deployment(prefix, cluster, tmp_path / kind)
+        deployment.volumes()
+        deployment.package()
+        with monkeypatch.context() as patch:
+            path = os.environ.get("PATH", "")
+            if kind == "binary":
+                patch.setenv("PATH", f"{control_plane.bin_dir()}{os.pathsep}{path}")  # type: ignore[attr-defined]
+            else:
+                pytest.importorskip("helm_python", reason="the helm-python-sdk extra is not installed")
+                patch.setenv("PATH", os.pathsep.join(p for p in path.split(os.pathsep)
+                                                     if not (Path(p) / "helm").exists()))
+            out = _install(deployment, capsys)
+        assert ("Helm: the helm binary" if kind == "binary" else "Helm: Helm's engine from helm-python-sdk") in out
+        installed[kind] = {
+            "workloads": {ns_kind: set(cluster.workloads(ns)) for ns_kind, ns in
+                          (("orchestrator", deployment.orchestrator_ns), ("backend", deployment.backend_ns))},
+            "releases": {**cluster.releases(deployment.orchestrator_ns), **cluster.releases(deployment.backend_ns)}}
+    assert installed["binary"] == installed["sdk"]
+    assert installed["sdk"]["releases"] == {"orchestrator": "deployed", "backend": "deployed"}
