@@ -13,6 +13,8 @@ from typing import Any
 from wizard.chart_defaults import get_path, load_defaults
 from wizard.claims import CLAIMS
 from wizard.declare import declaration
+from wizard.mirror import KEYS as MIRROR_KEYS
+from wizard.mirror import mirrored
 from wizard.derive import (
     allowed_hosts,
     backend_url,
@@ -83,6 +85,7 @@ def render(plan: Plan) -> list[ChartValues]:
         if target.enabled:
             out = _Collector()
             fill(plan, out)
+            _mirror(plan, chart, target.version, out)
             _volumes(plan, chart, out)
             rendered.append(ChartValues(chart, target.version, target.release, target.namespace, tuple(out.settings)))
     return rendered
@@ -151,8 +154,10 @@ def _registry(plan: Plan, out: _Collector) -> None:
     out.set("docker-registry.enabled", bundled, "features.registry")
     out.set("containerRegistry.local", bundled, "features.registry")
     if bundled:
+        # With a mirror, an image that names no source registry is copied from the mirror, not Docker Hub.
         items = [
-            {key: value for key, value in (("image", item.image), ("sourceRegistry", item.source_registry),
+            {key: value for key, value in (("image", item.image),
+                                           ("sourceRegistry", item.source_registry or features.image_mirror),
                                            ("dstImage", item.dst_image)) if value}
             for item in features.prepopulate
         ]
@@ -201,6 +206,22 @@ def _frontend(plan: Plan, out: _Collector) -> None:
     if ingress.tls:
         out.set("ingress.tls", [{"hosts": [host], "secretName": f"{plan.target.frontend.release}-tls"}], "ingress.tls")
         out.set(("ingress", "annotations", ISSUER_ANNOTATION), ingress.cluster_issuer, "ingress.cluster_issuer")
+
+
+def _mirror(plan: Plan, chart: str, version: str, out: _Collector) -> None:
+    """Every image key of the chart onto the mirror (mirror.py): registry keys take the mirror, repository keys
+    (charts without a registry key) the mirror in front of their default repository. Written whatever the toggles,
+    so that turning a component on later keeps it on the mirror."""
+    mirror = plan.features.image_mirror
+    if not mirror:
+        return
+    defaults = load_defaults(chart, version)
+    for key in MIRROR_KEYS:
+        if key.chart != chart:
+            continue
+        path = tuple(key.key.split("."))
+        value = mirrored(str(get_path(defaults, path)), mirror) if path[-1] == "repository" else mirror
+        out.set(path, value, "features.image_mirror")
 
 
 def _volumes(plan: Plan, chart: str, out: _Collector) -> None:
