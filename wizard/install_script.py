@@ -62,6 +62,7 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
         lines.append("# Before running, make sure these exist (the charts do not create them):")
         lines += [f"#   - {need}" for need in needs]
         lines.append("")
+    lines += image_comment(plan)
     lines += [_command("helm", "repo", "add", REPO_NAME, REPO_URL, "--force-update"),
               _command("helm", "repo", "update", REPO_NAME), ""]
     for values in charts:
@@ -73,6 +74,18 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
             args += ["--wait", "--timeout", "10m"]
         lines += [_command(*args), ""]
     return "\n".join(lines)
+
+
+def image_comment(plan: Plan) -> list[str]:
+    """A comment listing every image the plan pulls (wizard images), one per line, so an operator knows what to
+    mirror; the cluster's own built images are left out."""
+    from wizard.images import plan_images, references
+
+    lines = ["# Images this plan pulls (wizard images lists them; --format json says where each runs):"]
+    if plan.features.image_mirror:
+        lines.append(f"# copy them into {plan.features.image_mirror} first (wizard images --format copy gives "
+                     "their sources).")
+    return [*lines, *(f"#   {reference}" for reference in references(plan_images(plan))), ""]
 
 
 def _command(*args: str) -> str:
