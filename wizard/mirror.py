@@ -125,6 +125,21 @@ def declared_keys() -> list[str]:
     return [key.declared for key in KEYS] + [f"{_BACKEND}:{PREPOPULATE_KEY}"]
 
 
+def mirror_settings(chart: str, version: str, mirror: str) -> list[tuple[tuple[str, ...], str]]:
+    """(values key path, value) of every image key of a chart version for this mirror: registry keys take the
+    mirror, repository keys the mirror in front of the chart's default repository."""
+    from wizard.chart_defaults import get_path, load_defaults
+
+    defaults = load_defaults(chart, version)
+    found = []
+    for key in KEYS:
+        if key.chart == chart:
+            path = tuple(key.key.split("."))
+            found.append((path, mirrored(str(get_path(defaults, path)), mirror) if path[-1] == "repository"
+                          else mirror))
+    return found
+
+
 def key_for(chart: str, container: str, object_name: str) -> str | None:
     """The values key that moves this container's image, None when no key does (hard-coded in the chart)."""
     for key in KEYS:

@@ -13,8 +13,6 @@ from typing import Any
 from wizard.chart_defaults import get_path, load_defaults
 from wizard.claims import CLAIMS
 from wizard.declare import declaration
-from wizard.mirror import KEYS as MIRROR_KEYS
-from wizard.mirror import mirrored
 from wizard.derive import (
     allowed_hosts,
     backend_url,
@@ -25,6 +23,7 @@ from wizard.derive import (
     json_list,
     orchestrator_address,
 )
+from wizard.mirror import mirror_settings
 from wizard.plan import Plan, Volume
 from wizard.rules import read_ca_file
 
@@ -209,19 +208,11 @@ def _frontend(plan: Plan, out: _Collector) -> None:
 
 
 def _mirror(plan: Plan, chart: str, version: str, out: _Collector) -> None:
-    """Every image key of the chart onto the mirror (mirror.py): registry keys take the mirror, repository keys
-    (charts without a registry key) the mirror in front of their default repository. Written whatever the toggles,
-    so that turning a component on later keeps it on the mirror."""
-    mirror = plan.features.image_mirror
-    if not mirror:
-        return
-    defaults = load_defaults(chart, version)
-    for key in MIRROR_KEYS:
-        if key.chart != chart:
-            continue
-        path = tuple(key.key.split("."))
-        value = mirrored(str(get_path(defaults, path)), mirror) if path[-1] == "repository" else mirror
-        out.set(path, value, "features.image_mirror")
+    """Every image key of the chart onto the mirror (mirror.py). Written whatever the toggles, so that turning a
+    component on later keeps it on the mirror."""
+    if plan.features.image_mirror:
+        for path, value in mirror_settings(chart, version, plan.features.image_mirror):
+            out.set(path, value, "features.image_mirror")
 
 
 def _volumes(plan: Plan, chart: str, out: _Collector) -> None:
