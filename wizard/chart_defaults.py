@@ -50,6 +50,12 @@ UNDECLARED_KEYS: dict[str, dict[tuple[str, ...], str]] = {
         ("docker-registry", "persistence", "existingClaim"): (
             "FACTS §1.4: the twuni chart reads it; its values.yaml does not declare it"
         ),
+        ("hooks", "deleteWorkerPvc", "image", "registry"): (
+            "FACTS_ACCOUNTS_NETWORK_IMAGES §4.2: the hook template reads it; values.yaml does not declare it"
+        ),
+        ("hooks", "deleteComputePods", "image", "registry"): (
+            "FACTS_ACCOUNTS_NETWORK_IMAGES §4.2: the hook template reads it; values.yaml does not declare it"
+        ),
     },
     "orchestrator": {},
     "substra-frontend": {},

@@ -13,6 +13,7 @@ from wizard.components import ChartRelease
 from wizard.declare import declaration
 from wizard.errors import WizardError
 from wizard.findings import add_findings, values_findings
+from wizard.images import images_of, mirror_findings
 from wizard.plan import Plan
 from wizard.report import Finding, Report, build
 from wizard.rules import notes
@@ -62,14 +63,18 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     """
     renderer = renderer or EmbeddedRenderer()
     manifests: list[Manifest] = []
+    mirror, images = plan.features.image_mirror if plan else None, []
     for item in inputs:
-        manifests += _render(renderer, item, runtime_pods)
+        rendered = _render(renderer, item, runtime_pods)
+        manifests += rendered
+        images += images_of(item.release, rendered, item.values) if mirror else []
     default_namespace = inputs[0].release.namespace if inputs else "default"
     report = build(manifests, version=version, default_namespace=default_namespace, source="embedded",
                    charts=[i.release for i in inputs])
     add_findings(report, manifests)
     report.findings += [f for i in inputs for f in values_findings(i.release.chart, dict(i.values))]
     report.findings += _plan_findings(plan) if plan else []
+    report.findings += mirror_findings(images, mirror)
     return report
 
 

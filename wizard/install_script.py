@@ -63,6 +63,7 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
         lines.append("# Before running, make sure these exist (the charts do not create them):")
         lines += [f"#   - {need}" for need in needs]
         lines.append("")
+    lines += image_comment(plan)
     where = origin(plan.target.charts)
     lines += _source_lines(where)
     for values in charts:
@@ -91,6 +92,18 @@ def _chart_args(where: Origin, chart: str, version: str) -> list[str]:
     if where.kind == "folder":
         return [source.name]  # the archive or folder holds one version: no --version
     return [source.name, "--version", version, *(["--repo", source.repo_url] if source.repo_url else [])]
+
+
+def image_comment(plan: Plan) -> list[str]:
+    """A comment listing every image the plan pulls (wizard images), one per line, so an operator knows what to
+    mirror; the cluster's own built images are left out."""
+    from wizard.images import plan_images, references
+
+    lines = ["# Images this plan pulls (wizard images lists them; --format json says where each runs):"]
+    if plan.features.image_mirror:
+        lines.append(f"# copy them into {plan.features.image_mirror} first (wizard images --format copy gives "
+                     "their sources).")
+    return [*lines, *(f"#   {reference}" for reference in references(plan_images(plan))), ""]
 
 
 def _command(*args: str) -> str:

@@ -13,6 +13,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, create_model
 
 from wizard.claims import CLAIMS
 from wizard.declare import decision
+from wizard.mirror import declared_keys as mirror_keys
+from wizard.mirror import mirror_problem
 from wizard.names import chart_source_problem, label_problem, subdomain_problem
 from wizard.quantity import size_problem
 
@@ -69,6 +71,11 @@ def _chart_source(value: str) -> str:
     return value
 
 
+def _mirror(value: str) -> str:
+    _check(mirror_problem(value))
+    return value
+
+
 def _kube_version(value: str) -> str:
     head, _, minor = value.partition(".")
     if head != "1" or not minor.isdigit():
@@ -93,6 +100,7 @@ Size = Annotated[str, AfterValidator(_size)]
 StorageClass = Annotated[str, AfterValidator(_storage_class)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 Image = Annotated[str, AfterValidator(_image)]
+Mirror = Annotated[str, AfterValidator(_mirror)]
 def _port(value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"{value} is not a port: use a number from 1 to 65535")
@@ -245,6 +253,11 @@ class Features(Section):
     registry_pull_domain: Subdomain | None = decision(None, label="Registry pull domain",
         keys=["substra-backend:containerRegistry.pullDomain"],
         help="Host the kubelet pulls built images from. Empty: the registry host.")
+    image_mirror: Mirror | None = decision(None, label="Image mirror", keys=mirror_keys(),
+        help="Registry (host[:port][/path]) holding copies of every image the charts run, for a cluster that "
+             "cannot reach public registries: each image keeps its repository path under it "
+             "(ghcr.io/substra/substra-backend:1.0.1 -> <mirror>/substra/substra-backend:1.0.1). Empty: images "
+             "come from their public registries. `wizard images` lists what to copy.")
     prepopulate: tuple[Prepopulate, ...] = decision((), label="Images to copy into the bundled registry",
         item="image", keys=["substra-backend:containerRegistry.prepopulate"],
         help="Each image gets a registry-prepopulate Deployment that copies it in. Bundled registry only.")

@@ -30,7 +30,8 @@ STEPS: tuple[Step, ...] = (
          "versions, and the Kubernetes version whose rules apply.", ("target",)),
     Step("organisation", "Organisation and orchestrator", "Who this organisation is, the channels it joins, and how "
          "its backend reaches the orchestrator.", ("organisation", "channels", "orchestrator")),
-    Step("features", "Features", "Image builder, private CA, object storage and container registry.", ("features",)),
+    Step("features", "Features", "Image builder, private CA, object storage, container registry and image mirror.",
+         ("features",)),
     Step("storage", "Storage", "Size, storage class, access mode and reuse of every volume the charts create, and "
          "the replica counts that share them.", ("storage", "scale")),
     Step("network", "Network and ingress", "Public host names, TLS, and the hosts the backend accepts.", ("ingress",)),
@@ -116,6 +117,8 @@ def _charts(path: str, plan: Plan) -> bool:
     if parts[0] == "target" and len(parts) == 3 and parts[2] != "enabled":
         return bool(getattr(plan.target, parts[1]).enabled)
     backend, orchestrator = plan.target.backend.enabled, plan.target.orchestrator.enabled
+    if path == "features.image_mirror":  # every chart pulls images
+        return backend or orchestrator or plan.target.frontend.enabled
     if parts[0] in ("features", "orchestrator") or path in ("scale.server_replicas", "scale.worker_replicas"):
         return backend
     if parts[0] in ("organisation", "channels") or path.startswith("channels["):

@@ -23,6 +23,7 @@ from wizard.derive import (
     json_list,
     orchestrator_address,
 )
+from wizard.mirror import mirror_settings
 from wizard.plan import Plan, Volume
 from wizard.rules import read_ca_file
 
@@ -83,6 +84,7 @@ def render(plan: Plan) -> list[ChartValues]:
         if target.enabled:
             out = _Collector()
             fill(plan, out)
+            _mirror(plan, chart, target.version, out)
             _volumes(plan, chart, out)
             rendered.append(ChartValues(chart, target.version, target.release, target.namespace, tuple(out.settings)))
     return rendered
@@ -151,8 +153,10 @@ def _registry(plan: Plan, out: _Collector) -> None:
     out.set("docker-registry.enabled", bundled, "features.registry")
     out.set("containerRegistry.local", bundled, "features.registry")
     if bundled:
+        # With a mirror, an image that names no source registry is copied from the mirror, not Docker Hub.
         items = [
-            {key: value for key, value in (("image", item.image), ("sourceRegistry", item.source_registry),
+            {key: value for key, value in (("image", item.image),
+                                           ("sourceRegistry", item.source_registry or features.image_mirror),
                                            ("dstImage", item.dst_image)) if value}
             for item in features.prepopulate
         ]
@@ -201,6 +205,14 @@ def _frontend(plan: Plan, out: _Collector) -> None:
     if ingress.tls:
         out.set("ingress.tls", [{"hosts": [host], "secretName": f"{plan.target.frontend.release}-tls"}], "ingress.tls")
         out.set(("ingress", "annotations", ISSUER_ANNOTATION), ingress.cluster_issuer, "ingress.cluster_issuer")
+
+
+def _mirror(plan: Plan, chart: str, version: str, out: _Collector) -> None:
+    """Every image key of the chart onto the mirror (mirror.py). Written whatever the toggles, so that turning a
+    component on later keeps it on the mirror."""
+    if plan.features.image_mirror:
+        for path, value in mirror_settings(chart, version, plan.features.image_mirror):
+            out.set(path, value, "features.image_mirror")
 
 
 def _volumes(plan: Plan, chart: str, out: _Collector) -> None:

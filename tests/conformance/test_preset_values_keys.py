@@ -28,6 +28,8 @@ def chart_values(chart: str) -> dict[str, Any]:
         own = yaml.safe_load(sub.read_text()) or {}
         parent = values.get(sub.parent.name) or {}
         values[sub.parent.name] = _union(own, parent)
+        # Helm shares `global` between a chart and its subcharts: a global a subchart declares is the chart's too.
+        values["global"] = _union(own.get("global") or {}, values.get("global") or {})
     return values
 
 
@@ -70,3 +72,5 @@ def test_a_made_up_key_is_caught() -> None:
     assert not key_exists("substra-backend", ("organizationName", "x"))
     assert key_exists("substra-backend", ("server", "persistence", "servermedias", "storageClass"))
     assert key_exists("substra-backend", ("localstack", "persistence", "accessModes"))
+    assert key_exists("orchestrator", ("global", "imageRegistry"))  # declared by the postgresql subchart
+    assert not key_exists("orchestrator", ("global", "imageRegistri"))

@@ -63,10 +63,12 @@ def _pg_statefulset(pg: dict[str, Any], global_values: dict[str, Any], full: str
     context = _security_context(primary.get("podSecurityContext"), _openshift(pg))
     if context is not None:
         spec["securityContext"] = context
-    inits = _pg_init_containers(pg, persistence)
+    inits = _pg_init_containers(pg, persistence, (global_values, pg.get("global") or {}))
     if inits:
         spec["initContainers"] = inits
-    spec["containers"] = [_pg_container(pg, persistence)] + _pg_metrics(pg) + list(primary.get("sidecars") or [])
+    images = (global_values, pg.get("global") or {})
+    spec["containers"] = [_pg_container(pg, persistence, images)] + _pg_metrics(pg, images) + \
+        list(primary.get("sidecars") or [])
     spec["volumes"] = _pg_volumes(pg, full, persistence)
     statefulset: dict[str, Any] = {
         "apiVersion": "apps/v1", "kind": "StatefulSet",
@@ -79,9 +81,10 @@ def _pg_statefulset(pg: dict[str, Any], global_values: dict[str, Any], full: str
     return statefulset
 
 
-def _pg_container(pg: dict[str, Any], persistence: dict[str, Any]) -> dict[str, Any]:
+def _pg_container(pg: dict[str, Any], persistence: dict[str, Any], globals_: tuple[dict[str, Any], ...]
+                  ) -> dict[str, Any]:
     primary = pg.get("primary") or {}
-    container: dict[str, Any] = {"name": "postgresql", "image": _bitnami_image(pg.get("image") or {})}
+    container: dict[str, Any] = {"name": "postgresql", "image": _bitnami_image(pg.get("image") or {}, *globals_)}
     context = _security_context(primary.get("containerSecurityContext"), _openshift(pg))
     if context is not None:
         container["securityContext"] = context
@@ -97,9 +100,12 @@ def _pg_container(pg: dict[str, Any], persistence: dict[str, Any]) -> dict[str, 
     return container
 
 
-def _bitnami_image(image: dict[str, Any]) -> str:
-    repository = f"{image.get('registry')}/{image.get('repository')}" if image.get("registry") \
-        else str(image.get("repository"))
+def _bitnami_image(image: dict[str, Any], *globals_: dict[str, Any]) -> str:
+    """Bitnami's common.images.image: global.imageRegistry (the parent's, then the subchart's) wins over the
+    image's own registry (FACTS_ACCOUNTS_NETWORK_IMAGES §4.1)."""
+    registry = next((g.get("imageRegistry") for g in globals_ if g.get("imageRegistry")), None) \
+        or image.get("registry")
+    repository = f"{registry}/{image.get('repository')}" if registry else str(image.get("repository"))
     return f"{repository}@{image['digest']}" if image.get("digest") else f"{repository}:{image.get('tag')}"
 
 
@@ -107,23 +113,24 @@ def _extended_config(primary: dict[str, Any]) -> bool:
     return bool(primary.get("extendedConfiguration") or primary.get("existingExtendedConfigmap"))
 
 
-def _pg_init_containers(pg: dict[str, Any], persistence: dict[str, Any]) -> list[dict[str, Any]]:
+def _pg_init_containers(pg: dict[str, Any], persistence: dict[str, Any], globals_: tuple[dict[str, Any], ...]
+                        ) -> list[dict[str, Any]]:
     """volumePermissions adds the root `init-chmod-data` container (runAsUser 0 by default); then the user's own."""
     found: list[dict[str, Any]] = []
     permissions = pg.get("volumePermissions") or {}
     if permissions.get("enabled") and (persistence.get("enabled") or (pg.get("shmVolume") or {}).get("enabled")):
         context = _security_context({**(permissions.get("containerSecurityContext") or {}), "enabled": True},
                                     _openshift(pg))
-        found.append({"name": "init-chmod-data", "image": _bitnami_image(permissions.get("image") or {}),
+        found.append({"name": "init-chmod-data", "image": _bitnami_image(permissions.get("image") or {}, *globals_),
                       "securityContext": context})
     return found + list((pg.get("primary") or {}).get("initContainers") or [])
 
 
-def _pg_metrics(pg: dict[str, Any]) -> list[dict[str, Any]]:
+def _pg_metrics(pg: dict[str, Any], globals_: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
     metrics = pg.get("metrics") or {}
     if not metrics.get("enabled"):
         return []
-    container: dict[str, Any] = {"name": "metrics", "image": _bitnami_image(metrics.get("image") or {})}
+    container: dict[str, Any] = {"name": "metrics", "image": _bitnami_image(metrics.get("image") or {}, *globals_)}
     context = _security_context(metrics.get("containerSecurityContext"), _openshift(pg))
     if context is not None:
         container["securityContext"] = context

@@ -141,9 +141,14 @@ def _server(ctx: Ctx) -> dict[str, Any]:
     volumes = [servermedias_volume(ctx), {"name": "statics", "emptyDir": {}},
                {"name": "runtime-secrets", "emptyDir": {}},
                {"name": "uwsgi", "configMap": {"name": f"{ctx.fullname}-server-uwsgi"}}]
+    containers = [container("server", backend, ports=[{"name": "http", "containerPort": 8000, "protocol": "TCP"}])]
+    metrics = node(section, "metrics")
+    if metrics.get("enabled"):  # the Prometheus exporter sidecar and its emptyDir (render-verified: secure 37)
+        volumes.append({"name": "metrics", "emptyDir": {}})
+        containers.append(container("metrics-sidecar", image(metrics.get("image")),
+                                    ports=[{"name": "metrics", "containerPort": 8001, "protocol": "TCP"}]))
     volumes += orchestrator_tls_volumes(ctx) + private_ca_volumes(ctx)
-    server = container("server", backend, ports=[{"name": "http", "containerPort": 8000, "protocol": "TCP"}])
-    spec = {"initContainers": inits, "containers": [server], "volumes": volumes}
+    spec = {"initContainers": inits, "containers": containers, "volumes": volumes}
     roles = ["role-redis-client", "role-database-client", "role-internet-ingress", "role-internet-egress",
              "role-orchestrator-client", "role-storage-client"]
     if section.get("allowLocalRequests"):
@@ -168,9 +173,8 @@ def _hooks(ctx: Ctx) -> list[dict[str, Any]]:
         hook = node(ctx.v, "hooks", key)
         if not hook.get("enabled"):
             continue
-        ref = node(hook, "image")
-        spec = {"restartPolicy": "Never",
-                "containers": [{"name": "kubectl", "image": f"{ref.get('repository')}:{ref.get('tag')}"}]}
+        ref = node(hook, "image")  # `registry` is not in values.yaml but the template reads it (FACTS §4.2)
+        spec = {"restartPolicy": "Never", "containers": [{"name": "kubectl", "image": image(ref, None)}]}
         job = workload(ctx, "Job", f"{ctx.fullname}-{suffix}", dict(ctx.labels), None, spec)
         job["metadata"]["annotations"] = {"helm.sh/hook": "post-delete", "helm.sh/hook-weight": "1",
                                           "helm.sh/hook-delete-policy": "hook-succeeded"}

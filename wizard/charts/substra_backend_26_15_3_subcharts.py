@@ -64,6 +64,16 @@ def image(ref: Any, default_tag: str | None = APP_VERSION) -> str:
     return f"{registry}/{ref.get('repository')}:{text}" if registry else f"{ref.get('repository')}:{text}"
 
 
+def bitnami_image(ctx: Ctx, values: dict[str, Any]) -> str:
+    """A Bitnami subchart's image: global.imageRegistry (the parent's, then the subchart's) wins over
+    image.registry, and a digest over the tag (common.images.image; FACTS_ACCOUNTS_NETWORK_IMAGES §4.1)."""
+    ref = node(values, "image")
+    registry = node(ctx.v, "global").get("imageRegistry") or node(values, "global").get("imageRegistry") \
+        or ref.get("registry")
+    repository = f"{registry}/{ref.get('repository')}" if registry else str(ref.get("repository"))
+    return f"{repository}@{ref['digest']}" if ref.get("digest") else f"{repository}:{ref.get('tag')}"
+
+
 def fresh(value: Any) -> Any:
     """A copy of a small JSON-like piece (a securityContext, an affinity), so no two objects share containers."""
     return copy_json(value)
@@ -275,7 +285,7 @@ def _minio(ctx: Ctx) -> list[dict[str, Any]]:
                                      settings, name))
     if _own_claim(persistence):
         found.append(persistent(ctx, name, volume_claim(name, _modes(persistence), persistence, False)["spec"]))
-    main = container("minio", image(values.get("image")), without_enabled(values.get("containerSecurityContext")),
+    main = container("minio", bitnami_image(ctx, values), without_enabled(values.get("containerSecurityContext")),
                      [{"name": "minio-api", "containerPort": ports.get("api", 9000), "protocol": "TCP"},
                       {"name": "minio-console", "containerPort": ports.get("console", 9001), "protocol": "TCP"}])
     spec = {"serviceAccountName": name, "containers": [main],
@@ -297,7 +307,7 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "postgresql",
                     "app.kubernetes.io/component": "primary"}
         found.append(_bitnami_policy(ctx, name, selector, [port], settings, name))
-    main = container("postgresql", image(values.get("image")),
+    main = container("postgresql", bitnami_image(ctx, values),
                      without_enabled(primary.get("containerSecurityContext")),
                      [{"name": "tcp-postgresql", "containerPort": port}])
     volumes: list[dict[str, Any]] = [{"name": "empty-dir", "emptyDir": {}}]
@@ -323,7 +333,7 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
     name = f"{ctx.release}-redis"
     port = node(master, "containerPorts").get("redis", 6379)
     persistence = node(master, "persistence")
-    main = container("redis", image(values.get("image")), without_enabled(master.get("containerSecurityContext")),
+    main = container("redis", bitnami_image(ctx, values), without_enabled(master.get("containerSecurityContext")),
                      [{"name": "redis", "containerPort": port}])
     volumes: list[dict[str, Any]] = [
         {"name": "start-scripts", "configMap": {"name": f"{name}-scripts", "defaultMode": 493}},
