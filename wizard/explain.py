@@ -63,7 +63,7 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     renderer = renderer or EmbeddedRenderer()
     manifests: list[Manifest] = []
     for item in inputs:
-        manifests += _render(renderer, item, runtime_pods)
+        manifests += release_manifests(item, runtime_pods, renderer)
     default_namespace = inputs[0].release.namespace if inputs else "default"
     report = build(manifests, version=version, default_namespace=default_namespace, source="embedded",
                    charts=[i.release for i in inputs])
@@ -73,7 +73,14 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     return report
 
 
-def _render(renderer: Renderer, item: ChartInput, runtime_pods: bool) -> list[Manifest]:
+def release_manifests(item: ChartInput, runtime_pods: bool = True,
+                      renderer: Renderer | None = None) -> list[Manifest]:
+    """The objects of one release as the embedded model renders them (with its run-time pods unless told not to).
+
+    Raises:
+        WizardError: the chart version has no embedded model.
+    """
+    renderer = renderer or EmbeddedRenderer()
     chart = item.release
     render = renderer.render_with_runtime_pods if runtime_pods and isinstance(renderer, EmbeddedRenderer) else \
         renderer.render

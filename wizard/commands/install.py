@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from wizard.cluster import admission_report
+from wizard.cluster.admission import Admission
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import Needs
 from wizard.cluster.preflight import Finding, blocking, preflight
@@ -33,19 +35,23 @@ class Checked:
     needs: Needs
     helm: Helm | None
     findings: list[Finding]
+    admission: Admission | None = None
+    """The cluster's own verdict on each pod (server-side dry run), beside the wizard's prediction."""
 
 
 def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = None, timeout: float = 10.0,
           need_helm: bool = True) -> Checked:
-    """Read the cluster, ask Helm about the Plan's releases, and judge the Plan.
+    """Read the cluster, send each pod of the Plan as a server-side dry run, ask Helm about the Plan's releases,
+    and judge the Plan.
 
     Raises:
         WizardError: no kubeconfig or an unreachable cluster; no Helm when `need_helm`.
     """
+    from wizard.cluster.admission import ask, pod_templates
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
-    from wizard.explain import explain, plan_inputs, plan_version
+    from wizard.explain import explain, plan_inputs, plan_version, release_manifests
     from wizard.helm import choose
 
     connection = connect(kubeconfig, context, timeout)
@@ -55,7 +61,10 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
     except Exception as error:  # noqa: BLE001 - any failure here means the cluster cannot be checked
         raise ClusterError(f"context {connection.context}: {describe_failure(error, connection.server)}. Nothing "
                            "in the cluster was changed.") from None
-    needs = plan_needs(plan, explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
+    inputs = plan_inputs(plan)
+    needs = plan_needs(plan, explain(inputs, version=plan_version(plan), plan=plan))
+    templates = pod_templates([(i.release.namespace, release_manifests(i)) for i in inputs], needs)
+    admission = ask(connection, templates, facts)
     helm: Helm | None = None
     releases: dict[str, ReleaseInfo | None] | None = None
     extra: list[Finding] = []
@@ -67,7 +76,8 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
             raise
         extra.append(Finding("warning", "release", f"could not ask Helm about the releases: {error}",
                              "check them yourself: helm list -A -a"))
-    return Checked(connection, facts, needs, helm, extra + preflight(plan, facts, needs, releases))
+    return Checked(connection, facts, needs, helm, extra + preflight(plan, facts, needs, releases, admission),
+                   admission)
 
 
 def print_check(checked: Checked, out: TextIO) -> None:
@@ -75,6 +85,8 @@ def print_check(checked: Checked, out: TextIO) -> None:
     out.write(f"Cluster: context {facts.context}, server {facts.server} (Kubernetes {facts.git_version})\n")
     if checked.helm is not None:
         out.write(f"Helm: {HELM_KINDS.get(checked.helm.kind, checked.helm.kind)}\n")
+    for line in admission_report.lines(checked.admission) if checked.admission else ():
+        out.write(line + "\n")
     if not checked.findings:
         out.write("Preflight: nothing to report.\n")
     for finding in checked.findings:
@@ -147,7 +159,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="wizard preflight",
                                      description="Check a plan against the cluster of the current kube context "
                                                  "(storage classes, existing claims, Pod Security of namespaces, "
-                                                 "Helm releases, ingress class). Changes nothing.",
+                                                 "each pod as a server-side dry run, Helm releases, ingress class). "
+                                                 "Changes nothing.",
                                      epilog="Exit codes: 0 nothing blocking, 1 blocking findings, 2 invalid input "
                                             "or no usable cluster.")
     add_plan_sources(parser)
@@ -161,7 +174,8 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         json.dump({"context": checked.facts.context, "server": checked.facts.server,
                    "kubernetes": checked.facts.git_version,
-                   "findings": [asdict(f) for f in checked.findings]}, sys.stdout, indent=2)
+                   "findings": [asdict(f) for f in checked.findings],
+                   "admission": admission_report.as_json(checked.admission)}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print_check(checked, sys.stdout)
