@@ -83,7 +83,9 @@ def lines(admission: Admission) -> list[str]:
         pods = [p for p in admission.pods if p.namespace == namespace]
         reasons = {p.reason for p in pods}
         if all(p.cluster == "skipped" for p in pods) and len(reasons) == 1:
-            out.append(f"  namespace {namespace}: {reasons.pop()} ({_count(len(pods))} not sent)")
+            reason = reasons.pop()
+            said = reason if reason.startswith(f"namespace {namespace} ") else f"namespace {namespace}: {reason}"
+            out.append(f"  {said} ({_count(len(pods))} not sent)")
             continue
         enforce = f"enforce={pods[0].enforce}" if pods[0].enforce else "enforce level unknown"
         out.append(f"  namespace {namespace} ({enforce})")
