@@ -16,11 +16,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import LEVELS, Needs
+
+if TYPE_CHECKING:
+    from wizard.plan import Plan
 
 Predicted = Literal["allowed", "refused", "unknown"]
 Verdict = Literal["admitted", "refused", "skipped"]
@@ -123,6 +126,13 @@ def pod_templates(releases: Sequence[tuple[str, Sequence[Manifest]]], needs: Nee
     return list(found.values())
 
 
+def plan_templates(plan: Plan, needs: Needs) -> list[PodTemplate]:
+    """The pods of a Plan, each release rendered by the embedded model with its run-time pods."""
+    from wizard.explain import plan_inputs, release_manifests
+
+    return pod_templates([(i.release.namespace, release_manifests(i)) for i in plan_inputs(plan)], needs)
+
+
 def pod_body(obj: dict[str, Any], namespace: str, created: set[tuple[str, str]]) -> tuple[dict[str, Any], str]:
     """The Pod a workload's template makes (labels, annotations, spec; generateName from the object's name), and
     the note when its service account is swapped for the default one."""
@@ -217,6 +227,27 @@ def ask(cluster: DryRun, templates: Sequence[PodTemplate], facts: ClusterFacts, 
             continue
         found.append(PodAdmission(**base, cluster="admitted", warnings=tuple(warnings)))
     return Admission(tuple(found), tuple(problems))
+
+
+def judge(plan: Plan, *, timeout: float = 3.0) -> tuple[Admission | None, str]:
+    """For the front ends' worker threads: the cluster of the current kube context judges the Plan's pods. Never
+    raises: (None, why) when there is no cluster to ask."""
+    from wizard.cluster.discovery import read_facts
+    from wizard.cluster.kube import ClusterError, connect, describe_failure
+    from wizard.cluster.needs import needs as plan_needs
+    from wizard.explain import explain, plan_inputs, plan_version
+
+    try:
+        connection = connect(timeout=timeout)
+    except ClusterError as error:
+        return None, error.msg
+    targets = (plan.target.orchestrator, plan.target.backend, plan.target.frontend)
+    try:
+        facts = read_facts(connection, tuple(sorted({t.namespace for t in targets if t.enabled})))
+    except Exception as error:  # noqa: BLE001 - no cluster to ask: say why
+        return None, describe_failure(error, connection.server)
+    needs = plan_needs(plan, explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
+    return ask(connection, plan_templates(plan, needs), facts), f"context {connection.context} ({connection.server})"
 
 
 def predict(level: str, enforce: str | None) -> Predicted:

@@ -47,11 +47,11 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
     Raises:
         WizardError: no kubeconfig or an unreachable cluster; no Helm when `need_helm`.
     """
-    from wizard.cluster.admission import ask, pod_templates
+    from wizard.cluster.admission import ask, plan_templates
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
-    from wizard.explain import explain, plan_inputs, plan_version, release_manifests
+    from wizard.explain import explain, plan_inputs, plan_version
     from wizard.helm import choose
 
     connection = connect(kubeconfig, context, timeout)
@@ -61,10 +61,8 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
     except Exception as error:  # noqa: BLE001 - any failure here means the cluster cannot be checked
         raise ClusterError(f"context {connection.context}: {describe_failure(error, connection.server)}. Nothing "
                            "in the cluster was changed.") from None
-    inputs = plan_inputs(plan)
-    needs = plan_needs(plan, explain(inputs, version=plan_version(plan), plan=plan))
-    templates = pod_templates([(i.release.namespace, release_manifests(i)) for i in inputs], needs)
-    admission = ask(connection, templates, facts)
+    needs = plan_needs(plan, explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
+    admission = ask(connection, plan_templates(plan, needs), facts)
     helm: Helm | None = None
     releases: dict[str, ReleaseInfo | None] | None = None
     extra: list[Finding] = []
