@@ -19,14 +19,19 @@ from wizard.commands import install as install_command
 from wizard.layers import build_plan, plan_layers
 
 
-@pytest.fixture
-def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
-    routes = {**load_routes("base"), **load_stages("install-happy")[-1]}
+def _serving(routes: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+             ) -> Iterator[tuple[ApiDouble, FakeHelm]]:
+    """The double as the current kube context, and the recording fake as Helm."""
     helm = FakeHelm()
     monkeypatch.setattr(wizard.helm, "choose", lambda *args, **kwargs: helm)
     with serving(routes) as double:
         monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path, context="kind-substra")))
         yield double, helm
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
+    yield from _serving({**load_routes("base"), **load_stages("install-happy")[-1]}, tmp_path, monkeypatch)
 
 
 class Terminal(io.StringIO):
@@ -109,11 +114,7 @@ def test_preflight_without_a_cluster_says_why(tmp_path: Path, monkeypatch: pytes
 def refusing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
     """The install cluster, with org-1 enforcing restricted and its dry runs refused as in data/cluster/admission."""
     routes = {**load_routes("base"), **load_stages("install-happy")[-1], **load_routes("pss-restricted", "admission")}
-    helm = FakeHelm()
-    monkeypatch.setattr(wizard.helm, "choose", lambda *args, **kwargs: helm)
-    with serving(routes) as double:
-        monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path, context="kind-substra")))
-        yield double, helm
+    yield from _serving(routes, tmp_path, monkeypatch)
 
 
 ADMISSION_LINES = (

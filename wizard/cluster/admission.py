@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import LEVELS, Needs
+from wizard.components import is_runtime
 
 if TYPE_CHECKING:
     from wizard.plan import Plan
@@ -109,10 +110,7 @@ def pod_templates(releases: Sequence[tuple[str, Sequence[Manifest]]], needs: Nee
     (the Plan leaves every chart's serviceAccount.create on) does not exist yet, and the ServiceAccount admission
     plugin would refuse the pod for that alone: such pods are sent with the namespace's default account."""
     reports = {(p.namespace, p.object): p for pods in needs.pods.values() for p in pods}
-    created = {(namespace, account) for namespace, objects in releases for m in objects
-               if not _is_runtime_key(reports, namespace, m) for account in [_account(m.obj)] if account}
-    created |= {(m.namespace or namespace, m.name) for namespace, objects in releases for m in objects
-                if m.kind == "ServiceAccount"}
+    created = _created_accounts(releases)
     found: dict[tuple[str, str], PodTemplate] = {}
     for namespace, objects in releases:
         for manifest in objects:
@@ -159,9 +157,18 @@ def _account(obj: dict[str, Any]) -> str | None:
     return str(account) if account and account != DEFAULT_ACCOUNT else None
 
 
-def _is_runtime_key(reports: dict[tuple[str, str], Any], namespace: str, manifest: Manifest) -> bool:
-    report = reports.get((manifest.namespace or namespace, manifest.label))
-    return bool(report is not None and report.runtime)
+def _created_accounts(releases: Sequence[tuple[str, Sequence[Manifest]]]) -> set[tuple[str, str]]:
+    """(namespace, name) of the service accounts the charts create: the ServiceAccount objects, and the accounts
+    their own pods name (the embedded models render no ServiceAccount; the real charts create each one)."""
+    found = set()
+    for namespace, objects in releases:
+        for manifest in objects:
+            where = manifest.namespace or namespace
+            if manifest.kind == "ServiceAccount":
+                found.add((where, manifest.name))
+            elif not is_runtime(manifest) and (account := _account(manifest.obj)):
+                found.add((where, account))
+    return found
 
 
 def _add_claim_volumes(obj: dict[str, Any], spec: dict[str, Any]) -> None:
