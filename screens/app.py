@@ -20,6 +20,8 @@ from textual.widgets.option_list import Option
 from screens.modals import ResumeModal
 from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, KeysFooter, ListButton
 from wizard import resume
+from wizard.cluster import admission_report
+from wizard.cluster.admission import Admission
 from wizard.cluster.choices import choices_for
 from wizard.cluster.facts import ClusterFacts, Discovery
 from wizard.declare import declarations
@@ -52,6 +54,18 @@ class ClusterFound(Message):
         self.discovery = discovery
 
 
+class AdmissionJudged(Message):
+    def __init__(self, plan: Plan, admission: Admission | None, said: str) -> None:
+        super().__init__()
+        self.plan, self.admission, self.said = plan, admission, said
+
+
+Admit = Callable[[Plan], tuple[Admission | None, str]]
+"""Sends a Plan's pods to the cluster as server-side dry runs (wizard.cluster.admission.judge): the verdicts, or
+None and why not; the words name the cluster."""
+ASKING = "Asking the cluster to judge each pod (server-side dry run; nothing is created)..."
+
+
 class WizardApp(App[Plan | None]):
     """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
     after writing."""
@@ -68,8 +82,12 @@ class WizardApp(App[Plan | None]):
     ]
 
     def __init__(self, plan: Plan, saved: SavedDraft | None = None,
-                 discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = ()) -> None:
+                 discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
+                 admit: Admit | None = None) -> None:
         super().__init__()
+        self.admit = admit
+        self._admission: tuple[Plan, str] | None = None
+        """The cluster's verdicts as shown, and the Plan they are for (asked again only when it changes)."""
         self.layers = tuple(layers)
         self._started = Draft.start(plan)
         self._origins: dict[str, str] = {}
@@ -182,8 +200,21 @@ class WizardApp(App[Plan | None]):
         files = [Static(values_text(v)[2], classes="values-file", markup=False) for v in render(self.draft.plan)]
         options = [Option(f"{f.severity.upper()} {f.area}: {f.message}", id=str(i)) for i, f in
                    enumerate(self.findings)]
-        return [*problems, *files, Static("Findings (Enter on one goes to the step that decides it):"),
-                OptionList(*options, id="findings")]
+        return [*problems, *self._admission_widgets(), *files,
+                Static("Findings (Enter on one goes to the step that decides it):"), OptionList(*options, id="findings")]
+
+    def _admission_widgets(self) -> list[Static]:
+        """Once a cluster was found: its own verdict on each pod beside the wizard's prediction, asked in a thread
+        (a dry run per pod) once per Plan."""
+        if self.cluster is None or self.admit is None or not self.draft.valid:
+            return []
+        plan = self.draft.plan
+        if self._admission is not None and self._admission[0] == plan:
+            text = self._admission[1]
+        else:
+            text = ASKING
+            self.call_after_refresh(self.judge_pods, plan)
+        return [Static(text, id="admission", markup=False)]
 
     @on(FieldRow.Edited)
     async def field_edited(self, event: FieldRow.Edited) -> None:
@@ -329,6 +360,18 @@ class WizardApp(App[Plan | None]):
         for row in self.query(FieldRow):
             row.offer(choices_for(row.decl.path, shown, self.cluster))
 
+    @work(thread=True, exclusive=True, group="admission")
+    def judge_pods(self, plan: Plan) -> None:
+        assert self.admit is not None
+        self.post_message(AdmissionJudged(plan, *self.admit(plan)))
+
+    def on_admission_judged(self, message: AdmissionJudged) -> None:
+        text = _verdicts_text(message.admission, message.said)
+        self._admission = (message.plan, text)
+        if message.plan == self.draft.plan:
+            for widget in self.query("#admission").results(Static):
+                widget.update(text)
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
 
@@ -361,6 +404,15 @@ def _implications(plan: Plan) -> tuple[Panel, list[Finding]]:
     return panel(report), report.findings
 
 
+def _verdicts_text(admission: Admission | None, said: str) -> str:
+    """The review's admission section: the same lines as wizard preflight, then what they mean."""
+    if admission is None:
+        return f"The cluster could not judge the pods: {said}."
+    found = admission_report.findings(admission)
+    lines = admission_report.lines(admission) or ["No pod to judge."]
+    return "\n".join([f"Cluster {said}:", *lines, *(f"{f.severity}: {f}" for f in found)])
+
+
 def _item_of(path: str, lists: dict[str, ListDecision]) -> tuple[ListDecision, int, str] | None:
     """(list, item index, the item's first field name) when `path` is a field of a list item."""
     for list_path, decision in lists.items():
@@ -379,9 +431,11 @@ def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
 
 
 def make_app(plan: Plan, saved: SavedDraft | None = None,
-             discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = ()) -> WizardApp:
+             discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
+             admit: Admit | None = None) -> WizardApp:
     """The app for a Plan (offering to resume `saved`; `discover` reads the cluster, in a thread, to offer its
-    storage classes and claims; `layers`, the sources the Plan was built from, say where each value comes from);
-    cli.py and the tests build it the same way."""
-    return WizardApp(plan, saved, discover, layers)
+    storage classes and claims; `layers`, the sources the Plan was built from, say where each value comes from;
+    `admit`, once a cluster was found, has it judge the pods for the review); cli.py and the tests build it the
+    same way."""
+    return WizardApp(plan, saved, discover, layers, admit)
 

@@ -242,10 +242,11 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
             "standard input, add --plain.")
     from screens.app import make_app
     from wizard import resume
+    from wizard.cluster.admission import judge
     from wizard.cluster.choices import discover_for
 
     app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for,
-                   layers)
+                   layers, judge)
     chosen = app.run()
     if chosen is not None and app.install_requested:
         args.install = True  # "Write the files, then install": the checks and the confirmation follow here

@@ -65,7 +65,7 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     manifests: list[Manifest] = []
     mirror, images = plan.features.image_mirror if plan else None, []
     for item in inputs:
-        rendered = _render(renderer, item, runtime_pods)
+        rendered = release_manifests(item, runtime_pods, renderer)
         manifests += rendered
         images += images_of(item.release, rendered, item.values) if mirror else []
     default_namespace = inputs[0].release.namespace if inputs else "default"
@@ -78,7 +78,14 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     return report
 
 
-def _render(renderer: Renderer, item: ChartInput, runtime_pods: bool) -> list[Manifest]:
+def release_manifests(item: ChartInput, runtime_pods: bool = True,
+                      renderer: Renderer | None = None) -> list[Manifest]:
+    """The objects of one release as the embedded model renders them (with its run-time pods unless told not to).
+
+    Raises:
+        WizardError: the chart version has no embedded model.
+    """
+    renderer = renderer or EmbeddedRenderer()
     chart = item.release
     render = renderer.render_with_runtime_pods if runtime_pods and isinstance(renderer, EmbeddedRenderer) else \
         renderer.render

@@ -386,3 +386,48 @@ async def test_each_field_says_which_layer_set_it_and_an_edit_says_so() -> None:
         app.query_one(f"#{field_id('storage.builder.size')} Input", Input).value = "5Gi"
         await settle(app, pilot)
         assert origin("storage.builder.size") == "set here (interactive edit)"
+
+
+async def test_the_review_shows_the_cluster_s_verdict_on_each_pod_asked_in_a_thread_once_per_plan() -> None:
+    import threading
+
+    from fake_cluster import FACTS
+
+    from wizard.cluster.admission import Admission, PodAdmission
+    from wizard.cluster.facts import Discovery
+
+    asked: list[tuple[Plan, bool]] = []
+    refused = PodAdmission("backend-server", "Deployment/backend-substra-backend-server", "org-1", False,
+                           "restricted", "restricted", "allowed", "refused",
+                           "maximum cpu usage per Pod is 1. No limit is specified",
+                           'pods "x" is forbidden: maximum cpu usage per Pod is 1.  No limit is specified')
+
+    def admit(plan: Plan) -> tuple[Admission | None, str]:
+        asked.append((plan, threading.current_thread() is threading.main_thread()))
+        return Admission((refused,)), "context kind-test (https://127.0.0.1:6443)"
+
+    app = make_app(minimal(), discover=lambda plan: Discovery(FACTS, context="kind-test"), admit=admit)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await go_to(app, pilot, "review")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        text = str(app.query_one("#admission", Static).render())
+        assert text.startswith("Cluster context kind-test (https://127.0.0.1:6443):")
+        assert "backend-server  wizard: allowed (restricted)  cluster: refused   <- they disagree" in text
+        assert "blocking: the cluster refuses backend-server" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert "cluster: refused" in str(app.query_one("#admission", Static).render())
+    assert asked == [(minimal(), False)]  # once for this plan, off the UI thread
+
+
+async def test_without_a_cluster_the_review_has_no_admission_section() -> None:
+    app = make_app(minimal(), admit=lambda plan: (None, "should not be asked"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "review")
+        assert not app.query("#admission")

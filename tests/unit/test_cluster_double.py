@@ -3,9 +3,11 @@ tests/data/cluster/*.json, so the real kubernetes client (and Helm's) talk to it
 deserialise real JSON. Loopback only; it never reaches the network.
 
 Each data file maps "METHOD /path" (optionally with "?query") to the response body, or to {"$status": N, "$body": {}}
-for an error. Unknown paths answer 404 like the API server. Writes (POST) are recorded and answered from the file
-when it has an answer, else echoed back with 201. Other test modules import it by name (pytest puts tests/unit on
-sys.path).
+for an error, with "$headers" to send (e.g. the API server's Warning headers). A POST answer may be
+{"$cases": [{"$if": "text", ...answer}, ...]}: the first case whose text occurs in the request body answers (a dry-run
+create per pod on one path; no case: the echo). Unknown paths answer 404 like the API server. Writes (POST) are
+recorded and answered from the file when it has an answer, else echoed back with 201. Other test modules import it by
+name (pytest puts tests/unit on sys.path).
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ class ApiDouble:
                 path = self.path.split("?", 1)[0].rstrip("/") or "/"
                 query = urllib.parse.unquote(self.path.partition("?")[2])
                 found = double.routes.get(f"{method} {path}?{query}", double.routes.get(f"{method} {path}"))
-                status, payload = 200, found
+                if isinstance(found, dict) and "$cases" in found:
+                    text = json.dumps(body)
+                    found = next((case for case in found["$cases"] if case.get("$if", "") in text), None)
+                status, payload, headers = 200, found, {}
                 if found is None:
                     if method == "POST" and body is not None:
                         status, payload = 201, body
@@ -68,12 +73,15 @@ class ApiDouble:
                         status, payload = 404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                                 "message": f"{path} not found", "reason": "NotFound", "code": 404}
                 elif isinstance(found, dict) and "$status" in found:
-                    status, payload = found["$status"], found.get("$body", {})
+                    status, payload, headers = found["$status"], found.get("$body", {}), found.get("$headers", {})
                 data = payload if isinstance(payload, str) else json.dumps(payload)
                 raw = data.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain" if isinstance(payload, str) else "application/json")
                 self.send_header("Content-Length", str(len(raw)))
+                for name, values in headers.items():
+                    for value in [values] if isinstance(values, str) else values:
+                        self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(raw)
 

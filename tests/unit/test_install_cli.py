@@ -19,14 +19,19 @@ from wizard.commands import install as install_command
 from wizard.layers import build_plan, plan_layers
 
 
-@pytest.fixture
-def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
-    routes = {**load_routes("base"), **load_stages("install-happy")[-1]}
+def _serving(routes: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+             ) -> Iterator[tuple[ApiDouble, FakeHelm]]:
+    """The double as the current kube context, and the recording fake as Helm."""
     helm = FakeHelm()
     monkeypatch.setattr(wizard.helm, "choose", lambda *args, **kwargs: helm)
     with serving(routes) as double:
         monkeypatch.setenv("KUBECONFIG", str(double.kubeconfig(tmp_path, context="kind-substra")))
         yield double, helm
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
+    yield from _serving({**load_routes("base"), **load_stages("install-happy")[-1]}, tmp_path, monkeypatch)
 
 
 class Terminal(io.StringIO):
@@ -63,7 +68,8 @@ def test_blocking_findings_stop_before_any_change(cluster: tuple[ApiDouble, Fake
     out = capsys.readouterr().out
     assert code == 1
     assert "blocking: Worker volume: there is no storage class 'gold'" in out and "nothing was changed" in out
-    assert helm.calls == [] and double.paths("POST") == []
+    posts = double.paths("POST")
+    assert helm.calls == [] and posts and all(p.endswith("/pods?dryRun=All") for p in posts)  # only dry runs
 
 
 def test_dry_run_writes_nothing_and_asks_helm_for_a_client_dry_run(cluster: tuple[ApiDouble, FakeHelm],
@@ -102,3 +108,72 @@ def test_preflight_without_a_cluster_says_why(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("KUBECONFIG", str(tmp_path / "none"))
     assert cli.main(["preflight", "--preset", "minimal"]) == 2
     assert "no kubeconfig at" in capsys.readouterr().err
+
+
+@pytest.fixture
+def refusing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ApiDouble, FakeHelm]]:
+    """The install cluster, with org-1 enforcing restricted and its dry runs refused as in data/cluster/admission."""
+    routes = {**load_routes("base"), **load_stages("install-happy")[-1], **load_routes("pss-restricted", "admission")}
+    yield from _serving(routes, tmp_path, monkeypatch)
+
+
+ADMISSION_LINES = (
+    "Admission: each pod sent to the cluster as a server-side dry run (nothing was created)",
+    "  namespace org-1 (enforce=restricted)",
+    "    backend-server                     wizard: allowed (restricted)  cluster: refused   <- they disagree",
+    "      maximum cpu usage per Pod is 1. No limit is specified",
+    "    backend-task-build (run time)      wizard: refused (baseline)    cluster: refused",
+    "  the wizard and the cluster disagree on 1 pod: backend-server (see the warnings)",
+)
+
+
+def test_preflight_text_shows_the_prediction_beside_the_cluster_verdict(refusing: Any,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["preflight", "--preset", "minimal"])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = out.splitlines()
+    for line in ADMISSION_LINES:
+        assert line in lines, line
+    assert ("blocking: the cluster refuses backend-server (Deployment/backend-substra-backend-server) in namespace "
+            "org-1: maximum cpu usage per Pod is 1. No limit is specified") in lines
+    assert any(line.startswith("warning: backend-server (Deployment/backend-substra-backend-server): the wizard's "
+                               "prediction (Pod Security only) admits it, but the cluster refused it because of a "
+                               "LimitRange") for line in lines)
+
+
+def test_preflight_json_has_the_admission_list(refusing: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["preflight", "--preset", "minimal", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    pods = {p["object"]: p for p in report["admission"]}
+    server = pods["Deployment/backend-substra-backend-server"]
+    assert (server["predicted"], server["cluster"], server["cause"], server["agree"]) == \
+        ("allowed", "refused", "limit-range", False)
+    assert pods["Pod/kaniko-example"]["agree"] is True and pods["Pod/kaniko-example"]["runtime"] is True
+    assert {f["check"] for f in report["findings"] if f["severity"] == "blocking"} == {"pod-security", "admission"}
+
+
+def test_dry_run_shows_the_admission_verdicts_and_stops_on_a_refusal(refusing: tuple[ApiDouble, FakeHelm],
+                                                                    tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    _, helm = refusing
+    code = cli.main(["--preset", "minimal", "--non-interactive", "--dry-run", "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1 and helm.calls == []
+    assert ADMISSION_LINES[2] in out.splitlines() and "blocking finding(s): nothing was changed." in out
+
+
+def test_plain_shows_the_admission_verdicts_before_the_install_is_confirmed(
+        cluster: tuple[ApiDouble, FakeHelm], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from plain_lines import answer_lines
+
+    _, helm = cluster
+    plan = build_plan(plan_layers("minimal", None, []))
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setattr("sys.stdin", Terminal("\n".join([*answer_lines(plan), "n"]) + "\n"))
+    code = cli.main(["--preset", "minimal", "--plain", "--install", "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1 and helm.calls == []  # the operator said no
+    verdict = out.index("    backend-server                     wizard: allowed (restricted)  cluster: admitted")
+    assert out.index("Admission: each pod sent") < verdict < out.index("Install into context kind-substra")

@@ -85,6 +85,13 @@ class Connection:
                 "DaemonSet": apps.read_namespaced_daemon_set, "Job": batch.read_namespaced_job}[kind]
         return self._maybe(read, name, namespace)
 
+    def dry_run_pod(self, namespace: str, body: dict[str, Any]) -> list[str]:
+        """Create the pod with dryRun=All: the whole admission chain judges it and nothing is stored. Returns the API
+        server's warnings (e.g. Pod Security warn level); a refusal raises the client's ApiException."""
+        answer = self._core().create_namespaced_pod_with_http_info(namespace, body, dry_run="All",
+                                                                    _request_timeout=self.timeout)
+        return warnings_of(answer[2] if isinstance(answer, tuple) else getattr(answer, "headers", None))
+
     def log_tail(self, namespace: str, pod: str, container: str, lines: int = 10) -> str:
         """The last lines of a container's previous run (what crashed), else of its current one."""
         from kubernetes.client.exceptions import ApiException
@@ -153,9 +160,9 @@ def describe_failure(error: BaseException, server: str) -> str:
     if status == 401:
         return f"the server {server} did not accept the credentials (401): log in again or refresh the kubeconfig"
     if status == 403:
-        return f"the server {server} refused the request (403 Forbidden): {_reason(error)}"
+        return f"the server {server} refused the request (403 Forbidden): {server_message(error)}"
     if status is not None:
-        return f"the server {server} answered {status}: {_reason(error)}"
+        return f"the server {server} answered {status}: {server_message(error)}"
     text = str(error)
     if "timed out" in text.lower() or "timeout" in type(error).__name__.lower():
         return f"the server {server} did not answer in time (is the cluster running?)"
@@ -173,7 +180,16 @@ _NETWORK_CLUES = (
 )
 
 
-def _reason(error: BaseException) -> str:
+def warnings_of(headers: Any) -> list[str]:
+    """The texts of an answer's `Warning: 299 - "text"` headers (the client joins repeated headers with commas)."""
+    import re
+
+    raw = headers.get("Warning") if headers is not None and hasattr(headers, "get") else None
+    return [text.replace('\\"', '"') for text in re.findall(r'\d{3} \S+ "((?:[^"\\]|\\.)*)"', str(raw or ""))]
+
+
+def server_message(error: BaseException) -> str:
+    """The API server's own message of a failed request (its Status body), else what the client says."""
     body = getattr(error, "body", None)
     if body:
         import json

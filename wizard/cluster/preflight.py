@@ -8,17 +8,18 @@ recorded API answers through the real client, and each check has its own test.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
+from wizard.cluster import admission_report
+from wizard.cluster.admission import Admission
 from wizard.cluster.facts import ClusterFacts
+from wizard.cluster.finding import Finding, Severity
 from wizard.cluster.needs import LEVELS, Needs, PlannedClaim
 from wizard.helm.base import ReleaseInfo
 from wizard.plan import Plan
 from wizard.quantity import parse_quantity
 from wizard.report import PodReport
 
-Severity = Literal["blocking", "warning"]
+__all__ = ["Finding", "Severity", "blocking", "preflight", "recovery"]
 SERVES = {  # which claim access modes satisfy a workload's need
     "ReadWriteOnce": {"ReadWriteOnce", "ReadWriteMany", "ReadWriteOncePod"},
     "ReadWriteMany": {"ReadWriteMany"},
@@ -27,26 +28,16 @@ SERVES = {  # which claim access modes satisfy a workload's need
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    check: str
-    """storage-class, existing-claim, pod-security, release, ingress-class, kubernetes-version, access."""
-    message: str
-    fix: str
-    field: str | None = None
-    """The Plan field to change, when the fix is in the Plan."""
-
-    def __str__(self) -> str:
-        return f"{self.message}\n    fix: {self.fix}"
-
-
 def preflight(plan: Plan, facts: ClusterFacts, needs: Needs,
-              releases: Mapping[str, ReleaseInfo | None] | None = None) -> list[Finding]:
+              releases: Mapping[str, ReleaseInfo | None] | None = None,
+              admission: Admission | None = None) -> list[Finding]:
     """Every finding, blocking ones first. `releases`: release name -> its latest revision (None: absent); leave it
-    None when Helm could not be asked."""
+    None when Helm could not be asked. `admission`: the cluster's own verdicts (admission.ask), when it was asked:
+    a pod it admitted is not reported as a Pod Security rejection (the cluster exempts it or judges otherwise)."""
+    admitted = admission.admitted if admission is not None else set()
     found = [*_unreadable(facts), *_kubernetes_version(plan, facts), *_storage_classes(facts, needs),
-             *_existing_claims(facts, needs), *_claims_left_behind(facts, needs), *_pod_security(facts, needs),
+             *_existing_claims(facts, needs), *_claims_left_behind(facts, needs),
+             *_pod_security(facts, needs, admitted), *admission_report.findings(admission),
              *_ingress_class(plan, facts, needs),
              *_releases(needs, releases or {})]
     return sorted(found, key=lambda f: f.severity != "blocking")
@@ -201,7 +192,7 @@ def _smaller(have: str, wanted: str) -> bool:
         return False
 
 
-def _pod_security(facts: ClusterFacts, needs: Needs) -> list[Finding]:
+def _pod_security(facts: ClusterFacts, needs: Needs, admitted: set[tuple[str, str]]) -> list[Finding]:
     found = []
     for namespace in needs.namespaces:
         existing = facts.namespace(namespace)
@@ -210,7 +201,8 @@ def _pod_security(facts: ClusterFacts, needs: Needs) -> list[Finding]:
         enforced = existing.enforced_level
         if enforced not in LEVELS:
             continue
-        rejected = [p for p in needs.pods.get(namespace, ()) if LEVELS.index(p.pss_level) < LEVELS.index(enforced)]
+        rejected = [p for p in needs.pods.get(namespace, ()) if LEVELS.index(p.pss_level) < LEVELS.index(enforced)
+                    and (namespace, p.object) not in admitted]
         if rejected:
             need = needs.level(namespace)
             found.append(Finding(

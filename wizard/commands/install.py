@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from wizard.cluster import admission_report
+from wizard.cluster.admission import Admission
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import Needs
 from wizard.cluster.preflight import Finding, blocking, preflight
@@ -34,15 +36,19 @@ class Checked:
     needs: Needs
     helm: Helm | None
     findings: list[Finding]
+    admission: Admission | None = None
+    """The cluster's own verdict on each pod (server-side dry run), beside the wizard's prediction."""
 
 
 def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = None, timeout: float = 10.0,
           need_helm: bool = True) -> Checked:
-    """Read the cluster, ask Helm about the Plan's releases, and judge the Plan.
+    """Read the cluster, send each pod of the Plan as a server-side dry run, ask Helm about the Plan's releases,
+    and judge the Plan.
 
     Raises:
         WizardError: no kubeconfig or an unreachable cluster; no Helm when `need_helm`.
     """
+    from wizard.cluster.admission import ask, plan_templates
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
@@ -57,6 +63,7 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
         raise ClusterError(f"context {connection.context}: {describe_failure(error, connection.server)}. Nothing "
                            "in the cluster was changed.") from None
     needs = plan_needs(plan, explain(plan_inputs(plan), version=plan_version(plan), plan=plan))
+    admission = ask(connection, plan_templates(plan, needs), facts)
     helm: Helm | None = None
     releases: dict[str, ReleaseInfo | None] | None = None
     extra: list[Finding] = []
@@ -68,8 +75,9 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
             raise
         extra.append(Finding("warning", "release", f"could not ask Helm about the releases: {error}",
                              "check them yourself: helm list -A -a"))
-    found = preflight(plan, facts, needs, releases) + chart_source_findings(plan, needs)
-    return Checked(connection, facts, needs, helm, sorted(extra + found, key=lambda f: f.severity != "blocking"))
+    found = preflight(plan, facts, needs, releases, admission) + chart_source_findings(plan, needs)
+    return Checked(connection, facts, needs, helm, sorted(extra + found, key=lambda f: f.severity != "blocking"),
+                   admission)
 
 
 def chart_source_findings(plan: Plan, needs: Needs) -> list[Finding]:
@@ -89,6 +97,8 @@ def print_check(checked: Checked, out: TextIO) -> None:
     out.write(f"Cluster: context {facts.context}, server {facts.server} (Kubernetes {facts.git_version})\n")
     if checked.helm is not None:
         out.write(f"Helm: {HELM_KINDS.get(checked.helm.kind, checked.helm.kind)}\n")
+    for line in admission_report.lines(checked.admission) if checked.admission else ():
+        out.write(line + "\n")
     if not checked.findings:
         out.write("Preflight: nothing to report.\n")
     for finding in checked.findings:
@@ -166,7 +176,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="wizard preflight",
                                      description="Check a plan against the cluster of the current kube context "
                                                  "(storage classes, existing claims, Pod Security of namespaces, "
-                                                 "Helm releases, ingress class). Changes nothing.",
+                                                 "each pod as a server-side dry run, Helm releases, ingress class). "
+                                                 "Changes nothing.",
                                      epilog="Exit codes: 0 nothing blocking, 1 blocking findings, 2 invalid input "
                                             "or no usable cluster.")
     add_plan_sources(parser)
@@ -178,7 +189,8 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         json.dump({"context": checked.facts.context, "server": checked.facts.server,
                    "kubernetes": checked.facts.git_version,
-                   "findings": [asdict(f) for f in checked.findings]}, sys.stdout, indent=2)
+                   "findings": [asdict(f) for f in checked.findings],
+                   "admission": admission_report.as_json(checked.admission)}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print_check(checked, sys.stdout)
