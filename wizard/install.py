@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.cluster.needs import ChartTarget, Needs
-from wizard.cluster.readiness import Assessment, assess, selector
+from wizard.cluster.readiness import Assessment, assess, namespace_problems, selector
 from wizard.helm.base import ChartSource, Helm, HelmFailure, ReleaseInfo
 from wizard.helm.sources import Origin, locate, origin
 
@@ -149,7 +149,11 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
                                        timeout_seconds=int(settings.timeout))
     except HelmFailure as error:
         outcome.diagnosis.append(str(error))
-        say(Event("diagnosis", target.chart, str(error)))
+        outcome.diagnosis += [p.text for p in namespace_problems(cluster.events(target.namespace),
+                                                                 cluster.claims(target.namespace))]
+        say(Event("diagnosis", target.chart, "\n".join(outcome.diagnosis) if len(outcome.diagnosis) == 1 else
+                  f"{outcome.diagnosis[0]}\nWhat the namespace {target.namespace} says:\n" + "\n".join(
+                      f"  - {line}" for line in outcome.diagnosis[1:])))
         _undo(target, previous, helm, say, settings, outcome)
         return False
     if _wait(target, release, cluster, say, settings, outcome):

@@ -54,11 +54,13 @@ class Deployment:
     def volumes(self, count: int = CLAIMS_PER_INSTALL, storage_class: str = "standard") -> None:
         self.cluster.add_volumes(f"{self.prefix}-{storage_class}", count, storage_class=storage_class)
 
-    def args(self, *extra: str, out: Path | None = None) -> list[str]:
-        """The wizard's arguments for this deployment; `extra` after them (--install --yes, --dry-run, ...)."""
+    def args(self, *extra: str, out: Path | None = None, charts: bool = True) -> list[str]:
+        """The wizard's arguments for this deployment; `extra` after them (--install --yes, --dry-run, ...).
+        Without `charts`, the Plan's own target.charts applies."""
         sets = [arg for s in self.all_sets() for arg in ("--set", s)]
-        return ["--preset", self.preset, *sets, "--charts", str(self.charts), "--kubeconfig",
-                str(self.cluster.kubeconfig), "--out", str(out or self.out), *extra]
+        source = ["--charts", str(self.charts)] if charts else []
+        return ["--preset", self.preset, *sets, *source, "--kubeconfig", str(self.cluster.kubeconfig), "--out",
+                str(out or self.out), *extra]
 
     def preflight_args(self, *extra: str) -> list[str]:
         sets = [arg for s in self.all_sets() for arg in ("--set", s)]

@@ -96,7 +96,7 @@ async def test_the_first_screen_has_its_panel_and_opens_on_the_first_field(monke
         assert str(version.query_one(".field-fixed", Static).render()) == "26.15.3 (the only choice)"
         assert not version.query(".field-control")
         await pilot.press("enter")  # in a text field: on to the next field, as Tab
-        assert app.focused is not None and app.focused.parent.decl.path == "target.orchestrator.enabled"  # type: ignore[union-attr]
+        assert app.focused is not None and app.focused.parent.decl.path == "target.charts"  # type: ignore[union-attr]
         await go_to(app, pilot, "features")
         assert app.focused is not None and app.focused.parent.decl.path == "features.builder"  # type: ignore[union-attr]
 

@@ -69,15 +69,19 @@ def test_dry_run_is_client_side(tmp_path: Path) -> None:
 
 
 def test_status_and_history_read_json_and_an_absent_release_is_none(tmp_path: Path) -> None:
-    script, log = fake_helm(tmp_path, {"status": (1, "Error: release: not found\n"),
-                                       "history": (0, json.dumps(HISTORY))})
+    script, log = fake_helm(tmp_path, {"history": (0, json.dumps(HISTORY))})
     helm = BinaryHelm(str(script))
-    assert helm.status("backend", "org-1") is None
     history = helm.history("backend", "org-1")
     assert [(r.revision, r.status, r.pending) for r in history] == [(1, "superseded", False),
                                                                      (2, "pending-upgrade", True)]
     assert helm.last_deployed("backend", "org-1").revision == 1  # type: ignore[union-attr]
-    assert calls(log)[0] == ["status", "backend", "--namespace", "org-1", "--output", "json"]
+    latest = helm.status("backend", "org-1")  # Helm 4's status -o json does not name the chart: history does
+    assert latest is not None and (latest.revision, latest.status, latest.chart) == (2, "pending-upgrade",
+                                                                                     "substra-backend-26.15.3")
+    assert calls(log)[0] == ["history", "backend", "--namespace", "org-1", "--output", "json"]
+    (tmp_path / "absent").mkdir()
+    absent, _ = fake_helm(tmp_path / "absent", {"history": (1, "Error: release: not found\n")})
+    assert BinaryHelm(str(absent)).status("backend", "org-1") is None
 
 
 def test_a_failing_command_is_a_helm_failure_with_helms_message(tmp_path: Path) -> None:

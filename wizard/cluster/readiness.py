@@ -166,3 +166,25 @@ def _claim_problem(claim: dict[str, Any], events: Sequence[dict[str, Any]]) -> P
     else:
         why = "no event says why; is there a provisioner for that class (kubectl get storageclass)?"
     return Problem(f"claim {name} ({klass}) is {phase}: {why}")
+
+
+def namespace_problems(events: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]]) -> list[Problem]:
+    """What the namespace says went wrong, whoever the object: pods a controller could not create (refused by
+    Pod Security, a quota, a webhook), and claims that are not Bound. For when Helm itself gave up (a hook that
+    never finished) and there is no workload list to assess."""
+    refused: dict[str, str] = {}  # one line per workload, its latest reason (events repeat per pod attempt)
+    for event in sorted(events, key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or "")):
+        if event.get("reason") != "FailedCreate":
+            continue
+        involved = event.get("involvedObject") or {}
+        kind, name = str(involved.get("kind", "?")), str(involved.get("name", "?"))
+        if kind == "ReplicaSet":  # a Deployment's pods are created by its ReplicaSet <deployment>-<hash>
+            kind, name = "Deployment", name.rsplit("-", 1)[0]
+        message = str(event.get("message", ""))
+        refused[f"{kind}/{name}"] = message.split(" is forbidden: ", 1)[-1] if " is forbidden: " in message else \
+            message
+    found = [Problem(f"{owner} could not create its pods, refused: {why}", fatal=True)
+             for owner, why in refused.items()]
+    found += [_claim_problem(claim, events) for claim in claims
+              if (claim.get("status") or {}).get("phase") != "Bound"]
+    return found

@@ -45,8 +45,9 @@ class BinaryHelm(Helm):
         return done.stdout
 
     def status(self, release: str, namespace: str) -> ReleaseInfo | None:
-        out = self._run("status", release, "--namespace", namespace, "--output", "json", not_found_ok=True)
-        return None if out is None else from_status(json.loads(out), namespace)
+        """The latest revision from `helm history` (Helm 4's `status -o json` no longer names the chart)."""
+        history = self.history(release, namespace)
+        return history[-1] if history else None
 
     def history(self, release: str, namespace: str) -> list[ReleaseInfo]:
         out = self._run("history", release, "--namespace", namespace, "--output", "json", not_found_ok=True)
