@@ -409,7 +409,7 @@ def _verdicts_text(admission: Admission | None, said: str) -> str:
     if admission is None:
         return f"The cluster could not judge the pods: {said}."
     found = admission_report.findings(admission)
-    lines = admission_report.lines(admission) or ["No pod to judge."]
+    lines = admission_report.lines(admission, compact=True) or ["No pod to judge."]
     return "\n".join([f"Cluster {said}:", *lines, *(f"{f.severity}: {f}" for f in found)])
 
 

@@ -23,6 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from kube import TestCluster  # noqa: E402
+from scenario import Deployment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "test-cluster"
@@ -67,9 +68,19 @@ def _stop(name: str) -> None:
     subprocess.run([sys.executable, str(SCRIPT), "down", "--name", name], capture_output=True, timeout=120)
 
 
+def _stop_abandoned(script: ModuleType) -> None:
+    """Stop the clusters of earlier test sessions that were killed before they could (their pytest is gone)."""
+    folder = script.state_dir("x").parent
+    for state in folder.iterdir() if folder.is_dir() else ():
+        parts = state.name.split("-")
+        if len(parts) >= 2 and parts[0] == "pytest" and parts[1].isdigit() and not Path(f"/proc/{parts[1]}").exists():
+            _stop(state.name)
+
+
 @pytest.fixture(scope="session")
 def cluster(control_plane: ModuleType) -> Iterator[TestCluster]:
     """The main test cluster: two kwok nodes, a default StorageClass `standard` that binds pre-made volumes."""
+    _stop_abandoned(control_plane)
     name = f"pytest-{os.getpid()}"
     started = _start(control_plane, name)
     try:
@@ -96,6 +107,15 @@ def second_cluster(control_plane: ModuleType, cluster: TestCluster) -> Iterator[
 def prefix() -> str:
     """Names of this test's namespaces and volumes start with it (t1-, t2-, ...)."""
     return f"t{next(_counter)}"
+
+
+@pytest.fixture
+def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
+    """The minimal preset in this test's namespaces, its stand-in charts packaged (package() again after changing
+    its sets); volumes(), before an install, makes volumes for its claims."""
+    found = Deployment(prefix, cluster, tmp_path)
+    found.package()
+    return found
 
 
 @pytest.fixture

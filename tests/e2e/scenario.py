@@ -23,6 +23,7 @@ class Deployment:
     folder: Path
     preset: str = "minimal"
     sets: list[str] = field(default_factory=list)
+    batches: int = 0
 
     @property
     def orchestrator_ns(self) -> str:
@@ -52,7 +53,9 @@ class Deployment:
         return package(self.plan(), self.charts)
 
     def volumes(self, count: int = CLAIMS_PER_INSTALL, storage_class: str = "standard") -> None:
-        self.cluster.add_volumes(f"{self.prefix}-{storage_class}", count, storage_class=storage_class)
+        """Pre-made volumes for the claims of one install (each call adds a new set)."""
+        self.batches += 1
+        self.cluster.add_volumes(f"{self.prefix}-{storage_class}-{self.batches}", count, storage_class=storage_class)
 
     def args(self, *extra: str, out: Path | None = None, charts: bool = True) -> list[str]:
         """The wizard's arguments for this deployment; `extra` after them (--install --yes, --dry-run, ...).

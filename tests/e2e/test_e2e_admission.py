@@ -13,13 +13,6 @@ from scenario import Deployment
 from wizard import cli
 
 
-@pytest.fixture
-def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
-    found = Deployment(prefix, cluster, tmp_path)
-    found.package()
-    return found
-
-
 def _admission(deployment: Deployment, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict, dict]:
     code = cli.main(deployment.preflight_args("--format", "json"))
     report = json.loads(capsys.readouterr().out)

@@ -18,15 +18,9 @@ from scenario import Deployment
 from wizard import cli
 
 
-@pytest.fixture
-def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
-    found = Deployment(prefix, cluster, tmp_path)
-    found.volumes()
-    return found
-
-
 def test_a_claim_that_never_binds_is_diagnosed_and_rolled_back(deployment: Deployment, helm_on_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    deployment.volumes()
     never = f"{deployment.prefix}-never"
     deployment.cluster.add_storage_class(never)  # no volume of this class will ever exist
     deployment.sets.append(f"storage.worker.storage_class={never}")
@@ -46,6 +40,7 @@ def test_pods_the_cluster_refuses_are_diagnosed_and_rolled_back(deployment: Depl
     """A quota too small for the whole backend: each pod alone passes (so does preflight's dry run), the
     install's pods past the quota are refused."""
     cluster, namespace = deployment.cluster, deployment.backend_ns
+    deployment.volumes()
     cluster.add_namespace(namespace, enforce="baseline")
     cluster.core.create_namespaced_resource_quota(namespace, {
         "apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "few-pods"}, "spec": {"hard": {"pods": "3"}}})
@@ -62,6 +57,7 @@ def test_pods_the_cluster_refuses_are_diagnosed_and_rolled_back(deployment: Depl
 
 def test_ctrl_c_during_an_install_then_a_second_run_ends_installed(deployment: Deployment, helm_on_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    deployment.volumes()
     late = f"{deployment.prefix}-late"
     deployment.cluster.add_storage_class(late)  # its volumes appear only after the interruption
     deployment.sets.append(f"storage.worker.storage_class={late}")

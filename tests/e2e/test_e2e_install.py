@@ -13,15 +13,8 @@ from scenario import Deployment
 from wizard import cli
 
 
-@pytest.fixture
-def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
-    found = Deployment(prefix, cluster, tmp_path)
-    found.volumes()
-    found.package()
-    return found
-
-
 def _install(deployment: Deployment, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    deployment.volumes()  # a fresh set for each install: claims left by an earlier test keep theirs
     code = cli.main(deployment.args("--install", "--yes", *extra))
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
@@ -83,7 +76,6 @@ def test_both_helm_backends_install_the_same_releases(cluster: TestCluster, tmp_
     installed = {}
     for kind, prefix in (("binary", "helm-bin"), ("sdk", "helm-sdk")):
         deployment = Deployment(prefix, cluster, tmp_path / kind)
-        deployment.volumes()
         deployment.package()
         with monkeypatch.context() as patch:
             path = os.environ.get("PATH", "")
@@ -101,3 +93,15 @@ def test_both_helm_backends_install_the_same_releases(cluster: TestCluster, tmp_
             "releases": {**cluster.releases(deployment.orchestrator_ns), **cluster.releases(deployment.backend_ns)}}
     assert installed["binary"] == installed["sdk"]
     assert installed["sdk"]["releases"] == {"orchestrator": "deployed", "backend": "deployed"}
+
+
+def test_a_dry_run_renders_from_the_charts_folder_and_changes_nothing(deployment: Deployment, helm_on_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(deployment.args("--dry-run")) == 0
+    out = capsys.readouterr().out
+    assert "helm rendered backend (substra-backend 26.15.3)" in out and "11 workloads; nothing was changed" in out
+    assert f"would create namespace {deployment.backend_ns} with pod-security.kubernetes.io/enforce=baseline" in out
+    assert out.rstrip().endswith("Dry run: no file was written and nothing in the cluster changed.")
+    assert not deployment.out.exists()
+    names = {n.metadata.name for n in deployment.cluster.core.list_namespace().items}
+    assert deployment.backend_ns not in names and deployment.orchestrator_ns not in names

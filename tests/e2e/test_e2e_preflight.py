@@ -24,13 +24,6 @@ def _blocking(report: dict, check: str) -> list[str]:
     return [f["message"] for f in report["findings"] if f["severity"] == "blocking" and f["check"] == check]
 
 
-@pytest.fixture
-def deployment(cluster: TestCluster, prefix: str, tmp_path: Path) -> Deployment:
-    found = Deployment(prefix, cluster, tmp_path)
-    found.package()
-    return found
-
-
 def test_a_plan_the_cluster_can_take_has_nothing_blocking(deployment: Deployment, helm_on_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     code, report = _preflight(deployment, capsys)

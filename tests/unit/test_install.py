@@ -225,3 +225,26 @@ def test_dry_run_changes_nothing(double_of: Any) -> None:
 def test_workloads_are_read_from_the_rendered_manifest() -> None:
     assert workloads_of(render("demo", "ns"), "ns") == [("StatefulSet", "ns", "demo-db"),
                                                         ("Deployment", "ns", "demo-web")]
+
+
+def test_when_helm_gives_up_the_namespace_says_why() -> None:
+    """One line per workload whose pods were refused (its latest reason; a ReplicaSet is its Deployment), then the
+    claims that are not Bound."""
+    from wizard.cluster.readiness import namespace_problems
+
+    def refused(kind: str, name: str, pod: str, when: str) -> dict[str, Any]:
+        return {"reason": "FailedCreate", "lastTimestamp": when, "involvedObject": {"kind": kind, "name": name},
+                "message": f'Error creating: pods "{pod}" is forbidden: exceeded quota: few-pods, requested: pods=1'}
+
+    events = [refused("ReplicaSet", "backend-server-7d86", "backend-server-7d86-a", "2026-12-01T10:00:00Z"),
+              refused("ReplicaSet", "backend-server-7d86", "backend-server-7d86-b", "2026-12-01T10:00:05Z"),
+              refused("Job", "backend-migrations", "backend-migrations-x", "2026-12-01T10:00:01Z"),
+              {"reason": "Scheduled", "involvedObject": {"kind": "Pod", "name": "x"}, "message": "ok"}]
+    claims = [{"metadata": {"name": "data-0"}, "spec": {"storageClassName": "slow"}, "status": {"phase": "Pending"}},
+              {"metadata": {"name": "data-1"}, "status": {"phase": "Bound"}}]
+    said = [p.text for p in namespace_problems(events, claims)]
+    assert said == [
+        "Deployment/backend-server could not create its pods, refused: exceeded quota: few-pods, requested: pods=1",
+        "Job/backend-migrations could not create its pods, refused: exceeded quota: few-pods, requested: pods=1",
+        "claim data-0 (class slow) is Pending: no event says why; is there a provisioner for that class (kubectl "
+        "get storageclass)?"]

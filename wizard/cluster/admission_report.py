@@ -70,12 +70,13 @@ def _who(pod: PodAdmission) -> str:
     return f"{pod.component} ({pod.object}{', created at run time' if pod.runtime else ''})"
 
 
-def lines(admission: Admission) -> list[str]:
+def lines(admission: Admission, *, compact: bool = False) -> list[str]:
     """The section: per namespace, each pod's predicted and actual verdicts; a namespace whose pods were all
-    skipped for one reason gets one line."""
+    skipped for one reason gets one line. `compact`: one short line per pod, for a narrow pane (the review)."""
     if not admission.pods:
         return []
     out = ["Admission: each pod sent to the cluster as a server-side dry run (nothing was created)",
+           "  per pod: the wizard's Pod Security prediction / the API server's verdict" if compact else
            "  wizard: its Pod Security prediction (the pod's level); cluster: the API server's verdict"]
     namespaces = list(dict.fromkeys(p.namespace for p in admission.pods))
     width = max(len(_name(p)) for p in admission.pods) + 2
@@ -90,7 +91,7 @@ def lines(admission: Admission) -> list[str]:
         enforce = f"enforce={pods[0].enforce}" if pods[0].enforce else "enforce level unknown"
         out.append(f"  namespace {namespace} ({enforce})")
         for pod in pods:
-            out += _pod_lines(pod, width)
+            out += _short_lines(pod) if compact else _pod_lines(pod, width)
     notes = sorted({p.component for p in admission.pods if p.notes and p.cluster != "skipped"})
     if notes:
         out.append("  sent with the namespace's default service account, since the charts create theirs at install: "
@@ -111,6 +112,12 @@ def _pod_lines(pod: PodAdmission, width: int) -> list[str]:
         found.append(f"      {pod.reason}")
     found += [f"      warning: {w}" for w in pod.warnings[:MAX_WARNINGS]]
     return found
+
+
+def _short_lines(pod: PodAdmission) -> list[str]:
+    flag = "  <- they disagree" if not pod.agree else ""
+    found = [f"    {_name(pod)}: {pod.predicted} / {pod.cluster}{flag}"]
+    return found + ([f"      {pod.reason}"] if pod.reason else [])
 
 
 def _name(pod: PodAdmission) -> str:

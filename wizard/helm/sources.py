@@ -140,10 +140,15 @@ def _offer(versions: Sequence[str] | None) -> str:
 
 def repository_index(url: str, timeout: float) -> dict[str, list[str]]:
     """chart name -> versions listed in a chart repository's index.yaml, as Helm reads it."""
+    import urllib.error
     import urllib.request
 
-    with urllib.request.urlopen(f"{url.rstrip('/')}/index.yaml", timeout=timeout) as answer:  # noqa: S310
-        body = answer.read(INDEX_LIMIT + 1)
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/index.yaml", timeout=timeout) as answer:  # noqa: S310
+            body = answer.read(INDEX_LIMIT + 1)
+    except urllib.error.HTTPError as error:
+        error.close()  # it holds the connection open
+        raise OSError(f"the server answered {error.code} {error.reason}") from None
     if len(body) > INDEX_LIMIT:
         raise ValueError(f"larger than {INDEX_LIMIT // (1024 * 1024)} MB")
     from wizard import yamlio
