@@ -65,7 +65,7 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
         lines.append("")
     lines += image_comment(plan)
     where = origin(plan.target.charts)
-    lines += _source_lines(where)
+    lines += _source_lines(where, charts)
     for values in charts:
         args = ["helm", "upgrade", "--install", values.release, *_chart_args(where, values.chart, values.version),
                 "--namespace", values.namespace, "--create-namespace", "-f", values.file_name]
@@ -76,13 +76,18 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
     return "\n".join(lines)
 
 
-def _source_lines(where: Origin) -> list[str]:
+def _source_lines(where: Origin, charts: list[ChartValues]) -> list[str]:
     """How the script reaches the charts: the Substra repository is added under its usual name; a mirror, a
     registry or a folder is named on each command (no repository to add, nothing fetched from the internet)."""
     if where.is_default:
         return [_command("helm", "repo", "add", REPO_NAME, REPO_URL, "--force-update"),
                 _command("helm", "repo", "update", REPO_NAME), ""]
-    return [f"# Charts from {where.describe()}; nothing is fetched from the Substra repository.", ""]
+    lines = [f"# Charts from {where.describe()}; nothing is fetched from the Substra repository."]
+    if where.kind == "folder":
+        lines.append("# Fill it where there is internet: " + "; ".join(
+            _command("helm", "pull", c.chart, "--repo", REPO_URL, "--version", c.version, "-d", where.location)
+            for c in charts))
+    return [*lines, ""]
 
 
 def _chart_args(where: Origin, chart: str, version: str) -> list[str]:
