@@ -97,7 +97,7 @@ def test_both_helm_backends_install_the_same_releases(cluster: TestCluster, tmp_
 
 def test_a_dry_run_renders_from_the_charts_folder_and_changes_nothing(deployment: Deployment, helm_on_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(deployment.args("--dry-run")) == 0
+    assert cli.main(deployment.args("--dry-run", "--non-interactive")) == 0
     out = capsys.readouterr().out
     assert "helm rendered backend (substra-backend 26.15.3)" in out and "11 workloads; nothing was changed" in out
     assert f"would create namespace {deployment.backend_ns} with pod-security.kubernetes.io/enforce=baseline" in out
