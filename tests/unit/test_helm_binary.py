@@ -108,3 +108,15 @@ def test_choose_falls_back_to_the_sdk_then_explains(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "helm_python" else real(name, *a))
     with pytest.raises(HelmFailure, match=r"pip install 'substra-wizard\[helm\]'"):
         choose()
+
+
+def test_the_json_answer_follows_the_lines_helm_prints_when_it_pulls_from_oci(tmp_path: Path) -> None:
+    pulled = "Pulled: registry.internal:5000/charts/substra-backend:26.15.3\nDigest: sha256:00\n"
+    script, _ = fake_helm(tmp_path, {"upgrade": (0, pulled + json.dumps(STATUS))})
+    release = BinaryHelm(str(script)).upgrade_install(
+        "backend", ChartSource("oci://registry.internal:5000/charts/substra-backend", "26.15.3"), "org-1", [])
+    assert (release.revision, release.status) == (3, "deployed")
+    (tmp_path / "garbled").mkdir()
+    garbled, _ = fake_helm(tmp_path / "garbled", {"upgrade": (0, "Pulled: x\nnot json\n")})
+    with pytest.raises(HelmFailure, match="helm upgrade --install answered something other than JSON: Pulled: x"):
+        BinaryHelm(str(garbled)).upgrade_install("backend", ChartSource("./chart"), "org-1", [])

@@ -54,7 +54,7 @@ class BinaryHelm(Helm):
         if out is None:
             return []
         return [ReleaseInfo(release, namespace, int(r["revision"]), str(r.get("status", "")), str(r.get("chart", "")),
-                            str(r.get("app_version", "")), str(r.get("updated", ""))) for r in json.loads(out)]
+                            str(r.get("app_version", "")), str(r.get("updated", ""))) for r in _json_of(out, "helm history")]
 
     def upgrade_install(self, release: str, chart: ChartSource, namespace: str, values_files: Sequence[Path], *,
                         dry_run: bool = False, timeout_seconds: int = 600) -> ReleaseInfo:
@@ -63,7 +63,7 @@ class BinaryHelm(Helm):
         if dry_run:
             args.append("--dry-run=client")
         out = self._run(*args)
-        return from_status(json.loads(out or "{}"), namespace)
+        return from_status(_json_of(out or "{}", "helm upgrade --install"), namespace)
 
     def rollback(self, release: str, namespace: str, revision: int) -> None:
         self._run("rollback", release, str(revision), "--namespace", namespace)
@@ -74,6 +74,17 @@ class BinaryHelm(Helm):
     def template(self, release: str, chart: ChartSource, namespace: str, values_files: Sequence[Path]) -> str:
         return self._run("template", release, *_chart_args(chart), "--namespace", namespace,
                          *_values_args(values_files)) or ""
+
+
+def _json_of(out: str, command: str) -> Any:
+    """Helm's -o json answer; Helm prints `Pulled: ...` and `Digest: ...` lines before it when it pulls a chart from
+    an OCI registry, so the JSON starts at the first line that opens an object."""
+    lines = out.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("{")), None)
+    try:
+        return json.loads("\n".join(lines[start:])) if start is not None else json.loads(out)
+    except ValueError:
+        raise HelmFailure(f"{command} answered something other than JSON: {out.strip()[:300]}") from None
 
 
 def _chart_args(chart: ChartSource) -> list[str]:
