@@ -69,3 +69,22 @@ def test_install_from_an_oci_registry(deployment: Deployment, registry: str, hel
     assert deployment.cluster.releases(deployment.backend_ns) == {"backend": "deployed"}
     script = (deployment.out / "install.sh").read_text()
     assert f"{registry}/substra-backend --version 26.15.3" in script and "helm repo add" not in script
+
+
+def test_helm_python_sdk_installs_from_the_oci_registry_too(deployment: Deployment, registry: str,
+                                                            helm_on_path: Path) -> None:
+    """In its own process, with no helm binary on PATH: Helm's Go engine reads SSL_CERT_FILE when it loads."""
+    import os
+    import sys
+
+    pytest.importorskip("helm_python", reason="the helm-python-sdk extra is not installed")
+    for archive in sorted(deployment.charts.glob("*.tgz")):
+        subprocess.run([str(helm_on_path), "push", str(archive), registry], check=True, capture_output=True)
+    deployment.volumes()
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "helm").exists())
+    args = [a if a != str(deployment.charts) else registry for a in deployment.args("--install", "--yes")]
+    done = subprocess.run([sys.executable, "-m", "wizard", *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PATH": path})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Helm: Helm's engine from helm-python-sdk" in done.stdout and "Installed." in done.stdout
+    assert deployment.cluster.releases(deployment.backend_ns) == {"backend": "deployed"}

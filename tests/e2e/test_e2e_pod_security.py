@@ -59,7 +59,8 @@ def _install_without_preflight(deployment: Deployment, level: str) -> tuple[Need
     checked = check(plan, kubeconfig=str(deployment.cluster.kubeconfig))
     events: list[Event] = []
     where = origin(str(deployment.charts))
-    outcome = install(checked.needs, deployment.out, checked.helm, checked.connection, events.append,  # type: ignore[arg-type]
+    outcome = install(checked.needs, deployment.out, checked.helm, checked.connection,  # type: ignore[arg-type]
+                      events.append,
                       kubernetes_version="1.36", settings=Settings(timeout=45, poll=1, rollback=False),
                       source=lambda target: chart_source(target, where))
     return checked.needs, events, outcome
@@ -103,7 +104,8 @@ def test_the_api_server_refuses_exactly_the_pods_the_wizard_predicts(cluster: Te
     needs, events, outcome = _install_without_preflight(deployment, level)
     predicted = _predicted(needs, deployment.backend_ns, level)
     if level == "restricted":
-        assert predicted == {"Deployment/backend-substra-backend-server", "Deployment/backend-substra-backend-api-events",
+        assert predicted == {"Deployment/backend-substra-backend-server",
+                             "Deployment/backend-substra-backend-api-events",
                              "Deployment/backend-substra-backend-worker-events",
                              "Deployment/backend-substra-backend-scheduler-worker",
                              "StatefulSet/backend-substra-backend-worker", "StatefulSet/backend-substra-backend-builder"}

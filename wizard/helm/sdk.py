@@ -125,6 +125,8 @@ def _chart(chart: ChartSource) -> tuple[Any, dict[str, Any]]:
     """What install/upgrade take: a loaded local chart, or the name with its repository and version."""
     if chart.repo_url:
         return chart.name, {"chart_repo_url": chart.repo_url, "chart_version": chart.version}
+    if chart.name.startswith("oci://"):  # the SDK pulls a registry reference itself
+        return chart.name, {"chart_version": chart.version}
     import helm_python
 
     return helm_python.Chart.load(chart.name), {}
@@ -133,7 +135,7 @@ def _chart(chart: ChartSource) -> tuple[Any, dict[str, Any]]:
 def _load(chart: ChartSource, folder: Path) -> Any:
     import helm_python
 
-    if not chart.repo_url:
+    if not chart.repo_url and not chart.name.startswith("oci://"):
         return helm_python.Chart.load(chart.name)
     helm_python.pull(chart.name, destination=folder, version=chart.version, repo_url=chart.repo_url)
     archives = sorted(folder.glob("*.tgz"))
