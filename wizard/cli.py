@@ -91,8 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
                     "answers file and install.sh. Other commands, each with --help: wizard explain (what a "
                     "configuration does to security, network and volumes), wizard pss FILE... (Pod Security of any "
-                    "manifests), wizard netpol FILE... (who may reach whom), wizard images (every image the plan runs, to "
-                    "copy into a mirror).",
+                    "manifests), wizard netpol FILE... (who may reach whom), wizard images (every image the plan "
+                    "runs, to copy into a mirror).",
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     add_plan_sources(parser)

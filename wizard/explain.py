@@ -3,11 +3,11 @@ findings of the objects, of the values, and of the Plan's own notes. Real manife
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from wizard.analysis.manifests import Manifest
+from wizard.chart_inputs import ChartInput, nest, plan_inputs  # noqa: F401 - nest: its callers import it here
 from wizard.charts.renderer import EmbeddedRenderer, Renderer
 from wizard.components import ChartRelease
 from wizard.declare import declaration
@@ -17,28 +17,8 @@ from wizard.images import images_of, mirror_findings
 from wizard.plan import Plan
 from wizard.report import Finding, Report, build
 from wizard.rules import notes
-from wizard.values import render
 
 _AREA = {"storage": "volumes", "ingress": "network", "orchestrator": "network", "target": "network"}
-
-
-@dataclass(frozen=True)
-class ChartInput:
-    """One release to explain: its chart, version, name, namespace and override values."""
-
-    release: ChartRelease
-    values: Mapping[str, Any]
-
-
-def nest(settings: Sequence[Any]) -> dict[str, Any]:
-    """Values settings (path, value) as the nested override file Helm would read."""
-    tree: dict[str, Any] = {}
-    for setting in settings:
-        node = tree
-        for key in setting.path[:-1]:
-            node = node.setdefault(key, {})
-        node[setting.path[-1]] = setting.value
-    return tree
 
 
 def plan_version(plan: Plan) -> tuple[int, int]:
@@ -46,12 +26,6 @@ def plan_version(plan: Plan) -> tuple[int, int]:
     from wizard.analysis import pss
 
     return pss.clamp(pss.parse_version(plan.target.kubernetes_version))
-
-
-def plan_inputs(plan: Plan) -> list[ChartInput]:
-    """The releases a Plan installs, with every value it decides."""
-    return [ChartInput(ChartRelease(v.chart, v.version, v.release, v.namespace), nest(v.settings))
-            for v in render(plan)]
 
 
 def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_pods: bool = True,

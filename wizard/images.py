@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.analysis.manifests import Manifest, pod_spec
 from wizard.chart_defaults import coalesce, get_path, load_defaults
@@ -19,7 +19,9 @@ from wizard.charts.renderer import EmbeddedRenderer
 from wizard.components import ChartRelease, component_of, is_helm_test, is_runtime
 from wizard.mirror import CACHED_IMAGES_KEY, PREPOPULATE_KEY, inside, key_for
 from wizard.plan import Plan
-from wizard.report import Finding
+
+if TYPE_CHECKING:  # the report's module (and the analysis it imports) loads only when findings are made
+    from wizard.report import Finding
 
 BACKEND = "substra-backend"
 WARMER, PREPOPULATE_BUILD = "kaniko-cache-warmer", "kaniko"
@@ -61,7 +63,7 @@ def plan_images(plan: Plan, *, runtime_pods: bool = True) -> list[ImageUse]:
     in chart order, then object and container order."""
     from dataclasses import replace
 
-    from wizard.explain import plan_inputs
+    from wizard.chart_inputs import plan_inputs
 
     uses = _uses(plan_inputs(plan), runtime_pods)
     if not plan.features.image_mirror:
@@ -138,6 +140,8 @@ def references(uses: Iterable[ImageUse]) -> list[str]:
 def mirror_findings(uses: Sequence[ImageUse], mirror: str | None) -> list[Finding]:
     """One finding per image still pulled from outside the mirror, with the key that moves it or why none does;
     none without a mirror. The base images of functions' Dockerfiles get one too: no key can redirect them."""
+    from wizard.report import Finding
+
     if not mirror:
         return []
     outside: dict[str, list[ImageUse]] = {}
@@ -153,6 +157,7 @@ def mirror_findings(uses: Sequence[ImageUse], mirror: str | None) -> list[Findin
 
 
 def _finding(image: str, places: list[ImageUse], mirror: str) -> Finding:
+    from wizard.report import Finding
     where = ", ".join(sorted({f"{u.object if u.helm_test else u.component}/{u.container}" for u in places}))
     use = places[0]
     what = "pulls" if use.pulled else "runs"

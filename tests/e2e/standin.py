@@ -15,8 +15,8 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
+from wizard.chart_inputs import plan_inputs
 from wizard.charts.renderer import EmbeddedRenderer
-from wizard.explain import plan_inputs
 from wizard.plan import Plan
 
 

@@ -108,7 +108,8 @@ def test_the_api_server_refuses_exactly_the_pods_the_wizard_predicts(cluster: Te
                              "Deployment/backend-substra-backend-api-events",
                              "Deployment/backend-substra-backend-worker-events",
                              "Deployment/backend-substra-backend-scheduler-worker",
-                             "StatefulSet/backend-substra-backend-worker", "StatefulSet/backend-substra-backend-builder"}
+                             "StatefulSet/backend-substra-backend-worker",
+                             "StatefulSet/backend-substra-backend-builder"}
     else:
         assert predicted == set()
     workloads = set(cluster.workloads(deployment.backend_ns))

@@ -54,7 +54,8 @@ class BinaryHelm(Helm):
         if out is None:
             return []
         return [ReleaseInfo(release, namespace, int(r["revision"]), str(r.get("status", "")), str(r.get("chart", "")),
-                            str(r.get("app_version", "")), str(r.get("updated", ""))) for r in _json_of(out, "helm history")]
+                            str(r.get("app_version", "")), str(r.get("updated", "")))
+                for r in _json_of(out, "helm history")]
 
     def upgrade_install(self, release: str, chart: ChartSource, namespace: str, values_files: Sequence[Path], *,
                         dry_run: bool = False, timeout_seconds: int = 600) -> ReleaseInfo:
