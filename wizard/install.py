@@ -148,12 +148,11 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
         release = helm.upgrade_install(target.release, source(target), target.namespace, values,
                                        timeout_seconds=int(settings.timeout))
     except HelmFailure as error:
-        outcome.diagnosis.append(str(error))
-        outcome.diagnosis += [p.text for p in namespace_problems(cluster.events(target.namespace),
-                                                                 cluster.claims(target.namespace))]
-        say(Event("diagnosis", target.chart, "\n".join(outcome.diagnosis) if len(outcome.diagnosis) == 1 else
-                  f"{outcome.diagnosis[0]}\nWhat the namespace {target.namespace} says:\n" + "\n".join(
-                      f"  - {line}" for line in outcome.diagnosis[1:])))
+        said = [p.text for p in namespace_problems(cluster.events(target.namespace),
+                                                   cluster.claims(target.namespace))]
+        outcome.diagnosis += [str(error), *said]
+        why = f"\nWhat the namespace {target.namespace} says:\n" + "\n".join(f"  - {line}" for line in said)
+        say(Event("diagnosis", target.chart, str(error) + (why if said else "")))
         _undo(target, previous, helm, say, settings, outcome)
         return False
     if _wait(target, release, cluster, say, settings, outcome):

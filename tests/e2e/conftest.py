@@ -70,7 +70,7 @@ def _stop(name: str) -> None:
 
 def _stop_abandoned(script: ModuleType) -> None:
     """Stop the clusters of earlier test sessions that were killed before they could (their pytest is gone)."""
-    folder = script.state_dir("x").parent
+    folder = script.clusters_dir()
     for state in folder.iterdir() if folder.is_dir() else ():
         parts = state.name.split("-")
         if len(parts) >= 2 and parts[0] == "pytest" and parts[1].isdigit() and not Path(f"/proc/{parts[1]}").exists():

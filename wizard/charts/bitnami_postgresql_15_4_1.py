@@ -84,7 +84,7 @@ def _pg_statefulset(pg: dict[str, Any], global_values: dict[str, Any], full: str
 def _pg_container(pg: dict[str, Any], persistence: dict[str, Any], globals_: tuple[dict[str, Any], ...]
                   ) -> dict[str, Any]:
     primary = pg.get("primary") or {}
-    container: dict[str, Any] = {"name": "postgresql", "image": _bitnami_image(pg.get("image") or {}, *globals_)}
+    container: dict[str, Any] = {"name": "postgresql", "image": bitnami_image(pg.get("image") or {}, *globals_)}
     context = _security_context(primary.get("containerSecurityContext"), _openshift(pg))
     if context is not None:
         container["securityContext"] = context
@@ -100,9 +100,9 @@ def _pg_container(pg: dict[str, Any], persistence: dict[str, Any], globals_: tup
     return container
 
 
-def _bitnami_image(image: dict[str, Any], *globals_: dict[str, Any]) -> str:
-    """Bitnami's common.images.image: global.imageRegistry (the parent's, then the subchart's) wins over the
-    image's own registry (FACTS_ACCOUNTS_NETWORK_IMAGES §4.1)."""
+def bitnami_image(image: dict[str, Any], *globals_: dict[str, Any]) -> str:
+    """Bitnami's common.images.image, shared by every Bitnami subchart: global.imageRegistry (the parent's, then the
+    subchart's) wins over the image's own registry, and a digest over the tag (FACTS_ACCOUNTS_NETWORK_IMAGES §4.1)."""
     registry = next((g.get("imageRegistry") for g in globals_ if g.get("imageRegistry")), None) \
         or image.get("registry")
     repository = f"{registry}/{image.get('repository')}" if registry else str(image.get("repository"))
@@ -121,7 +121,7 @@ def _pg_init_containers(pg: dict[str, Any], persistence: dict[str, Any], globals
     if permissions.get("enabled") and (persistence.get("enabled") or (pg.get("shmVolume") or {}).get("enabled")):
         context = _security_context({**(permissions.get("containerSecurityContext") or {}), "enabled": True},
                                     _openshift(pg))
-        found.append({"name": "init-chmod-data", "image": _bitnami_image(permissions.get("image") or {}, *globals_),
+        found.append({"name": "init-chmod-data", "image": bitnami_image(permissions.get("image") or {}, *globals_),
                       "securityContext": context})
     return found + list((pg.get("primary") or {}).get("initContainers") or [])
 
@@ -130,7 +130,7 @@ def _pg_metrics(pg: dict[str, Any], globals_: tuple[dict[str, Any], ...]) -> lis
     metrics = pg.get("metrics") or {}
     if not metrics.get("enabled"):
         return []
-    container: dict[str, Any] = {"name": "metrics", "image": _bitnami_image(metrics.get("image") or {}, *globals_)}
+    container: dict[str, Any] = {"name": "metrics", "image": bitnami_image(metrics.get("image") or {}, *globals_)}
     context = _security_context(metrics.get("containerSecurityContext"), _openshift(pg))
     if context is not None:
         container["securityContext"] = context

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.chart_defaults import copy_json
+from wizard.charts.bitnami_postgresql_15_4_1 import bitnami_image
 
 APP_VERSION = "1.0.1"
 CHART_LABEL = "substra-backend-26.15.3"
@@ -64,14 +65,9 @@ def image(ref: Any, default_tag: str | None = APP_VERSION) -> str:
     return f"{registry}/{ref.get('repository')}:{text}" if registry else f"{ref.get('repository')}:{text}"
 
 
-def bitnami_image(ctx: Ctx, values: dict[str, Any]) -> str:
-    """A Bitnami subchart's image: global.imageRegistry (the parent's, then the subchart's) wins over
-    image.registry, and a digest over the tag (common.images.image; FACTS_ACCOUNTS_NETWORK_IMAGES §4.1)."""
-    ref = node(values, "image")
-    registry = node(ctx.v, "global").get("imageRegistry") or node(values, "global").get("imageRegistry") \
-        or ref.get("registry")
-    repository = f"{registry}/{ref.get('repository')}" if registry else str(ref.get("repository"))
-    return f"{repository}@{ref['digest']}" if ref.get("digest") else f"{repository}:{ref.get('tag')}"
+def subchart_image(ctx: Ctx, values: dict[str, Any]) -> str:
+    """A Bitnami subchart's main image, with the parent's and the subchart's global.imageRegistry."""
+    return bitnami_image(node(values, "image"), node(ctx.v, "global"), node(values, "global"))
 
 
 def fresh(value: Any) -> Any:
@@ -285,7 +281,7 @@ def _minio(ctx: Ctx) -> list[dict[str, Any]]:
                                      settings, name))
     if _own_claim(persistence):
         found.append(persistent(ctx, name, volume_claim(name, _modes(persistence), persistence, False)["spec"]))
-    main = container("minio", bitnami_image(ctx, values), without_enabled(values.get("containerSecurityContext")),
+    main = container("minio", subchart_image(ctx, values), without_enabled(values.get("containerSecurityContext")),
                      [{"name": "minio-api", "containerPort": ports.get("api", 9000), "protocol": "TCP"},
                       {"name": "minio-console", "containerPort": ports.get("console", 9001), "protocol": "TCP"}])
     spec = {"serviceAccountName": name, "containers": [main],
@@ -307,7 +303,7 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "postgresql",
                     "app.kubernetes.io/component": "primary"}
         found.append(_bitnami_policy(ctx, name, selector, [port], settings, name))
-    main = container("postgresql", bitnami_image(ctx, values),
+    main = container("postgresql", subchart_image(ctx, values),
                      without_enabled(primary.get("containerSecurityContext")),
                      [{"name": "tcp-postgresql", "containerPort": port}])
     volumes: list[dict[str, Any]] = [{"name": "empty-dir", "emptyDir": {}}]
@@ -333,7 +329,7 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
     name = f"{ctx.release}-redis"
     port = node(master, "containerPorts").get("redis", 6379)
     persistence = node(master, "persistence")
-    main = container("redis", bitnami_image(ctx, values), without_enabled(master.get("containerSecurityContext")),
+    main = container("redis", subchart_image(ctx, values), without_enabled(master.get("containerSecurityContext")),
                      [{"name": "redis", "containerPort": port}])
     volumes: list[dict[str, Any]] = [
         {"name": "start-scripts", "configMap": {"name": f"{name}-scripts", "defaultMode": 493}},
