@@ -227,14 +227,11 @@ def read(path: Path) -> Bundle:
     Raises:
         WizardError: the file is missing, corrupt, not a bundle, unsafe, or of a schema this wizard does not read.
     """
+    from wizard import files
+
+    raw = files.read_bytes(path, limit=MAX_BUNDLE_BYTES, what="a bundle")
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise OutputError(f"cannot read {path}: {error.strerror or error}; check the path") from None
-    if size > MAX_BUNDLE_BYTES:
-        raise _not_a_bundle(path, f"it is larger than {MAX_BUNDLE_BYTES >> 20} MB")
-    try:
-        texts = _members(path.read_bytes(), path)
+        texts = _members(raw, path)
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile, ValueError) as error:
         if isinstance(error, WizardError):
             raise

@@ -7,6 +7,7 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -18,25 +19,69 @@ FINGERPRINT_PREFIX = "# wizard-fingerprint: sha256:"
 MAX_READ_BYTES = 20 * 1024 * 1024
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file (a leading BOM is dropped); each failure names the file and the fix."""
+def read_bytes(path: Path, *, limit: int = MAX_READ_BYTES, what: str = "a values file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; each refusal names the file and the fix.
+
+    Only regular files: a FIFO would block for ever and /dev/zero never ends (its size from stat is 0, so a size
+    check alone lets it through). The file is opened non-blocking, checked with fstat on the open descriptor (no
+    race with a swap between check and open), then read at most `limit` + 1 bytes.
+    """
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_READ_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise OutputError(f"{path} does not exist; check the path.") from None
     except IsADirectoryError:
-        raise OutputError(f"{path} is a directory, not a file; give the path of a file.") from None
+        raise OutputError(f"{path} is a directory, not a file; give the path of {what}.") from None
     except PermissionError:
         raise OutputError(f"Permission denied reading {path}; check the file's permissions.") from None
     except OSError as exc:
         raise OutputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    if len(data) > MAX_READ_BYTES:
-        raise OutputError(f"{path} is larger than {MAX_READ_BYTES >> 20} MB; give the path of a values file.")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path} is a directory, not a file; give the path of {what}.")
+        raise OutputError(f"{path} is {_special_kind(info.st_mode)}, not a regular file; the wizard reads only "
+                          f"regular files: save {what} to a file and give its path.", title="Not a file")
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > limit:
+            raise OutputError(f"{path} is {_size(info.st_size)}; the wizard reads {what} up to {_size(limit)}: give "
+                              f"{what} itself.", title="File too large")
+        try:
+            os.set_blocking(fd, True)
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise OutputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(data) > limit:  # it grew while being read
+        raise OutputError(f"{path} is larger than {_size(limit)}; the wizard reads {what} up to {_size(limit)}: "
+                          f"give {what} itself.", title="File too large")
+    return data
+
+
+def read_text(path: Path, *, limit: int = MAX_READ_BYTES, what: str = "a values file") -> str:
+    """Read a UTF-8 regular file of at most `limit` bytes (a leading BOM is dropped); see read_bytes."""
+    data = read_bytes(path, limit=limit, what=what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise OutputError(f"{path} is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8.") from None
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _size(count: int) -> str:
+    """1 KB, 512 KB, 20 MB: the units the caps are documented in."""
+    if count >= 1 << 20:
+        return f"{count / (1 << 20):.3g} MB"
+    return f"{count / 1024:.3g} KB" if count >= 1024 else f"{count} bytes"
 
 
 def comment_lines(header: Sequence[str]) -> str:

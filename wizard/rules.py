@@ -98,19 +98,27 @@ def _private_ca(plan: Plan) -> list[Problem]:
     return found
 
 
+MAX_CA_BYTES = 1 << 20
+"""A CA bundle of a few hundred certificates is ~500 KB; a bigger file is not a CA certificate."""
+
+
 def read_ca_file(path: str) -> str:
     """The CA certificate text, for privateCa.secret.data (the chart creates the secret from it)."""
-    return Path(path).expanduser().read_text(encoding="utf-8")
+    from wizard import files
+
+    return files.read_text(Path(path).expanduser(), limit=MAX_CA_BYTES, what="a CA certificate (PEM)")
 
 
 def ca_file_problem(path: str) -> str | None:
     """Why the private CA file cannot be used, or None."""
+    from wizard.errors import OutputError
+
+    if not Path(path).expanduser().exists():
+        return f"{path} does not exist: give the path of the CA certificate (PEM), relative to the current folder"
     try:
         text = read_ca_file(path)
-    except FileNotFoundError:
-        return f"{path} does not exist: give the path of the CA certificate (PEM), relative to the current folder"
-    except (OSError, UnicodeDecodeError) as error:
-        return f"{path} cannot be read ({getattr(error, 'strerror', None) or error}): give a readable PEM file"
+    except OutputError as error:
+        return error.msg
     if "PRIVATE KEY" in text:
         return (f"{path} holds a private key: give the CA certificate only (-----BEGIN CERTIFICATE-----); "
                 "the key must never go into a values file")

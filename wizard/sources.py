@@ -90,7 +90,10 @@ def _guess(spec: str) -> str:
 
 
 def _is_gzip(path: Path) -> bool:
+    """Only a regular file is opened (a FIFO would block); bundle.read says why anything else is refused."""
     try:
+        if not path.is_file():
+            return False
         with path.open("rb") as handle:
             return handle.read(2) == b"\x1f\x8b"
     except OSError:

@@ -118,7 +118,7 @@ def test_read_text_errors(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: no real disk use
-    with pytest.raises(OutputError, match="larger than 20 MB"):
+    with pytest.raises(OutputError, match="up to 20 MB"):
         read_text(big)
 
 
@@ -129,3 +129,21 @@ def test_read_text_permission_denied(tmp_path: Path) -> None:
     secret.chmod(0)
     with pytest.raises(OutputError, match="Permission denied"):
         read_text(secret)
+
+
+def test_read_text_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    """A FIFO would block for ever and /dev/zero never ends (stat says 0 bytes): both are refused at once."""
+    fifo = tmp_path / "answers.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match=r"answers\.yaml is a pipe \(FIFO\), not a regular file"):
+        read_text(fifo, what="an answers file")
+    with pytest.raises(OutputError, match="/dev/zero is a device, not a regular file"):
+        read_text(Path("/dev/zero"))
+
+
+def test_read_text_limit_is_the_callers(tmp_path: Path) -> None:
+    small = tmp_path / "ca.pem"
+    small.write_text("x" * 2048, encoding="utf-8")
+    assert len(read_text(small, limit=2048)) == 2048
+    with pytest.raises(OutputError, match=r"ca\.pem is 2 KB; the wizard reads a CA certificate up to 1 KB"):
+        read_text(small, limit=1024, what="a CA certificate")

@@ -47,15 +47,7 @@ def read_values_file(path: Path) -> ValuesFile:
         OutputError: missing, unreadable, not UTF-8 (with the byte offset), larger than MAX_BYTES, invalid YAML
             (with line and column), an alias bomb, duplicate keys, or a top level that is not a map.
     """
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # read_text says why the file cannot be read
-    if size > MAX_BYTES:
-        raise OutputError(f"{path} is {size / 1024 / 1024:.1f} MB; wizard import reads values files up to "
-                          f"{MAX_BYTES // 1024} KB (a chart's values are a few KB): give the values file "
-                          "itself, e.g. the output of helm get values RELEASE.", title="File too large")
-    text = files.read_text(path)
+    text = files.read_text(path, limit=MAX_BYTES, what="a values file (the output of helm get values RELEASE)")
     try:
         doc = yamlio.load_roundtrip(text, str(path))
     except OutputError as error:
