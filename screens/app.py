@@ -397,6 +397,29 @@ class WizardApp(App[Plan | None]):
         self._confirm_quit = True
         self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
 
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The command palette's Screenshot, written 0600 (a folder it creates 0700): the screen may show an imported
+        password, and Textual's own writer leaves the file as wide as the umask allows."""
+        import time
+        from pathlib import Path
+
+        from platformdirs import user_downloads_path
+
+        from wizard import files
+        from wizard.errors import WizardError
+
+        folder = Path(path) if path else user_downloads_path()
+        target = folder / (filename or f"{self.title} {time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg")
+        try:
+            files.make_dirs(folder)
+            files.atomic_write(target, self.export_screenshot())
+        except (OSError, WizardError) as error:
+            self.notify(f"Screenshot not saved: {error}", title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(f"Saved screenshot to {target} (readable by you only)", title="Screenshot", markup=False)
+        return None
+
 
 def _implications(plan: Plan) -> tuple[Panel, list[Finding]]:
     """What the panel shows for a Plan, and the findings the review lists."""

@@ -17,11 +17,8 @@ import gzip
 import hashlib
 import io
 import json
-import os
-import secrets
 import tarfile
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,24 +157,20 @@ def archive(members: Mapping[str, bytes]) -> bytes:
 
 
 def write(path: Path, data: bytes) -> None:
-    """Write the bundle atomically (a temporary file, fsync, rename): a reader never sees half a bundle.
+    """Write the bundle atomically (a temporary file, fsync, rename): a reader never sees half a bundle, and a
+    temporary file a killed run left is removed by the next write. The bundle is 0600 whatever the umask: redaction
+    is the intent, but a file that may still hold a secret is not left readable by others.
 
     Raises:
         OutputError: naming the path and the reason.
     """
+    from wizard import files
+
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give the bundle's file name, e.g. {path}/bundle.tar.gz")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        files.replace_file(path, data)
     except OSError as error:
-        with suppress(OSError):
-            os.unlink(tmp)
         raise OutputError(f"cannot write {path}: {error.strerror or error}; check the folder exists and is "
                           "writable, or choose another --out") from None
 

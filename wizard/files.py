@@ -1,14 +1,16 @@
-"""Files the wizard writes and reads: atomic writes, fingerprints that tell an untouched generated file from an
-edited one, and reading text with clear errors. Nothing here knows YAML."""
+"""Files the wizard writes and reads: atomic writes of private files (0600 whatever the umask), fingerprints that
+tell an untouched generated file from an edited one, and reading text with clear errors. Nothing here knows YAML."""
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import os
+import re
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Literal
@@ -17,6 +19,12 @@ from wizard.errors import OutputError
 
 FINGERPRINT_PREFIX = "# wizard-fingerprint: sha256:"
 MAX_READ_BYTES = 20 * 1024 * 1024
+PRIVATE_FILE = 0o600
+"""Every file the wizard writes: values and answers files can carry imported credentials."""
+PRIVATE_DIR = 0o700
+"""Every folder the wizard creates (folders that were there keep their mode)."""
+EXECUTABLE = 0o700
+"""install.sh: run by its owner only (it reads the values files beside it)."""
 
 
 def read_bytes(path: Path, *, limit: int = MAX_READ_BYTES, what: str = "a values file") -> bytes:
@@ -140,38 +148,163 @@ _WRITE_REASONS = {
 }
 
 
-def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
-    """Write via a temporary file in the same directory, fsync, then os.replace: a reader never
-    sees half a file. Keeps the old file's permission bits unless `mode` is given."""
+def write_reason(error: OSError) -> str:
+    """Why a write failed, in words that say what to do."""
+    return _WRITE_REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
+def atomic_write(path: Path, text: str, *, mode: int = PRIVATE_FILE) -> None:
+    """Replace one file atomically (see `replace_file`): a reader never sees half a file. The file is `mode` (0600
+    by default) whatever the umask, also when it was there before with another mode.
+
+    Raises:
+        OutputError: naming the file and what to do.
+    """
     if path.is_dir():
         raise OutputError(f"Cannot write {path}: {_WRITE_REASONS[errno.EISDIR]}.", title="Cannot write file")
-    with suppress(OSError):
-        mode = os.stat(path).st_mode & 0o7777 if mode is None else mode
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    created = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        created = True
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        created = False
-    except OSError as exc:
-        reason = _WRITE_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-        raise OutputError(f"Cannot write {path}: {reason}.", title="Cannot write file") from None
+        data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise OutputError(f"Cannot write {path}: unencodable text at position {exc.start}.") from None
+    try:
+        replace_file(path, data, mode)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {write_reason(exc)}.", title="Cannot write file") from None
+
+
+# --- write-side building blocks: private modes whatever the umask, temporary files nobody leaves behind -------------
+
+_TEMP = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp\Z")
+"""`.NAME.1a2b3c4d.tmp`: the temporary file of a write in progress (or of one a SIGKILL stopped)."""
+
+
+def replace_file(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Write `data` to a temporary file beside `path`, fsync, rename it over `path`, fsync the folder.
+
+    The temporary file is created `mode` (never wider, whatever the umask) and holds an flock while it lives, so that
+    `remove_stale_temps` (called first, here) removes only those of runs that were killed, never a live one.
+
+    Raises:
+        OSError: the temporary file is removed first.
+    """
+    remove_stale_temps(path.parent, (path.name,))
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, PRIVATE_FILE)
+    try:
+        _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _fill(fd, data, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
     finally:
-        if created:
-            with suppress(OSError):
-                os.unlink(tmp)
-    with suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        os.close(fd)
+    fsync_dir(path.parent)
+
+
+def write_new(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Create `path` (it must not exist; a symlink there is refused) as `mode` whatever the umask, write, fsync.
+
+    Raises:
+        OSError
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, PRIVATE_FILE)
+    try:
+        _fill(fd, data, mode)
+    finally:
+        os.close(fd)
+
+
+def _fill(fd: int, data: bytes, mode: int) -> None:
+    os.fchmod(fd, mode)  # the umask narrows the mode given to open; fchmod sets exactly this one
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def make_dirs(path: Path) -> list[Path]:
+    """Create `path` and its missing parents, each 0700 whatever the umask; folders already there keep their mode.
+
+    Returns:
+        The folders created, outermost first.
+
+    Raises:
+        OSError
+    """
+    missing: list[Path] = []
+    folder = path
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    created = []
+    for folder in reversed(missing):
         try:
-            os.fsync(dir_fd)
+            os.mkdir(folder, PRIVATE_DIR)
+        except FileExistsError:  # made meanwhile by someone else: theirs, its mode stays
+            continue
+        os.chmod(folder, PRIVATE_DIR)  # the umask may have taken bits away (umask 0277 would leave it unwritable)
+        created.append(folder)
+    if not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    return created
+
+
+def remove_stale_temps(folder: Path, names: Collection[str]) -> list[str]:
+    """Remove the temporary files of `names` in `folder` that a killed run left (`.NAME.xxxxxxxx.tmp`): those of
+    this version hold no lock any more, those of older versions never had one. A live write's file is kept.
+
+    Returns:
+        The names removed.
+    """
+    removed: list[str] = []
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.match(entry)
+        if not match or match["name"] not in names:
+            continue
+        path = folder / entry
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW | _CLOEXEC)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or not _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB):
+                continue
+            os.unlink(path)
+            removed.append(entry)
+        except OSError:
+            continue
         finally:
-            os.close(dir_fd)
+            os.close(fd)
+    return removed
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames in `folder` durable (a power cut after this keeps them); best effort."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | _CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _flock(fd: int, operation: int) -> bool:
+    """flock; False when another process holds the lock. A file system without locks (some network mounts) counts
+    as locked by us: there is nothing better to do there."""
+    try:
+        fcntl.flock(fd, operation)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)

@@ -78,6 +78,11 @@ def plan_layers(preset: str | None, answers_file: Any, sets: Sequence[str],
     if preset:
         layers.append(Layer(f"preset {preset}", presets.load(preset).plan, kind="preset"))
     if answers_file:
+        from pathlib import Path
+
+        from wizard import journal
+
+        journal.settle(Path(answers_file).parent)  # a run killed while writing that folder: finish or undo it first
         plan, extras = answers.load_with_extras(answers_file)
         layers.append(Layer(str(answers_file), plan, kind="answers", extras=extras))
     if imports:

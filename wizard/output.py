@@ -1,26 +1,30 @@
 """Writing a run's files (values per chart, answers file, install.sh) without losing anybody's work.
 
-Everything is rendered and checked in memory first; only then is each file replaced atomically. A file the wizard
-wrote and nobody touched since (its fingerprint still matches) is simply rewritten. A file someone edited, or one the
-wizard did not write, is refused unless `force`: then a values file gets this run's decisions merged into it (the
-operator's comments and extra keys stay), and any other file is kept beside the new one as `<name>.bak`.
+Everything is rendered and checked in memory first; only then are the files written, all or none of them (one
+generation per folder, also when the run is killed: see wizard.journal), each 0600 (install.sh 0700) whatever the
+umask. A file the wizard wrote and nobody touched since (its fingerprint still matches) is simply rewritten. A file
+someone edited, or one the wizard did not write, is refused unless `force`: then a values file gets this run's
+decisions merged into it (the operator's comments and extra keys stay), and any other file is kept beside the new
+one as `<name>.bak`.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard import __version__, answers, files, install_script, yamledit, yamlio
+from wizard import __version__, answers, files, install_script, journal, yamledit, yamlio
 from wizard.chart_defaults import MISSING, get_path
 from wizard.errors import OutputError
 from wizard.plan import Plan
 from wizard.values import ChartValues, Setting, render
 
 Action = Literal["create", "rewrite", "merge", "replace", "unchanged"]
-ALL_VALUES_FILES = ("orchestrator-values.yaml", "substra-backend-values.yaml", "substra-frontend-values.yaml")
+ALL_VALUES_FILES = journal.VALUES_FILES
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class PlannedFile:
     mode: int | None = None
     backup: str | None = None
     """The previous, edited content, kept as `<name>.bak` (replace only)."""
+    before: str | None = None
+    """The file's text when the run planned (None: absent); writing refuses if it changed meanwhile."""
 
 
 def plan_files(
@@ -53,6 +59,7 @@ def plan_files(
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
+    journal.settle(out_dir)  # decide on a whole generation, not on what a killed run left
     charts = render(plan)
     reproduce = REPRODUCE
     extras = extras or {}
@@ -67,7 +74,7 @@ def plan_files(
     ), force or is_input))
     planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
         f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
-    ), force, mode=0o755))
+    ), force, mode=files.EXECUTABLE))
     refused = [p.path for p in planned if p.action == "replace" and p.backup is None]
     if refused:
         names = "\n".join(f"  {path}" for path in refused)
@@ -103,11 +110,11 @@ def _values_file(values: ChartValues, path: Path, reproduce: str, force: bool,
     if existing is None:
         return PlannedFile(path, fresh, "create")
     if files.fingerprint_state(existing) == "unedited":
-        return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite")
+        return PlannedFile(path, fresh, "unchanged" if fresh == existing else "rewrite", before=existing)
     if not force:
-        return PlannedFile(path, fresh, "replace")
+        return PlannedFile(path, fresh, "replace", before=existing)
     merged = _merged(values, path, existing, extras)
-    return PlannedFile(path, files.with_fingerprint(header, merged or body), "merge")
+    return PlannedFile(path, files.with_fingerprint(header, merged or body), "merge", before=existing)
 
 
 IMPORTED = f"{yamledit.MARKER} imported as is (not a wizard decision)"
@@ -161,8 +168,8 @@ def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mod
     if existing is None:
         return PlannedFile(path, text, "create", mode)
     if files.fingerprint_state(existing) == "unedited":
-        return PlannedFile(path, text, "unchanged" if text == existing else "rewrite", mode)
-    return PlannedFile(path, text, "replace", mode, backup=existing if force else None)
+        return PlannedFile(path, text, "unchanged" if text == existing else "rewrite", mode, before=existing)
+    return PlannedFile(path, text, "replace", mode, backup=existing if force else None, before=existing)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -190,18 +197,60 @@ def _body(text: str) -> str:
 
 
 def write_files(planned: list[PlannedFile]) -> None:
-    """Write what `plan_files` decided, each file atomically (a backup first where one is kept)."""
-    for item in planned:
-        if item.action == "unchanged":
-            continue
-        try:
-            item.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise OutputError(f"cannot create the folder {item.path.parent}: {error.strerror}; choose another "
-                              "--out folder") from None
-        if item.backup is not None:
-            files.atomic_write(item.path.with_name(item.path.name + ".bak"), item.backup)
-        files.atomic_write(item.path, item.text, mode=item.mode)
+    """Write what `plan_files` decided as one generation of the folder (backups included): all the files or none, also
+    when the run is killed. Each is 0600 (install.sh 0700) whatever the umask; an unchanged file that had a wider
+    mode is narrowed to it. The folder, when created, is 0700.
+
+    Raises:
+        OutputError: another wizard is writing the folder, a file changed since `plan_files` read it, or a file
+            cannot be written (nothing was written then).
+    """
+    if not planned:
+        return
+    folder = planned[0].path.parent
+    if any(item.path.parent != folder for item in planned):
+        raise ValueError("the files of one run share one folder")
+    with journal.writing(folder):
+        changed = [item.path for item in planned if _existing(item.path) != item.before]
+        if changed:
+            names = "\n".join(f"  {path}" for path in changed)
+            raise OutputError(f"These files changed while the wizard was preparing its own:\n{names}\nNothing was "
+                              "written; run again.", title="Files changed meanwhile.")
+        new = []
+        for item in planned:
+            if item.action == "unchanged":
+                continue
+            if item.backup is not None:
+                new.append(journal.NewFile(item.path.name + ".bak", _encoded(item.path, item.backup)))
+            new.append(journal.NewFile(item.path.name, _encoded(item.path, item.text), _mode(item)))
+        if new:
+            journal.commit(folder, new)
+        for item in planned:
+            if item.action == "unchanged":
+                _narrow(item.path, _mode(item))
+
+
+def _mode(item: PlannedFile) -> int:
+    return files.PRIVATE_FILE if item.mode is None else item.mode
+
+
+def _encoded(path: Path, text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"Cannot write {path}: unencodable text at position {exc.start}.") from None
+
+
+def _narrow(path: Path, mode: int) -> None:
+    """An unchanged file keeps its text but gets the mode a fresh write gives it (a file an older version wrote may
+    be 0644 and hold an imported password). A file of someone else's that cannot be narrowed is named, not fatal."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != mode:  # a link points at someone else's file
+            os.chmod(path, mode)
+    except OSError as error:
+        journal.say_on_stderr(f"warning: {path} is unchanged but stays readable by others ({files.write_reason(error)}"
+                              f"); make it private yourself: chmod {mode:o} {path}")
 
 
 def unused_values_files(planned: list[PlannedFile]) -> list[Path]:

@@ -33,15 +33,24 @@ def save(data: dict[str, Any]) -> None:
     text = yamlio.dumps({"schema": answers.SCHEMA, "plan": data},
                         ("An unfinished substra-wizard run; `wizard` offers to resume it.",))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        files.atomic_write(path, text)
+        _private_folder(path.parent)
+        files.atomic_write(path, text)  # 0600; a temporary file a killed run left is removed first
     except (OSError, WizardError):
         pass  # a read-only home must not stop the wizard; the draft is a convenience
+
+
+def _private_folder(folder: Path) -> None:
+    """The draft's folder, 0700: created so, and narrowed when an older version made it wider (it is the wizard's
+    own folder; the folders above it that were there keep their mode)."""
+    files.make_dirs(folder)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(files.PRIVATE_DIR)
 
 
 def load() -> SavedDraft | None:
     """The saved draft, or None when there is none or it cannot be read (it is then discarded)."""
     path = draft_path()
+    files.remove_stale_temps(path.parent, (path.name,))  # what a run killed while saving left
     if not path.is_file():
         return None
     try:

@@ -143,9 +143,10 @@ def plan_side(label: str, kind: str, *, preset: str | None = None, answers_file:
 
 def folder_side(folder: Path, label: str) -> Side:
     """A folder the wizard wrote: its answers file says everything; without one, its values files."""
-    from wizard import answers, files
+    from wizard import answers, files, journal
     from wizard.output import ALL_VALUES_FILES
 
+    journal.settle(folder)  # a run killed while writing it: finish or undo that write before reading
     answers_file = folder / answers.FILE_NAME
     present = [folder / name for name in ALL_VALUES_FILES if (folder / name).is_file()]
     if answers_file.is_file():

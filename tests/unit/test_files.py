@@ -45,16 +45,18 @@ def _leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
 
 
-def test_atomic_write_writes_and_keeps_permission_bits(tmp_path: Path) -> None:
+def test_atomic_write_writes_private_files_whatever_the_old_mode(tmp_path: Path) -> None:
+    """An existing file written again becomes 0600: a 0644 file an older version wrote may hold a password."""
     target = tmp_path / "values.yaml"
     atomic_write(target, "a: 1\n")
     assert target.read_text(encoding="utf-8") == "a: 1\n"
-    target.chmod(0o640)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    target.chmod(0o644)
     atomic_write(target, "a: 2\nü: é\r\n")
     assert target.read_bytes() == "a: 2\nü: é\r\n".encode()
-    assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    atomic_write(target, "#!/bin/sh\n", mode=0o755)
-    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    atomic_write(target, "#!/bin/sh\n", mode=0o700)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
     assert _leftovers(tmp_path) == []
 
 
