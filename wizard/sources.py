@@ -84,7 +84,7 @@ def _guess(spec: str) -> str:
         return "preset"
     if path.is_dir():
         return "dir"
-    if path.is_file():
+    if path.exists():  # a FIFO or a device too: reading it says why it is refused, without blocking or reading it
         return "bundle" if spec.endswith((".tar.gz", ".tgz")) or _is_gzip(path) else "answers"
     raise _unknown(spec, f"{spec!r} is not a preset ({', '.join(presets.names())}) nor an existing file or folder")
 
