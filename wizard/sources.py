@@ -90,14 +90,21 @@ def _guess(spec: str) -> str:
 
 
 def _is_gzip(path: Path) -> bool:
-    """Only a regular file is opened (a FIFO would block); bundle.read says why anything else is refused."""
+    """Opened without blocking and read only when the open file is a regular one (a FIFO swapped in after a check
+    would block); reading it as a bundle or answers file says why anything else is refused."""
+    import os
+    import stat
+
     try:
-        if not path.is_file():
-            return False
-        with path.open("rb") as handle:
-            return handle.read(2) == b"\x1f\x8b"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, 2) == b"\x1f\x8b"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _unknown(spec: str, why: str) -> ConfigError:

@@ -284,19 +284,19 @@ def test_a_plan_bundle_without_its_answers_is_refused(plan_bundle: dict[str, byt
 # --- item 11: a device or a FIFO is never read, by any command that opens a bundle ------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["device", "fifo"])
+@pytest.mark.parametrize("kind", ["device", "fifo", "fifo without a .tar.gz name"])
 @pytest.mark.parametrize("argv", [["explain", "--bundle", "{}"], ["--bundle", "{}", "--non-interactive"],
                                   ["diff", "minimal", "bundle:{}"], ["diff", "minimal", "{}"]], ids=short)
 def test_devices_and_fifos_are_refused_without_reading(kind: str, argv: list[str], tmp_path: Path) -> None:
     if kind == "device":
         path = "/dev/zero"
     else:
-        path = str(tmp_path / "b.tar.gz")
+        path = str(tmp_path / ("b.tar.gz" if kind == "fifo" else "config"))
         os.mkfifo(path)
     result = subprocess.run([sys.executable, "-m", "wizard", *(a.format(path) for a in argv)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result.stderr
-    assert path in result.stderr and ("a device" if kind == "device" else "a pipe (FIFO)") in result.stderr
+    assert path in result.stderr and ("a device" if kind == "device" else "a pipe (FIFO)") in result.stderr, kind
     assert "Traceback" not in result.stderr
 
 
