@@ -1,5 +1,7 @@
 """Bundles: one .tar.gz a support engineer can open offline (answers, values, explain report, versions), with every
-secret redacted (wizard/redact.py), written atomically and byte-for-byte reproducible; and reading one back safely.
+secret redacted (wizard/redact.py), written atomically and byte-for-byte reproducible; and reading one back safely:
+bounded at every step (wizard/ustar.py, wizard/bundle_manifest.py, wizard/yamlcount.py), each member checked against
+the manifest's sha256 (see `read`).
 
 Members, under `substra-wizard-bundle/`, in this order:
     wizard-answers.yaml                  the Plan (when one is known)
@@ -23,10 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard import ustar
 from wizard.errors import ConfigError, OutputError, Problem, WizardError
 from wizard.redact import MARKER, Redactor, is_secret_key
+from wizard.sources import CHARTS
+from wizard.untrusted import shown
 
 if TYPE_CHECKING:
+    from wizard.bundle_manifest import Manifest
     from wizard.layers import Layer
     from wizard.plan import Plan
     from wizard.sources import Side
@@ -35,11 +41,21 @@ SCHEMA = "substra-wizard/bundle@1"
 REDACTIONS_SCHEMA = "substra-wizard/redactions@1"
 ROOT = "substra-wizard-bundle/"
 ANSWERS, MANIFEST, REDACTIONS = "wizard-answers.yaml", "manifest.json", "redactions.json"
+MEMBERS = (ANSWERS, *(f"values/{chart}-values.yaml" for chart in CHARTS), "import-notes.json", "explain.json",
+           "explain.md", REDACTIONS, MANIFEST)
+"""Every file a bundle may hold (names inside ROOT); opening refuses any other."""
 MTIME = 0  # every member's time: the same input gives the same bytes
-MAX_BUNDLE_BYTES = 64 << 20
-MAX_MEMBER_BYTES = 20 << 20
-MAX_TOTAL_BYTES = 64 << 20
 MAX_MEMBERS = 64
+"""Tar headers (files and folders) read at most; a bundle has at most 10 files."""
+MAX_MEMBER_BYTES = 16 << 20
+MAX_TAR_BYTES = 32 << 20
+"""The tar inside the gzip, inflated; a real bundle is some 50 KB (a private CA adds its size)."""
+MAX_BUNDLE_BYTES = MAX_TAR_BYTES + (MAX_TAR_BYTES >> 8)
+"""gzip makes incompressible data a little larger (under 0.1%): a bundle's file is never bigger than this."""
+MAX_YAML_BYTES = 256 << 10
+MAX_YAML_NODES = 8_000
+"""The YAML that opening a bundle parses (its answers file, and its values files when it stands for them), together:
+ruamel reads some 10-25k nodes a second, so this keeps opening under 5 s. Real ones hold a few hundred nodes."""
 COMMENTS_NOTE = "values files are re-serialised from their data: comments are not carried (they may hold secrets)"
 
 
@@ -180,108 +196,175 @@ def write(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class Bundle:
-    """A bundle read in memory: its manifest and its members' text (names without the root folder)."""
+    """A bundle read in memory and checked (see `read`): its manifest and its members' text (names without the root
+    folder)."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     texts: dict[str, str]
 
     def answers_layer(self) -> Layer | None:
         """The bundle's answers as a Plan layer (None when it carries no answers file)."""
-        from wizard import answers, yamlio
+        from wizard import answers
         from wizard.layers import Layer
 
         if ANSWERS not in self.texts:
             return None
-        where = f"{self.path}:{ANSWERS}"
-        return Layer(f"bundle {self.path}", answers.parse(yamlio.load_plain(self.texts[ANSWERS], where), where))
+        return Layer(f"bundle {self.path}", answers.parse(self._yaml(ANSWERS), f"{self.path}:{ANSWERS}"))
 
     def values(self) -> dict[str, dict[str, Any]]:
-        """chart -> the values the bundle carries for it."""
-        from wizard import yamlio
-        from wizard.sources import CHARTS
-
+        """chart -> the values the bundle carries for it, in the manifest's order of charts."""
         found = {}
-        listed = [c.get("chart") for c in self.manifest.get("charts", []) if isinstance(c, dict)]
-        for chart in [*(c for c in listed if c in CHARTS), *(c for c in CHARTS if c not in listed)]:
-            name = f"values/{chart}-values.yaml"
-            if name in self.texts:
-                data = yamlio.load_plain(self.texts[name], f"{self.path}:{name}")
-                if data is not None and not isinstance(data, dict):
-                    raise _not_a_bundle(self.path, f"{name} is not a map of values")
-                found[chart] = data or {}
+        for name in _values_members(self.manifest, self.texts):
+            data = self._yaml(name)
+            if data is not None and not isinstance(data, dict):
+                raise _not_a_bundle(self.path, f"{name} is not a map of values")
+            found[name.removeprefix("values/").removesuffix("-values.yaml")] = data or {}
         return found
+
+    def _yaml(self, name: str) -> Any:
+        """A YAML member as plain data; a YAML error is one line, as every other reason a bundle cannot open."""
+        from wizard import yamlio
+
+        where = f"{self.path}:{name}"
+        try:
+            return yamlio.load_plain(self.texts[name], where)
+        except OutputError as error:
+            detail = error.msg.splitlines()[0].removeprefix(where).strip(" :")
+            raise _not_a_bundle(self.path, f"{name} is not YAML the wizard reads: {shown(detail, 200)}") from None
 
 
 def read(path: Path) -> Bundle:
-    """Read a bundle without extracting anything: only regular files under the root folder, each checked for size
-    before it is read; links, absolute names and `..` are refused.
+    """Read a bundle without extracting anything, and refuse it unless it is exactly what wizard bundle writes.
+
+    In order: a regular file of at most MAX_BUNDLE_BYTES; one gzip stream, inflated to at most MAX_TAR_BYTES and
+    read to its end (its CRC-32 and length checked); plain USTAR headers, each checked before its data (no links,
+    devices, GNU long names or pax headers, at most MAX_MEMBERS, each at most MAX_MEMBER_BYTES); names from MEMBERS
+    under the root folder, each once; manifest.json valid against its schema (wizard/bundle_manifest.py); every
+    other member listed in it with its sha256, and none listed but absent; UTF-8 text; and the YAML that opening
+    it parses within MAX_YAML_BYTES and MAX_YAML_NODES.
+
+    Integrity protects against corruption and tampering of members, not against someone who rewrites the manifest
+    too: manifest.json is not in its own list and nothing is signed.
 
     Raises:
-        WizardError: the file is missing, corrupt, not a bundle, unsafe, or of a schema this wizard does not read.
+        WizardError: one line naming the file and what is wrong (member names from the file are escaped and cut).
     """
     from wizard import files
+    from wizard.bundle_manifest import ManifestError, parse
 
     raw = files.read_bytes(path, limit=MAX_BUNDLE_BYTES, what="a bundle")
     try:
-        texts = _members(raw, path)
-    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile, ValueError) as error:
-        if isinstance(error, WizardError):
-            raise
-        raise _not_a_bundle(path, f"it is not a readable .tar.gz ({error or type(error).__name__})") from None
-    if MANIFEST not in texts:
-        raise _not_a_bundle(path, f"it has no {ROOT}{MANIFEST}")
-    try:
-        manifest = json.loads(texts[MANIFEST])
-    except ValueError as error:
-        raise _not_a_bundle(path, f"its manifest is not JSON ({error})") from None
-    schema = manifest.get("schema") if isinstance(manifest, dict) else None
-    if schema != SCHEMA:
-        raise _not_a_bundle(path, f"its schema is {schema!r}, not {SCHEMA}; a newer wizard may have written it: "
-                                  "upgrade substra-wizard")
+        found = ustar.walk(ustar.gunzip(raw, limit=MAX_TAR_BYTES), max_members=MAX_MEMBERS,
+                           max_member_bytes=MAX_MEMBER_BYTES)
+        members = _by_name(found)
+        if MANIFEST not in members:
+            raise ustar.ArchiveError(f"it has no {ROOT}{MANIFEST}")
+        manifest = parse(bytes(members.pop(MANIFEST)))
+    except (ustar.ArchiveError, ManifestError) as error:
+        raise _not_a_bundle(path, str(error)) from None
+    _verify(path, manifest, members)
+    texts = _texts(path, members)
+    _check_consistent(path, manifest, texts)
+    _check_yaml(path, {name: texts[name] for name in _parsed_members(manifest, texts)})
     return Bundle(path, manifest, texts)
 
 
-def _members(data: bytes, path: Path) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    total = 0
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        for count, info in enumerate(tar, start=1):
-            if count > MAX_MEMBERS:
-                raise _not_a_bundle(path, f"it has more than {MAX_MEMBERS} members")
-            name = _safe_name(info, path)
-            if name is None:
-                continue
-            total += info.size
-            if info.size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                raise _not_a_bundle(path, f"{info.name} is too large ({info.size} bytes)")
-            if name in texts:
-                raise _not_a_bundle(path, f"{info.name} appears twice")
-            handle = tar.extractfile(info)
-            try:
-                texts[name] = handle.read().decode("utf-8") if handle else ""
-            except UnicodeDecodeError:
-                raise _not_a_bundle(path, f"{info.name} is not UTF-8 text") from None
+def _by_name(found: Sequence[ustar.Member]) -> dict[str, memoryview]:
+    """name inside the root folder -> data, for members that are files a bundle holds; the folders themselves (a
+    bundle repacked with tar has them) are skipped."""
+    members: dict[str, memoryview] = {}
+    for member in found:
+        name = member.name
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or ".." in parts or (len(name) > 1 and name[1] == ":"):
+            raise ustar.ArchiveError(f"member {shown(name)} points outside the bundle (refused)")
+        if not name.startswith(ROOT):
+            raise ustar.ArchiveError(f"member {shown(name)} is outside {ROOT}")
+        inside = name[len(ROOT):]
+        if member.folder:
+            if inside.rstrip("/") not in ("", "values"):
+                raise ustar.ArchiveError(f"member {shown(name)} is a folder a bundle does not have (refused)")
+            continue
+        if inside not in MEMBERS:
+            raise ustar.ArchiveError(f"member {shown(name)} is none of the files a bundle holds (refused; a newer "
+                                     "wizard may have written it: upgrade substra-wizard)")
+        if inside in members:
+            raise ustar.ArchiveError(f"member {name} appears twice")
+        members[inside] = member.data
+    return members
+
+
+def _verify(path: Path, manifest: Manifest, members: Mapping[str, memoryview]) -> None:
+    """Every member against the sha256 manifest.json gives it; a member it does not list, or one it lists that is not
+    there, is refused too."""
+    listed = {entry.name: entry.sha256 for entry in manifest.files}
+    for name, data in members.items():
+        if name not in listed:
+            raise _not_a_bundle(path, f"{ROOT}{name} is not listed in {MANIFEST} (a bundle lists every file it holds)")
+        if hashlib.sha256(data).hexdigest() != listed[name]:
+            raise _not_a_bundle(path, f"{ROOT}{name} does not match its sha256 in {MANIFEST}: the bundle is corrupt "
+                                      "or was altered")
+    for name in listed:
+        if name not in members:
+            raise _not_a_bundle(path, f"{MANIFEST} lists {shown(name)}, which the bundle does not hold")
+
+
+def _check_consistent(path: Path, manifest: Manifest, texts: Mapping[str, str]) -> None:
+    """What wizard bundle always writes together: a Plan bundle has its answers file, and the charts the manifest lists
+    are those the bundle has values files for."""
+    if manifest.primary == "plan" and ANSWERS not in texts:
+        raise _not_a_bundle(path, f"its manifest says it stands for a Plan, but it has no {ANSWERS}")
+    listed = sorted(entry.chart for entry in manifest.charts)
+    held = sorted(name.removeprefix("values/").removesuffix("-values.yaml") for name in texts
+                  if name.startswith("values/"))
+    if listed != held:
+        raise _not_a_bundle(path, f"its manifest lists the charts {', '.join(listed) or 'none'} but it holds values "
+                                  f"files for {', '.join(held) or 'none'}")
+
+
+def _texts(path: Path, members: Mapping[str, memoryview]) -> dict[str, str]:
+    texts = {}
+    for name, data in members.items():
+        try:
+            texts[name] = str(data, "utf-8")
+        except UnicodeDecodeError as error:
+            raise _not_a_bundle(path, f"{ROOT}{name} is not UTF-8 text (byte {error.start})") from None
     return texts
 
 
-def _safe_name(info: tarfile.TarInfo, path: Path) -> str | None:
-    """The member's name inside the root folder; None for the root folder itself.
+def _values_members(manifest: Manifest, texts: Mapping[str, str]) -> list[str]:
+    """The values files a bundle holds, the charts its manifest lists first, in its order."""
+    listed = [entry.chart for entry in manifest.charts]
+    ordered = [*listed, *(chart for chart in CHARTS if chart not in listed)]
+    return [name for chart in ordered if (name := f"values/{chart}-values.yaml") in texts]
 
-    Raises:
-        WizardError: a link, device or other special file, or a name outside the root folder.
-    """
-    name = info.name
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-        raise _not_a_bundle(path, f"member {name!r} points outside the bundle (refused)")
-    if info.isdir() and name.rstrip("/") + "/" == ROOT:
-        return None
-    if not info.isreg():
-        raise _not_a_bundle(path, f"member {name!r} is a link or special file (refused)")
-    if not name.startswith(ROOT):
-        raise _not_a_bundle(path, f"member {name!r} is outside {ROOT}")
-    return name[len(ROOT):]
+
+def _parsed_members(manifest: Manifest, texts: Mapping[str, str]) -> list[str]:
+    """The YAML members opening a bundle parses: its answers file, and its values files when it stands for them."""
+    values = _values_members(manifest, texts) if manifest.primary == "values" else []
+    return [name for name in (ANSWERS, *values) if name in texts]
+
+
+def _check_yaml(path: Path, texts: Mapping[str, str]) -> None:
+    """Refuse YAML that would take long to parse (ruamel reads some 5-25k nodes a second): the YAML a bundle makes the
+    wizard parse is capped in bytes and in nodes (aliases expanded), counted before anything is built; see
+    wizard/yamlcount.py for the depth and anchors refused on the way."""
+    from wizard.yamlcount import count_nodes
+
+    size = sum(len(text.encode("utf-8")) for text in texts.values())
+    if size > MAX_YAML_BYTES:
+        raise _not_a_bundle(path, f"its YAML files are {size:,} bytes together; a bundle's are at most "
+                                  f"{MAX_YAML_BYTES:,}")
+    budget = MAX_YAML_NODES
+    for name, text in texts.items():
+        nodes, problem = count_nodes(text, budget)
+        if problem:
+            raise _not_a_bundle(path, f"{name} has {problem}")
+        budget -= nodes
+        if budget < 0:
+            raise _not_a_bundle(path, f"its YAML files hold more than {MAX_YAML_NODES:,} nodes together (aliases "
+                                      "counted expanded)")
 
 
 def _not_a_bundle(path: Path, why: str) -> WizardError:
@@ -303,21 +386,20 @@ def answers_layer(path: Path) -> Layer:
 
 def bundle_side(path: Path, label: str) -> Side:
     """A bundle as a configuration: its Plan when it was made from one, else its values (with the Plan its answers
-    file holds, when wizard import made one)."""
+    file holds, when wizard import made one), placed where its manifest says and judged by its Kubernetes version."""
     from wizard.analysis import pss
     from wizard.layers import build_plan
-    from wizard.sources import data_side, plan_side
+    from wizard.sources import DEFAULT_NAMESPACE, data_side, plan_side
 
     bundle = read(path)
     layer = bundle.answers_layer()
-    version = pss.clamp(pss.parse_version(str(bundle.manifest.get("k8s_version", "latest"))))
-    if bundle.manifest.get("primary") == "plan" and layer is not None:
+    if bundle.manifest.primary == "plan" and layer is not None:
         return plan_side(label, "bundle", layers=[layer])
-    charts = {c.get("chart"): c for c in bundle.manifest.get("charts", []) if isinstance(c, dict)}
+    charts = bundle.manifest.charts
     side = data_side(bundle.values(), label=label, kind="bundle",
-                     releases={chart: str(c.get("release")) for chart, c in charts.items() if c.get("release")},
-                     namespace=next((str(c["namespace"]) for c in charts.values() if c.get("namespace")), "org-1"))
-    side.version, side.placed = version, True
+                     releases={entry.chart: entry.release for entry in charts},
+                     namespace=charts[0].namespace if charts else DEFAULT_NAMESPACE)
+    side.version, side.placed = pss.clamp(pss.parse_version(bundle.manifest.k8s_version)), True
     if layer is not None:
         try:
             side.plan = build_plan([layer])

@@ -84,20 +84,27 @@ def _guess(spec: str) -> str:
         return "preset"
     if path.is_dir():
         return "dir"
-    if path.is_file():
+    if path.exists():  # a FIFO or a device too: reading it says why it is refused, without blocking or reading it
         return "bundle" if spec.endswith((".tar.gz", ".tgz")) or _is_gzip(path) else "answers"
     raise _unknown(spec, f"{spec!r} is not a preset ({', '.join(presets.names())}) nor an existing file or folder")
 
 
 def _is_gzip(path: Path) -> bool:
-    """Only a regular file is opened (a FIFO would block); bundle.read says why anything else is refused."""
+    """Opened without blocking and read only when the open file is a regular one (a FIFO swapped in after a check
+    would block); reading it as a bundle or answers file says why anything else is refused."""
+    import os
+    import stat
+
     try:
-        if not path.is_file():
-            return False
-        with path.open("rb") as handle:
-            return handle.read(2) == b"\x1f\x8b"
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, 2) == b"\x1f\x8b"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _unknown(spec: str, why: str) -> ConfigError:
