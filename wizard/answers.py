@@ -10,6 +10,7 @@ Every run writes one beside the values (`dumps`), and `--answers FILE` reads it 
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,53 @@ def parse(data: Any, source: str) -> dict[str, Any]:
     plan = data.get("plan", {})
     if not isinstance(plan, dict):
         found.append(Problem("plan", f"must be a map of Plan sections, not {type(plan).__name__}"))
+    found += key_problems(data, "")
     if found:
-        raise ConfigError(found, source)
+        raise ConfigError(found[:MAX_PROBLEMS] + _more(found), source)
     return plan
+
+
+MAX_PROBLEMS = 50
+"""Problems listed for one answers file; a file with thousands of wrong keys is not worth thousands of lines."""
+
+
+def _more(found: list[Problem]) -> list[Problem]:
+    extra = len(found) - MAX_PROBLEMS
+    return [Problem("", f"... and {extra:,} more problem(s) of the same kind")] if extra > 0 else []
+
+
+_KEY_KINDS = {bool: "a bool", int: "a number", float: "a number", type(None): "null", tuple: "a list",
+              datetime.date: "a date", datetime.datetime: "a date"}
+
+
+def _shown(key: Any) -> str:
+    """A key as it is written in YAML (true, null, 2024-01-01, [a, b])."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    if isinstance(key, tuple):
+        return "[" + ", ".join(map(_shown, key)) + "]"
+    return key.isoformat() if hasattr(key, "isoformat") else str(key)
+
+
+def key_problems(tree: Any, at: str) -> list[Problem]:
+    """Every map key that is not text, at any depth, with its path: Plan fields and values keys are names, and a
+    number or bool key would be written back as something else (e.g. `1:` is "1" for Helm, `true:` is "true")."""
+    found: list[Problem] = []
+    stack = [(tree, at)]
+    while stack:
+        node, where = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(node, list):
+                stack.append((value, f"{where}[{key}]"))
+                continue
+            path = f"{where}.{_shown(key)}" if where else _shown(key)
+            if not isinstance(key, str):
+                kind = _KEY_KINDS.get(type(key), type(key).__name__)
+                found.append(Problem(path, f'this key is {kind}, not text: write it as text ("{_shown(key)}") or '
+                                           "remove it"))
+            stack.append((value, path))
+    return sorted(found, key=lambda problem: problem.path)
 
 
 def parse_extras(data: Any, source: str) -> dict[str, dict[str, Any]]:

@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-)
+from ruamel.yaml.events import MappingEndEvent, SequenceEndEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -37,10 +32,12 @@ from ruamel.yaml.tokens import CommentToken
 
 from wizard.errors import OutputError
 from wizard.files import comment_lines
+from wizard.yamlguard import MAX_DEPTH, MAX_DOCUMENTS, MAX_EXPANDED_NODES, Guard, invalid
 
-MAX_EXPANDED_NODES = 1_000_000  # aliases expanding beyond this: a "billion laughs" bomb
-MAX_DEPTH = 100  # deeper nesting would exhaust ruamel's recursive composer; no values file is this deep
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "dumps", "helm_items", "load_documents", "load_plain",
+           "load_roundtrip", "needs_quotes", "safe_str", "yaml_safe"]
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL_NULL_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"})
 _NUMERIC_SHAPES = re.compile(
     r"""[-+]?(?:
@@ -117,21 +114,33 @@ def assign(c: Any, key: Any, value: Any) -> None:
 
 def _walk_strings(data: Any, fix: Any, seen: set[int]) -> Any:
     """Apply fix(text, key=bool) to every string; ruamel containers are changed in place (keeping
-    comments, anchors and order; `seen` skips aliased ones already done), plain ones are copied."""
+    comments, anchors, merges and order; `seen` skips aliased ones already done), plain ones are copied.
+    A map's own keys are walked, then the maps it merges (`<<`), which may be written nowhere else."""
     if isinstance(data, str):
         return fix(data, key=False)
-    if isinstance(data, (CommentedMap, CommentedSeq)):
-        if id(data) in seen:
-            return data
-        seen.add(id(data))
-        is_map = isinstance(data, CommentedMap)
-        for pos, (key, value) in enumerate(list(data.non_merged_items() if is_map else enumerate(data))):
-            new_value = _walk_strings(value, fix, seen)
-            new_key = fix(key, key=True) if is_map and isinstance(key, str) else key
-            if new_key is not key:
-                data.insert(pos, new_key, new_value)  # same place; ca.items still match (equal str)
-            elif new_value is not value:
-                assign(data, key, new_value)
+    if isinstance(data, CommentedMap):
+        if id(data) not in seen:
+            seen.add(id(data))
+            renamed = {}
+            for key, value in list(data.non_merged_items()):
+                new_value = _walk_strings(value, fix, seen)
+                if new_value is not value:
+                    assign(data, key, new_value)
+                new_key = fix(key, key=True) if isinstance(key, str) else key
+                if new_key is not key:
+                    renamed[key] = new_key
+            if renamed:
+                _rekey(data, renamed)
+            for source in getattr(data, merge_attrib, None) or ():
+                _walk_strings(source, fix, seen)
+        return data
+    if isinstance(data, CommentedSeq):
+        if id(data) not in seen:
+            seen.add(id(data))
+            for index, value in enumerate(data):
+                new_value = _walk_strings(value, fix, seen)
+                if new_value is not value:
+                    assign(data, index, new_value)
         return data
     if isinstance(data, Mapping):
         fixed = ((fix(k, key=True) if isinstance(k, str) else k, v) for k, v in data.items())
@@ -139,6 +148,39 @@ def _walk_strings(data: Any, fix: Any, seen: set[int]) -> Any:
     if isinstance(data, (list, tuple)):
         return [_walk_strings(v, fix, seen) for v in data]
     return data
+
+
+def _rekey(data: CommentedMap, renamed: dict[Any, Any]) -> None:
+    """Swap key objects for equal ones (the same text in another style), order kept, in one pass. Plain dict
+    operations: CommentedMap's own delete/insert keep merge bookkeeping that breaks on maps merged elsewhere and
+    moves the `<<` among the keys; comments and line numbers are keyed by the (equal) text, so they stay."""
+    items = list(OrderedDict.items(data))
+    OrderedDict.clear(data)
+    for key, value in items:
+        OrderedDict.__setitem__(data, renamed.get(key, key), value)
+
+
+def helm_items(m: CommentedMap, memo: dict[int, list[tuple[Any, Any]]] | None = None) -> list[tuple[Any, Any]]:
+    """(key, value) of a round-trip map as Helm's go-yaml v2 reads it, merge keys applied.
+
+    go-yaml v2 sets keys in the order written: own keys before `<<` are overridden by the merged maps, own keys
+    after it win, and in `<<: [*a, *b]` the earlier map wins; each merged map is read the same way (its own `<<`
+    included). ruamel's own view (own keys always win) differs, so readers of Helm's data use this.
+    """
+    own = list(m.non_merged_items())
+    merge = getattr(m, merge_attrib, None)
+    if not merge:
+        return own
+    memo = {} if memo is None else memo
+    if id(m) in memo:
+        return memo[id(m)]
+    at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(own)
+    result = dict(own[:at])
+    for source in reversed(list(merge)):
+        result.update(helm_items(source, memo))
+    result.update(own[at:])
+    memo[id(m)] = list(result.items())
+    return memo[id(m)]
 
 
 def yaml_safe(data: object) -> object:
@@ -158,85 +200,121 @@ def _where(source: str, mark: Any) -> str:
     return f"{source} line {mark.line + 1}, column {mark.column + 1}" if mark is not None else source
 
 
-def _invalid(source: str, msg: str) -> OutputError:
-    return OutputError(f"{msg}\nFix {source} and run the wizard again.", title="Invalid YAML")
+def _guarded(yaml: YAML, guard: Guard) -> YAML:
+    """`yaml` with a parser that shows every event to `guard` as the composer takes it (one pass over the text)."""
 
+    def get_event(parser: Any) -> Any:
+        event = parent.get_event(parser)
+        guard(event)
+        return event
 
-def _check_events(yaml: YAML, text: str, source: str, *, many: bool = False) -> None:
-    """Refuse a second document (unless `many`), deep nesting and alias bombs before anything is built.
-
-    The expanded size of each node (1 + its children; an alias counts its anchor's whole size) is
-    summed while streaming parser events, so a bomb is caught in time linear in the text.
-    """
-    sizes: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [expanded size so far, anchor] per open collection
-    documents = 0
-    for event in yaml.parse(text):
-        where = _where(source, event.start_mark)
-        size, anchor = 0, getattr(event, "anchor", None)
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1 and not many:
-                raise _invalid(source, f"{where}: a second YAML document starts here; keep only one.")
-        elif isinstance(event, CollectionStartEvent):
-            stack.append([1, anchor])
-            if len(stack) > MAX_DEPTH:
-                raise _invalid(source, f"{where}: nested more than {MAX_DEPTH} levels deep.")
-        elif isinstance(event, CollectionEndEvent):
-            size, anchor = stack.pop()
-        elif isinstance(event, ScalarEvent):
-            size = 1
-        elif isinstance(event, AliasEvent):
-            size, anchor = sizes.get(event.anchor, 1), None
-        if size and anchor:
-            sizes[anchor] = size
-        if size and stack:
-            stack[-1][0] += size
-            if stack[-1][0] > MAX_EXPANDED_NODES:
-                raise OutputError(
-                    f"{where}: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; this looks "
-                    f"like a 'billion laughs' attack, so {source} was not read.",
-                    title="Unsafe YAML",
-                )
+    parent = yaml.Parser
+    yaml.Parser = type("GuardedParser", (parent,), {"get_event": get_event})
+    return yaml
 
 
 def _load(yaml: YAML, text: str, source: str, *, many: bool = False) -> Any:
-    """Check, then load; every reader error becomes an OutputError naming source, line and column."""
+    """Load under a Guard; every reader error becomes an OutputError naming source, line and column."""
+    _guarded(yaml, Guard(source, documents=MAX_DOCUMENTS if many else 1))
     try:
-        _check_events(yaml, text, source, many=many)
         return list(yaml.load_all(text)) if many else yaml.load(text)
     except OutputError:
         raise
     except MarkedYAMLError as exc:
         where = _where(source, exc.problem_mark or exc.context_mark)
-        raise _invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:  # e.g. a date like 2024-13-45
-        raise _invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
+        raise invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    """Timestamps stay the text written: go-yaml v2 hands them to Helm as text (and `2024-13-45` is text, not an
+    error); the plain string is then kept plain like any other (see _keep_plain)."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return str(self.construct_scalar(node))
+
+
+_RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _RoundTripConstructor.construct_yaml_timestamp)
+
+
+class _SafeConstructor(SafeConstructor):
+    """Merge keys (`<<`) as Helm's go-yaml v2 applies them: in the order written, so a key before `<<` is
+    overridden by the merged maps and a key after it wins; in `<<: [*a, *b]` the earlier map wins."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping node, but found {node.id!s}", node.start_mark)
+        result: dict[Any, Any] = {}
+        own: dict[Any, Any] = {}
+        merged = False
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                if merged:
+                    raise ConstructorError("while constructing a mapping", node.start_mark,
+                                           'found a second merge key "<<"; merge several maps with <<: [*a, *b]',
+                                           key_node.start_mark)
+                merged = True
+                result.update(self._merged(node, value_node))
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list):
+                key = tuple(key)
+            if not isinstance(key, Hashable):
+                raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                       key_node.start_mark)
+            if key in own:
+                why = "" if type(own[key]) is type(key) else f" (this reader takes {own[key]!r} and {key!r} for one " \
+                                                             "key: write keys as text)"
+                raise ConstructorError("while constructing a mapping", node.start_mark,
+                                       f'found duplicate key "{key}"{why}', key_node.start_mark)
+            own[key] = key
+            result[key] = self.construct_object(value_node, deep=deep)
+        return result
+
+    def _merged(self, node: Any, value_node: Any) -> dict[Any, Any]:
+        sources = [value_node] if isinstance(value_node, MappingNode) else \
+            list(reversed(value_node.value)) if isinstance(value_node, SequenceNode) else None
+        if sources is None or not all(isinstance(source, MappingNode) for source in sources):
+            raise ConstructorError("while constructing a mapping", node.start_mark,
+                                   "a merge key (<<) takes a map or a list of maps", value_node.start_mark)
+        result: dict[Any, Any] = {}
+        for source in sources:
+            result.update(self.construct_object(source, deep=True))
+        return result
 
 
 def load_roundtrip(text: str, source: str) -> CommentedMap | None:
     """Load an existing values file keeping comments, quotes and key order; None when it is empty.
 
     Strings the operator wrote plain stay plain when dumped (see _keep_plain), so an untouched key
-    reads the same for Helm as before.
+    reads the same for Helm as before. Merge keys stay as written (`<<: *a`); their maps are CommentedMaps
+    shared with the anchor: see helm_items for what Helm reads from a map with a merge.
     """
     yaml = YAML()
     yaml.preserve_quotes = True
+    yaml.Constructor = _RoundTripConstructor
     data = _walk_strings(_load(yaml, text, source), _keep_plain, set())
     if data is not None and not isinstance(data, CommentedMap):
-        raise _invalid(source, f"{source}: the top level is a {type(data).__name__}, not a map of keys.")
+        raise invalid(source, f"{source}: the top level is a {type(data).__name__}, not a map of keys.")
     return data
+
+
+def _safe() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = _SafeConstructor
+    return yaml
 
 
 def load_plain(text: str, source: str) -> object:
     """Load answers files and presets as plain dict/list/str/int/float/bool/None (YAML 1.2 rules;
-    dates become datetime.date)."""
-    return _load(YAML(typ="safe"), text, source)
+    dates become datetime.date; merge keys as Helm applies them)."""
+    return _load(_safe(), text, source)
 
 
 def load_documents(text: str, source: str) -> list[object]:
     """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None."""
-    return _load(YAML(typ="safe"), text, source, many=True)  # type: ignore[no-any-return]
+    return _load(_safe(), text, source, many=True)  # type: ignore[no-any-return]
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,17 @@ def read_values_file(path: Path) -> ValuesFile:
 
 
 def _plain(node: Any, at: KeyPath, lines: dict[KeyPath, int], path: Path) -> Any:
-    """Plain data with Helm's scalar types; records the line of each map key (also inside maps in lists)."""
+    """Plain data with Helm's scalar types and merge keys (yamlio.helm_items); records the line of each map key
+    (also inside maps in lists). Aliases become copies, so nothing in the result is shared."""
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
-        for key, value in node.items():  # items() includes the keys merged in with `<<`
-            name = _key_text(key)
+        for key, value in yamlio.helm_items(node):
+            name = _key_text(key, at, node, path)
             where = (*at, name)
+            if name in result:
+                raise OutputError(f"{path} line {_line_of(node, key)}: two keys of {'.'.join(at) or 'the top level'} "
+                                  f"are both {name!r} for Helm (e.g. 1 and \"1\", or y and true); Helm would keep "
+                                  "either one at random: keep one.", title="Not a values file")
             line = _line_of(node, key)
             if line is not None and where not in lines:
                 lines[where] = line
@@ -87,14 +93,55 @@ def _line_of(node: CommentedMap, key: Any) -> int | None:
         return int(node.lc.line) + 1 if getattr(node.lc, "line", None) is not None else None
 
 
-def _key_text(key: Any) -> str:
-    """Helm's values are JSON objects: sigs.k8s.io/yaml turns a bool or number key into its text."""
+def _key_text(key: Any, at: KeyPath, node: CommentedMap, path: Path) -> str:
+    """Helm's values are JSON objects: sigs.k8s.io/yaml turns a bool or number key into its text, and refuses a list
+    or map as a key (go-yaml v2: "invalid map key")."""
+    if isinstance(key, tuple | list | dict):
+        line = _line_of(node, key)
+        where = f"{path} line {line}" if line else str(path)
+        inside = ".".join(at) or "the top level"
+        raise OutputError(f"{where}: a key in {inside} is a list or map; Helm refuses such keys (invalid map key): "
+                          "write it as text.", title="Not a values file")
     value = helm_scalar(key)
+    if value is None or (isinstance(value, int) and not -(1 << 63) <= value < (1 << 63)):
+        line = _line_of(node, key)
+        where = f"{path} line {line}" if line else str(path)
+        what = "null (~, null or nothing)" if value is None else f"the number {value}, beyond 64-bit integers"
+        raise OutputError(f"{where}: a key in {'.'.join(at) or 'the top level'} is {what}; Helm refuses the file "
+                          "(unsupported map key): write the key as quoted text.", title="Not a values file")
     if isinstance(value, bool):
         return "true" if value else "false"
-    if value is None:
-        return "null"
+    if isinstance(value, float):
+        return go_float_key(value)
     return str(value)
+
+
+def go_float_key(value: float) -> str:
+    """A float key as sigs.k8s.io/yaml writes it: Go's strconv.FormatFloat(k, 'g', -1, 32), i.e. the shortest text
+    of the float32 value, in exponent form below 1e-4 or from 1e6 (1.5 -> "1.5", 1e6 -> "1e+06"); .inf, .nan."""
+    try:
+        single = _as_single(value)
+    except OverflowError:  # beyond float32: Go rounds it to an infinity
+        single = math.copysign(math.inf, value)
+    if math.isinf(single) or math.isnan(single):
+        return ".nan" if math.isnan(single) else ".inf" if single > 0 else "-.inf"
+    if single == 0:
+        return "-0" if math.copysign(1, single) < 0 else "0"
+    text = next(t for p in range(9) if _as_single(float(t := f"{single:.{p}e}")) == single)
+    mantissa, _, exponent = text.partition("e")
+    digits, power = mantissa.replace(".", "").lstrip("-").rstrip("0") or "0", int(exponent)
+    sign = "-" if single < 0 else ""
+    if power < -4 or power >= 6:
+        body = digits[0] + (f".{digits[1:]}" if len(digits) > 1 else "")
+        return f"{sign}{body}e{'-' if power < 0 else '+'}{abs(power):02d}"
+    if power < 0:
+        return f"{sign}0.{'0' * (-power - 1)}{digits}"
+    whole = digits.ljust(power + 1, "0")
+    return f"{sign}{whole[: power + 1]}" + (f".{digits[power + 1:]}" if len(digits) > power + 1 else "")
+
+
+def _as_single(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
 _V2_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
