@@ -7,8 +7,8 @@ What is refused, each with the line and column (limits are the constants below):
 - aliases that expand to more than MAX_EXPANDED_NODES nodes (a "billion laughs" bomb), counted in one pass;
 - an alias to an anchor whose node is still open (`b: &b {c: *b}`): the data would contain itself, which Helm refuses
   too ("anchor 'b' value contains itself") and no walker could finish;
-- explicit tags (`!!binary`, `!!python/object`, `!!set`, `!foo`, ...) and %YAML/%TAG directives: Helm reads most of
-  them differently from a YAML 1.2 reader, or not at all; none belongs in a values, answers or manifest file;
+- explicit tags other than the core ones (CORE_TAGS: `!!str 5432` is fine): `!!binary`, `!!python/object`, `!!set`,
+  `!!omap`, `!foo` ..., and %YAML/%TAG directives: Helm reads them differently from a YAML 1.2 reader, or not at all;
 - strings holding a lone UTF-16 surrogate (`"\\ud800"`): they are not characters, so no UTF-8 file can hold them;
 - more documents than allowed (one, or MAX_DOCUMENTS for manifest streams).
 """
@@ -17,14 +17,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    ScalarEvent,
-)
 
 from wizard.errors import OutputError
 
@@ -35,6 +27,12 @@ MAX_DEPTH = 100
 recurses once (or a few times) per level, far from Python's limit of 1,000 frames."""
 MAX_DOCUMENTS = 10_000
 """Documents in one manifest stream (`helm template` of the three charts writes about 100)."""
+
+
+CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq"))
+"""Explicit tags read as written (`!!str 5432` is text; charts render such values): Helm and YAML 1.2 agree on them."""
+_STARTS = frozenset({"MappingStartEvent", "SequenceStartEvent"})
+_ENDS = frozenset({"MappingEndEvent", "SequenceEndEvent"})
 
 
 class Guard:
@@ -51,17 +49,20 @@ class Guard:
         self.total = 0
         self.stack: list[list[Any]] = []
         self.anchors: dict[str, Any] = {}
+        self.tagged: dict[tuple[int, int], str] = {}
+        """(line, column) -> explicit core tag, for readers that take nodes without knowing which tags were written."""
 
     def __call__(self, event: Any) -> None:
-        if isinstance(event, ScalarEvent):
+        kind = type(event).__name__  # ruamel's and PyYAML's events have the same names and fields
+        if kind == "ScalarEvent":
             self._tag(event)
             if event.value and _has_surrogate(event.value):
                 self._refuse(event, "a string holds a lone surrogate (an escape such as \\ud800 that is not a "
                                     "character); no UTF-8 file can carry it: remove that escape")
             self._add(event, 1, 0, event.anchor)
-        elif isinstance(event, AliasEvent):
+        elif kind == "AliasEvent":
             self._alias(event)
-        elif isinstance(event, CollectionStartEvent):
+        elif kind in _STARTS:
             self._tag(event)
             entry = [1, 0, event.anchor]
             self.stack.append(entry)
@@ -69,16 +70,16 @@ class Guard:
                 self._refuse(event, f"nested more than {MAX_DEPTH} levels deep")
             if event.anchor:
                 self.anchors[event.anchor] = entry
-        elif isinstance(event, CollectionEndEvent):
+        elif kind in _ENDS:
             entry = self.stack.pop()
             size, height, anchor = entry
             if anchor and self.anchors.get(anchor) is entry:
                 self.anchors[anchor] = (size, height + 1)
             self._add(event, size, height + 1, None, counted=1)
-        elif isinstance(event, DocumentStartEvent):
+        elif kind == "DocumentStartEvent":
             self._document(event)
 
-    def _document(self, event: DocumentStartEvent) -> None:
+    def _document(self, event: Any) -> None:
         self.documents += 1
         self.anchors.clear()  # anchors belong to one document
         if self.documents > self.max_documents:
@@ -89,7 +90,7 @@ class Guard:
             self._refuse(event, "a %YAML or %TAG directive: remove it (Helm reads only YAML 1.1 and this wizard "
                                 "reads the file as written, without directives)")
 
-    def _alias(self, event: AliasEvent) -> None:
+    def _alias(self, event: Any) -> None:
         known = self.anchors.get(event.anchor)
         if known is None:
             self._refuse(event, f"the alias *{event.anchor} names no anchor (&{event.anchor}) defined before it")
@@ -120,10 +121,15 @@ class Guard:
 
     def _tag(self, event: Any) -> None:
         tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
-            self._refuse(event, f"the tag {shown} is not read by this wizard: remove it (quote the value to keep it "
-                                "text, e.g. \"123\")")
+        if tag is None:
+            return
+        if str(tag) in CORE_TAGS:
+            mark = event.start_mark
+            self.tagged[(mark.line, mark.column)] = str(tag)
+            return
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+        self._refuse(event, f"the tag {shown} is not read by this wizard: remove it (quote the value to keep it "
+                            "text, e.g. \"123\")")
 
     def _refuse(self, event: Any, what: str) -> None:
         raise invalid(self.source, f"{_where(self.source, event)}: {what}.")

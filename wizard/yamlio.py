@@ -2,7 +2,10 @@
 
 Helm parses values with YAML 1.1 rules (go-yaml v2), so a string such as `yes`, `0777` or `12:30` written plain would
 come back as a bool or a number: every string that some YAML 1.1 or 1.2 reader could misread is written double-quoted
-(see needs_quotes). Loading refuses alias bombs, deep nesting and several documents, with the line and column.
+(see needs_quotes). Every loader runs under yamlguard's Guard (alias bombs, nesting after aliases, recursive aliases,
+tags, surrogates, documents), refusing with the line and column. Values files and manifests are read as Helm and
+Kubernetes read them by helmyaml (libyaml); this module reads answers files and presets (ruamel, YAML 1.2) and
+operator-edited values files to merge into (round trip, comments kept).
 """
 
 from __future__ import annotations
@@ -213,11 +216,11 @@ def _guarded(yaml: YAML, guard: Guard) -> YAML:
     return yaml
 
 
-def _load(yaml: YAML, text: str, source: str, *, many: bool = False) -> Any:
-    """Load under a Guard; every reader error becomes an OutputError naming source, line and column."""
-    _guarded(yaml, Guard(source, documents=MAX_DOCUMENTS if many else 1))
+def _load(yaml: YAML, text: str, source: str) -> Any:
+    """Load one document under a Guard; every reader error becomes an OutputError naming source, line and column."""
+    _guarded(yaml, Guard(source))
     try:
-        return list(yaml.load_all(text)) if many else yaml.load(text)
+        return yaml.load(text)
     except OutputError:
         raise
     except MarkedYAMLError as exc:
@@ -313,8 +316,14 @@ def load_plain(text: str, source: str) -> object:
 
 
 def load_documents(text: str, source: str) -> list[object]:
-    """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None."""
-    return _load(_safe(), text, source, many=True)  # type: ignore[no-any-return]
+    """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None.
+
+    Read as Kubernetes reads a manifest (sigs.k8s.io/yaml over go-yaml v2: `runAsNonRoot: yes` is true, keys are
+    text) through libyaml: see helmyaml. At most MAX_DOCUMENTS documents.
+    """
+    from wizard import helmyaml
+
+    return helmyaml.documents(text, source, limit=MAX_DOCUMENTS)
 
 
 # --- writing -------------------------------------------------------------------------------------
