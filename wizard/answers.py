@@ -10,7 +10,6 @@ Every run writes one beside the values (`dumps`), and `--answers FILE` reads it 
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,6 @@ def parse(data: Any, source: str) -> dict[str, Any]:
     plan = data.get("plan", {})
     if not isinstance(plan, dict):
         found.append(Problem("plan", f"must be a map of Plan sections, not {type(plan).__name__}"))
-    found += key_problems(data, "")
     if found:
         raise ConfigError(found[:MAX_PROBLEMS] + _more(found), source)
     return plan
@@ -60,40 +58,6 @@ MAX_PROBLEMS = 50
 def _more(found: list[Problem]) -> list[Problem]:
     extra = len(found) - MAX_PROBLEMS
     return [Problem("", f"... and {extra:,} more problem(s) of the same kind")] if extra > 0 else []
-
-
-_KEY_KINDS = {bool: "a bool", int: "a number", float: "a number", type(None): "null", tuple: "a list",
-              datetime.date: "a date", datetime.datetime: "a date"}
-
-
-def _shown(key: Any) -> str:
-    """A key as it is written in YAML (true, null, 2024-01-01, [a, b])."""
-    if isinstance(key, bool) or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    if isinstance(key, tuple):
-        return "[" + ", ".join(map(_shown, key)) + "]"
-    return key.isoformat() if hasattr(key, "isoformat") else str(key)
-
-
-def key_problems(tree: Any, at: str) -> list[Problem]:
-    """Every map key that is not text, at any depth, with its path: Plan fields and values keys are names, and a
-    number or bool key would be written back as something else (e.g. `1:` is "1" for Helm, `true:` is "true")."""
-    found: list[Problem] = []
-    stack = [(tree, at)]
-    while stack:
-        node, where = stack.pop()
-        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-        for key, value in items:
-            if isinstance(node, list):
-                stack.append((value, f"{where}[{key}]"))
-                continue
-            path = f"{where}.{_shown(key)}" if where else _shown(key)
-            if not isinstance(key, str):
-                kind = _KEY_KINDS.get(type(key), type(key).__name__)
-                found.append(Problem(path, f'this key is {kind}, not text: write it as text ("{_shown(key)}") or '
-                                           "remove it"))
-            stack.append((value, path))
-    return sorted(found, key=lambda problem: problem.path)
 
 
 def parse_extras(data: Any, source: str) -> dict[str, dict[str, Any]]:
@@ -129,8 +93,26 @@ def load(path: Path) -> dict[str, Any]:
 
 def load_with_extras(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(partial Plan, extras) of an answers file; see `load` and `parse_extras`."""
-    data = yamlio.load_plain(files.read_text(path), str(path))
+    data = read(path)
     return parse(data, str(path)), parse_extras(data, str(path))
+
+
+MAX_BYTES = 1024 * 1024
+"""An answers file is about 6 KB, plus the extras of an import (a values file of at most 512 KB, written back a few
+levels deeper)."""
+MAX_NODES = 30_000
+"""Keys, values and list items, aliases expanded: the Plan (about 300) plus the extras of an import at its limit
+(importing.reading.MAX_NODES). A run writes every extra back twice; at this size `wizard --answers` takes about 3 s."""
+
+
+def read(path: Path) -> Any:
+    """An answers file (or a draft) as plain data, within MAX_BYTES and MAX_NODES.
+
+    Raises:
+        OutputError: unreadable, too large, or not YAML (naming the file, line and column).
+    """
+    what = "an answers file (wizard-answers.yaml)"
+    return yamlio.load_plain(files.read_text(path, limit=MAX_BYTES, what=what), str(path), nodes=MAX_NODES, what=what)
 
 
 def dumps(plan: Plan, header: tuple[str, ...] = (), extras: dict[str, Any] | None = None) -> str:

@@ -24,7 +24,8 @@ from wizard.errors import OutputError
 KeyPath = tuple[str, ...]
 
 
-def compose(text: str, source: str, *, documents: int = 1) -> tuple[list[Any], Reader]:
+def compose(text: str, source: str, *, documents: int = 1, nodes: int = yamlguard.MAX_EXPANDED_NODES,
+            what: str = "this file") -> tuple[list[Any], Reader]:
     """The root node of each document (None for an empty one), and the Reader that turns nodes into data.
 
     Raises:
@@ -33,7 +34,7 @@ def compose(text: str, source: str, *, documents: int = 1) -> tuple[list[Any], R
     import yaml  # PyYAML (also a dependency of kubernetes)
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    guard = yamlguard.Guard(source, documents=documents)
+    guard = yamlguard.Guard(source, documents=documents, nodes=nodes, what=what)
     try:
         for event in yaml.parse(text, Loader=loader):
             guard(event)
@@ -47,9 +48,11 @@ def compose(text: str, source: str, *, documents: int = 1) -> tuple[list[Any], R
     return roots, Reader(source, guard.tagged)
 
 
-def documents(text: str, source: str, *, limit: int) -> list[Any]:
-    """Every document of a stream as plain data (None for an empty one), at most `limit` documents."""
-    roots, reader = compose(text, source, documents=limit)
+def documents(text: str, source: str, *, limit: int, nodes: int = yamlguard.MAX_EXPANDED_NODES,
+              what: str = "this file") -> list[Any]:
+    """Every document of a stream as plain data (None for an empty one), at most `limit` documents and `nodes`
+    nodes (see yamlguard.Guard)."""
+    roots, reader = compose(text, source, documents=limit, nodes=nodes, what=what)
     return [None if root is None else reader.plain(root, (), {}) for root in roots]
 
 
@@ -72,7 +75,7 @@ class Reader:
                 result[name] = self.plain(value_node, where, lines)
             return result
         if isinstance(node, SequenceNode):
-            return [self.plain(item, at, {}) for item in node.value]
+            return [self.plain(item, _indexed(at, index), {}) for index, item in enumerate(node.value)]
         return self.scalar(node)
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -135,6 +138,11 @@ class Reader:
     def refused(self, node: Any, what: str) -> OutputError:
         mark = node.start_mark
         return yamlguard.invalid(self.source, f"{self.source} line {mark.line + 1}, column {mark.column + 1}: {what}.")
+
+
+def _indexed(at: KeyPath, index: int) -> KeyPath:
+    """The path of a list item, for messages (`channels[0]`); lines are not kept inside lists."""
+    return (*at[:-1], f"{at[-1]}[{index}]") if at else (f"[{index}]",)
 
 
 def _is_merge(key: Any) -> bool:

@@ -4,7 +4,8 @@ builds anything from it, so a bad file costs one pass over its text and never re
 What is refused, each with the line and column (limits are the constants below):
 - nesting deeper than MAX_DEPTH, counted after aliases are expanded (an alias stands for its anchor's whole depth),
   because every reader of the data (ruamel's composer, the walkers, json.dumps, deepcopy) recurses once per level;
-- aliases that expand to more than MAX_EXPANDED_NODES nodes (a "billion laughs" bomb), counted in one pass;
+- more nodes than the reader's limit once aliases are expanded (a "billion laughs" bomb when aliases made most of
+  them), counted in one pass;
 - an alias to an anchor whose node is still open (`b: &b {c: *b}`): the data would contain itself, which Helm refuses
   too ("anchor 'b' value contains itself") and no walker could finish;
 - explicit tags other than the core ones (CORE_TAGS: `!!str 5432` is fine): `!!binary`, `!!python/object`, `!!set`,
@@ -21,7 +22,9 @@ from typing import Any
 from wizard.errors import OutputError
 
 MAX_EXPANDED_NODES = 1_000_000
-"""Nodes a stream may expand to through aliases; beyond this it is a "billion laughs" bomb."""
+"""Nodes (keys, values, list items, maps and lists) a stream may hold once aliases are expanded, unless the reader
+sets a lower limit (values and answers files do: what the wizard writes back costs time per node); past it, when
+aliases made most of it, it is a "billion laughs" bomb."""
 MAX_DEPTH = 100
 """Nesting levels after alias expansion. Real values files and manifests stay under 30; every walker of the data
 recurses once (or a few times) per level, far from Python's limit of 1,000 frames."""
@@ -42,11 +45,15 @@ class Guard:
     node, or the open entry itself while the node is being read (an alias to it would be recursive).
     """
 
-    def __init__(self, source: str, *, documents: int = 1) -> None:
+    def __init__(self, source: str, *, documents: int = 1, nodes: int = MAX_EXPANDED_NODES,
+                 what: str = "this file") -> None:
         self.source = source
         self.max_documents = documents
+        self.max_nodes = nodes
+        self.what = what
         self.documents = 0
         self.total = 0
+        self.aliased = 0
         self.stack: list[list[Any]] = []
         self.anchors: dict[str, Any] = {}
         self.tagged: dict[tuple[int, int], str] = {}
@@ -101,6 +108,7 @@ class Guard:
         if len(self.stack) + height > MAX_DEPTH:
             self._refuse(event, f"the alias *{event.anchor} makes the data nested more than {MAX_DEPTH} levels deep "
                                 "once it is expanded")
+        self.aliased += size
         self._add(event, size, height, None)
 
     def _add(self, event: Any, size: int, height: int, anchor: str | None, counted: int | None = None) -> None:
@@ -112,12 +120,17 @@ class Guard:
             parent[0] += size
             parent[1] = max(parent[1], height)
         self.total += size if counted is None else counted
-        if self.total > MAX_EXPANDED_NODES:
+        if self.total <= self.max_nodes:
+            return
+        if self.aliased * 2 > self.total:
             raise OutputError(
-                f"{_where(self.source, event)}: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; this looks "
+                f"{_where(self.source, event)}: aliases expand to more than {self.max_nodes:,} nodes; this looks "
                 f"like a 'billion laughs' attack, so {self.source} was not read.",
                 title="Unsafe YAML",
             )
+        raise OutputError(f"{_where(self.source, event)}: more than {self.max_nodes:,} keys, values and list items "
+                          f"(aliases expanded); the wizard reads {self.what} up to that size, so it was not read.",
+                          title="File too large")
 
     def _tag(self, event: Any) -> None:
         tag = getattr(event, "tag", None)

@@ -3,9 +3,9 @@
 Helm parses values with YAML 1.1 rules (go-yaml v2), so a string such as `yes`, `0777` or `12:30` written plain would
 come back as a bool or a number: every string that some YAML 1.1 or 1.2 reader could misread is written double-quoted
 (see needs_quotes). Every loader runs under yamlguard's Guard (alias bombs, nesting after aliases, recursive aliases,
-tags, surrogates, documents), refusing with the line and column. Values files and manifests are read as Helm and
-Kubernetes read them by helmyaml (libyaml); this module reads answers files and presets (ruamel, YAML 1.2) and
-operator-edited values files to merge into (round trip, comments kept).
+tags, surrogates, documents), refusing with the line and column. Plain data (answers files, presets, values files,
+manifests) is read as Helm and Kubernetes read it, by helmyaml (libyaml); this module reads operator-edited values
+files to merge into (ruamel round trip, comments and merge keys kept) and writes every file.
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ from __future__ import annotations
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
 from ruamel.yaml.events import MappingEndEvent, SequenceEndEvent
-from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -37,10 +39,15 @@ from wizard.errors import OutputError
 from wizard.files import comment_lines
 from wizard.yamlguard import MAX_DEPTH, MAX_DOCUMENTS, MAX_EXPANDED_NODES, Guard, invalid
 
-__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "dumps", "helm_items", "load_documents", "load_plain",
-           "load_roundtrip", "needs_quotes", "safe_str", "yaml_safe"]
+MAX_MANIFEST_BYTES = 2 * 1024 * 1024
+"""Rendered manifests (wizard pss, netpol, explain --manifests): `helm template` of the three charts writes about
+300 KB; at this size an analysis takes about 3 s."""
+MAX_MANIFEST_NODES = 400_000
+"""Nodes in a manifest stream, aliases expanded (2 MB of manifests hold about 250,000)."""
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "dumps", "helm_items", "load_documents", "load_plain",
+           "MAX_MANIFEST_BYTES", "load_roundtrip", "needs_quotes", "safe_str", "yaml_safe"]
+
 _BOOL_NULL_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"})
 _NUMERIC_SHAPES = re.compile(
     r"""[-+]?(?:
@@ -53,6 +60,9 @@ _NUMERIC_SHAPES = re.compile(
     )""",
     re.ASCII | re.IGNORECASE | re.VERBOSE,
 )
+_DIGIT = re.compile(r"\d")
+_NOT_NUMERIC = re.compile(r"[^\d\s_+\-.a-fA-FxXoOpPiInNtTyY]")  # a character no int()/float()/fromhex() text has
+_WORD_NUMBER = re.compile(r"inf|nan", re.IGNORECASE)
 _TIMESTAMP_START = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", re.ASCII)
 BLOCK_STRINGS = (LiteralScalarString, FoldedScalarString)
 
@@ -62,6 +72,8 @@ BLOCK_STRINGS = (LiteralScalarString, FoldedScalarString)
 def _python_number(text: str) -> bool:
     """Python reads it as a number (int(x, 0), float, float.fromhex): go-yaml v2 hands such strings
     to Go's strconv, which accepts similar forms (1e3, +Inf, 0x1p-2), so they are quoted."""
+    if _NOT_NUMERIC.search(text) or not (_DIGIT.search(text) or _WORD_NUMBER.search(text)):
+        return False  # int() and float() need digits (or inf/nan) and nothing else: most strings end here
     plain = text.replace("_", "")
     parsers: list[Any] = [lambda: int(plain, 0), lambda: float(plain)]
     if text[:1] in "+-.0123456789":
@@ -203,6 +215,38 @@ def _where(source: str, mark: Any) -> str:
     return f"{source} line {mark.line + 1}, column {mark.column + 1}" if mark is not None else source
 
 
+_TAGS: dict[str, Tag] = {}
+
+
+def _shared_tag(tag: Any) -> Any:
+    """One Tag object per tag text: ruamel makes a new Tag per scalar (two or three when dumping) and decodes its
+    text character by character on first use, a fifth of the time spent writing a large file."""
+    if isinstance(tag, Tag) and isinstance(tag.suffix, str) and tag.handle is None:
+        return _TAGS.setdefault(tag.suffix, tag)
+    return _TAGS.setdefault(tag, Tag(suffix=tag)) if isinstance(tag, str) else tag
+
+
+class _Resolver(VersionedResolver):
+    """ruamel's resolver, with shared tags and the YAML version looked up once (directives are refused, so it never
+    changes within a file; ruamel's own lookup costs an exception per scalar)."""
+
+    @property
+    def processing_version(self) -> Any:
+        try:
+            return self._wizard_version
+        except AttributeError:
+            self._wizard_version: Any = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+            return self._wizard_version
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        return _shared_tag(super().resolve(kind, value, implicit))
+
+
+class _Representer(RoundTripRepresenter):
+    def represent_scalar(self, tag: Any, value: Any, style: Any = None, anchor: Any = None) -> Any:
+        return super().represent_scalar(_shared_tag(tag), value, style, anchor)
+
+
 def _guarded(yaml: YAML, guard: Guard) -> YAML:
     """`yaml` with a parser that shows every event to `guard` as the composer takes it (one pass over the text)."""
 
@@ -241,52 +285,6 @@ class _RoundTripConstructor(RoundTripConstructor):
 _RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _RoundTripConstructor.construct_yaml_timestamp)
 
 
-class _SafeConstructor(SafeConstructor):
-    """Merge keys (`<<`) as Helm's go-yaml v2 applies them: in the order written, so a key before `<<` is
-    overridden by the merged maps and a key after it wins; in `<<: [*a, *b]` the earlier map wins."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if not isinstance(node, MappingNode):
-            raise ConstructorError(None, None, f"expected a mapping node, but found {node.id!s}", node.start_mark)
-        result: dict[Any, Any] = {}
-        own: dict[Any, Any] = {}
-        merged = False
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
-                if merged:
-                    raise ConstructorError("while constructing a mapping", node.start_mark,
-                                           'found a second merge key "<<"; merge several maps with <<: [*a, *b]',
-                                           key_node.start_mark)
-                merged = True
-                result.update(self._merged(node, value_node))
-                continue
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, list):
-                key = tuple(key)
-            if not isinstance(key, Hashable):
-                raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
-                                       key_node.start_mark)
-            if key in own:
-                why = "" if type(own[key]) is type(key) else f" (this reader takes {own[key]!r} and {key!r} for one " \
-                                                             "key: write keys as text)"
-                raise ConstructorError("while constructing a mapping", node.start_mark,
-                                       f'found duplicate key "{key}"{why}', key_node.start_mark)
-            own[key] = key
-            result[key] = self.construct_object(value_node, deep=deep)
-        return result
-
-    def _merged(self, node: Any, value_node: Any) -> dict[Any, Any]:
-        sources = [value_node] if isinstance(value_node, MappingNode) else \
-            list(reversed(value_node.value)) if isinstance(value_node, SequenceNode) else None
-        if sources is None or not all(isinstance(source, MappingNode) for source in sources):
-            raise ConstructorError("while constructing a mapping", node.start_mark,
-                                   "a merge key (<<) takes a map or a list of maps", value_node.start_mark)
-        result: dict[Any, Any] = {}
-        for source in sources:
-            result.update(self.construct_object(source, deep=True))
-        return result
-
-
 def load_roundtrip(text: str, source: str) -> CommentedMap | None:
     """Load an existing values file keeping comments, quotes and key order; None when it is empty.
 
@@ -297,22 +295,22 @@ def load_roundtrip(text: str, source: str) -> CommentedMap | None:
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.Constructor = _RoundTripConstructor
+    yaml.Resolver = _Resolver
     data = _walk_strings(_load(yaml, text, source), _keep_plain, set())
     if data is not None and not isinstance(data, CommentedMap):
         raise invalid(source, f"{source}: the top level is a {type(data).__name__}, not a map of keys.")
     return data
 
 
-def _safe() -> YAML:
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Constructor = _SafeConstructor
-    return yaml
+def load_plain(text: str, source: str, *, nodes: int = MAX_EXPANDED_NODES, what: str = "this file") -> object:
+    """Load answers files, presets, --set values and Helm's own files (index.yaml) as plain dict/list/str/int/float/
+    bool/None, one document, read as Helm reads YAML (helmyaml: libyaml, go-yaml v2's rules, keys as text, dates as
+    text). The wizard writes its files so that YAML 1.1 and 1.2 read them alike (see needs_quotes); for the
+    verbatim values keys of an answers file (extras), Helm's reading is the one that counts."""
+    from wizard import helmyaml
 
-
-def load_plain(text: str, source: str) -> object:
-    """Load answers files and presets as plain dict/list/str/int/float/bool/None (YAML 1.2 rules;
-    dates become datetime.date; merge keys as Helm applies them)."""
-    return _load(_safe(), text, source)
+    found = helmyaml.documents(text, source, limit=1, nodes=nodes, what=what)
+    return found[0] if found else None
 
 
 def load_documents(text: str, source: str) -> list[object]:
@@ -323,7 +321,7 @@ def load_documents(text: str, source: str) -> list[object]:
     """
     from wizard import helmyaml
 
-    return helmyaml.documents(text, source, limit=MAX_DOCUMENTS)
+    return helmyaml.documents(text, source, limit=MAX_DOCUMENTS, nodes=MAX_MANIFEST_NODES, what="manifests")
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -363,6 +361,8 @@ def dumps(doc: object, header: Sequence[str] = ()) -> str:
     """
     yaml = YAML()
     yaml.Emitter = _Emitter
+    yaml.Representer = _Representer
+    yaml.Resolver = _Resolver
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 1 << 30
     yaml.allow_unicode = True

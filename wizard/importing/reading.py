@@ -21,9 +21,13 @@ from wizard.helmyaml import KeyPath, go_float_key, resolve_plain
 
 __all__ = ["MAX_BYTES", "ValuesFile", "go_float_key", "read_values_file", "resolve_plain"]
 
-MAX_BYTES = 256 * 1024
-"""Real values files are a few KB. Reading is fast (libyaml), but an import writes every key back twice (values file
-and answers file, through ruamel's pure-Python emitter): at this limit `wizard import --out` takes about 4 s."""
+MAX_BYTES = 512 * 1024
+"""Real values files are a few KB (a copy of a chart's commented values.yaml, 50 to 100 KB). libyaml reads this
+size in a fraction of a second; what costs time is writing every key back (MAX_NODES)."""
+MAX_NODES = 25_000
+"""Keys, values and list items in a values file, aliases expanded: an import writes each back twice (values file and
+answers file) through ruamel's pure-Python emitter, and at this size `wizard import --out` takes about 3 s. substra-backend's
+whole values.yaml with all its subcharts' holds about 4,500."""
 
 
 @dataclass
@@ -44,7 +48,7 @@ def read_values_file(path: Path) -> ValuesFile:
             (with line and column), an alias bomb, duplicate keys, or a top level that is not a map.
     """
     text = files.read_text(path, limit=MAX_BYTES, what="a values file (the output of helm get values RELEASE)")
-    roots, reader = helmyaml.compose(text, str(path))
+    roots, reader = helmyaml.compose(text, str(path), nodes=MAX_NODES, what="a values file")
     root = roots[0] if roots else None
     if root is None or (isinstance(root, ScalarNode) and reader.scalar(root) is None):  # Helm: `null` is no values
         return ValuesFile(path, None)
