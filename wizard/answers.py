@@ -100,9 +100,10 @@ def load_with_extras(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, An
 MAX_BYTES = 1024 * 1024
 """An answers file is about 6 KB, plus the extras of an import (a values file of at most 512 KB, written back a few
 levels deeper)."""
-MAX_NODES = 30_000
-"""Keys, values and list items, aliases expanded: the Plan (about 300) plus the extras of an import at its limit
-(importing.reading.MAX_NODES). A run writes every extra back twice; at this size `wizard --answers` takes about 3 s."""
+MAX_NODES = 12_000
+"""Keys, values and list items, aliases expanded: the Plan (about 230) plus the extras of an import at its limit
+(importing.reading.MAX_NODES, over all its files). A run writes every extra back twice (values and answers files,
+ruamel's pure-Python emitter); at this size `wizard --answers FILE --out DIR` takes about 2 s."""
 
 
 def read(path: Path) -> Any:

@@ -45,7 +45,7 @@ def compose(text: str, source: str, *, documents: int = 1, nodes: int = yamlguar
         raise yamlguard.invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise yamlguard.invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
-    return roots, Reader(source, guard.tagged)
+    return roots, Reader(source, guard.tagged, guard.total)
 
 
 def documents(text: str, source: str, *, limit: int, nodes: int = yamlguard.MAX_EXPANDED_NODES,
@@ -62,6 +62,8 @@ class Reader:
 
     source: str
     tagged: dict[tuple[int, int], str] = field(default_factory=dict)
+    nodes: int = 0
+    """The stream's nodes, aliases expanded (as the Guard counted them)."""
     pairs: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
 
     def plain(self, node: Any, at: KeyPath, lines: dict[KeyPath, int]) -> Any:

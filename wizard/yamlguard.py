@@ -28,7 +28,7 @@ aliases made most of it, it is a "billion laughs" bomb."""
 MAX_DEPTH = 100
 """Nesting levels after alias expansion. Real values files and manifests stay under 30; every walker of the data
 recurses once (or a few times) per level, far from Python's limit of 1,000 frames."""
-MAX_DOCUMENTS = 10_000
+MAX_DOCUMENTS = 5_000
 """Documents in one manifest stream (`helm template` of the three charts writes about 100)."""
 
 

@@ -39,11 +39,11 @@ from wizard.errors import OutputError
 from wizard.files import comment_lines
 from wizard.yamlguard import MAX_DEPTH, MAX_DOCUMENTS, MAX_EXPANDED_NODES, Guard, invalid
 
-MAX_MANIFEST_BYTES = 2 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
 """Rendered manifests (wizard pss, netpol, explain --manifests): `helm template` of the three charts writes about
-300 KB; at this size an analysis takes about 3 s."""
-MAX_MANIFEST_NODES = 400_000
-"""Nodes in a manifest stream, aliases expanded (2 MB of manifests hold about 250,000)."""
+300 KB; at this size an analysis takes about 2 s."""
+MAX_MANIFEST_NODES = 200_000
+"""Nodes in a manifest stream, aliases expanded (1 MB of rendered charts holds about 120,000)."""
 
 __all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "dumps", "helm_items", "load_documents", "load_plain",
            "MAX_MANIFEST_BYTES", "load_roundtrip", "needs_quotes", "safe_str", "yaml_safe"]

@@ -24,9 +24,10 @@ __all__ = ["MAX_BYTES", "ValuesFile", "go_float_key", "read_values_file", "resol
 MAX_BYTES = 512 * 1024
 """Real values files are a few KB (a copy of a chart's commented values.yaml, 50 to 100 KB). libyaml reads this
 size in a fraction of a second; what costs time is writing every key back (MAX_NODES)."""
-MAX_NODES = 25_000
-"""Keys, values and list items in a values file, aliases expanded: an import writes each back twice (values file and
-answers file) through ruamel's pure-Python emitter, and at this size `wizard import --out` takes about 3 s. substra-backend's
+MAX_NODES = 10_000
+"""Keys, values and list items in the values files of one import (each file, and all together), aliases expanded: an
+import writes each back twice (values file and answers file) through ruamel's pure-Python emitter, and at this size
+`wizard import --out` takes about 2 s. substra-backend's
 whole values.yaml with all its subcharts' holds about 4,500."""
 
 
@@ -38,6 +39,8 @@ class ValuesFile:
     data: dict[str, Any] | None
     """None when the file holds no document at all (an empty file: no overrides)."""
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    nodes: int = 0
+    """Keys, values and list items, aliases expanded: an import takes at most MAX_NODES over all its files."""
 
 
 def read_values_file(path: Path) -> ValuesFile:
@@ -58,4 +61,4 @@ def read_values_file(path: Path) -> ValuesFile:
                           title="Not a values file")
     lines: dict[KeyPath, int] = {}
     data = reader.plain(root, (), lines)
-    return ValuesFile(path, data, lines)
+    return ValuesFile(path, data, lines, reader.nodes)
