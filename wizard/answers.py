@@ -47,8 +47,17 @@ def parse(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(plan, dict):
         found.append(Problem("plan", f"must be a map of Plan sections, not {type(plan).__name__}"))
     if found:
-        raise ConfigError(found, source)
+        raise ConfigError(found[:MAX_PROBLEMS] + _more(found), source)
     return plan
+
+
+MAX_PROBLEMS = 50
+"""Problems listed for one answers file; a file with thousands of wrong keys is not worth thousands of lines."""
+
+
+def _more(found: list[Problem]) -> list[Problem]:
+    extra = len(found) - MAX_PROBLEMS
+    return [Problem("", f"... and {extra:,} more problem(s) of the same kind")] if extra > 0 else []
 
 
 def parse_extras(data: Any, source: str) -> dict[str, dict[str, Any]]:
@@ -84,8 +93,27 @@ def load(path: Path) -> dict[str, Any]:
 
 def load_with_extras(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(partial Plan, extras) of an answers file; see `load` and `parse_extras`."""
-    data = yamlio.load_plain(files.read_text(path), str(path))
+    data = read(path)
     return parse(data, str(path)), parse_extras(data, str(path))
+
+
+MAX_BYTES = 1024 * 1024
+"""An answers file is about 6 KB, plus the extras of an import (a values file of at most 512 KB, written back a few
+levels deeper)."""
+MAX_NODES = 12_000
+"""Keys, values and list items, aliases expanded: the Plan (about 230) plus the extras of an import at its limit
+(importing.reading.MAX_NODES, over all its files). A run writes every extra back twice (values and answers files,
+ruamel's pure-Python emitter); at this size `wizard --answers FILE --out DIR` takes about 2 s."""
+
+
+def read(path: Path) -> Any:
+    """An answers file (or a draft) as plain data, within MAX_BYTES and MAX_NODES.
+
+    Raises:
+        OutputError: unreadable, too large, or not YAML (naming the file, line and column).
+    """
+    what = "an answers file (wizard-answers.yaml)"
+    return yamlio.load_plain(files.read_text(path, limit=MAX_BYTES, what=what), str(path), nodes=MAX_NODES, what=what)
 
 
 def dumps(plan: Plan, header: tuple[str, ...] = (), extras: dict[str, Any] | None = None) -> str:

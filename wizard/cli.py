@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (also used by the tests)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-
+    _tolerant_output()
     try:
         if argv and argv[0] in SUBCOMMANDS:
             import importlib
@@ -155,6 +155,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wizard: internal error ({type(error).__name__}: {error}). This is a bug in substra-wizard; please "
               "report it with the command you ran. WIZARD_DEBUG=1 shows the details.", file=sys.stderr)
         return EXIT_BUG
+
+
+def _tolerant_output() -> None:
+    """Undecodable bytes in a path given on the command line reach Python as lone surrogates (\\udcff): printing
+    that path must show them escaped, as stderr already does, not fail."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def default_preset(preset: str | None, answers: Path | None) -> str | None:

@@ -106,6 +106,9 @@ def build_plan(layers: Sequence[Layer]) -> Plan:
     data: dict[str, Any] = {}
     for layer in layers:
         data = merge(data, layer.data)
+    found = _not_text(data, "")
+    if found:
+        raise ConfigError(_attribute(found, layers))
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
@@ -116,6 +119,23 @@ def build_plan(layers: Sequence[Layer]) -> Plan:
     if found:
         raise ConfigError(_attribute(found, layers))
     return plan
+
+
+def _not_text(tree: Any, at: str) -> list[Problem]:
+    """Strings holding lone surrogates: undecodable bytes given on the command line (Python keeps them as
+    \\udcXX) or YAML escapes such as "\\ud800". They are not characters, so no file could hold them: refused here,
+    whatever layer they came from, before anything is written."""
+    from wizard.yamlguard import SURROGATE
+
+    found: list[Problem] = []
+    items = tree.items() if isinstance(tree, Mapping) else enumerate(tree) if isinstance(tree, list | tuple) else ()
+    for key, value in items:
+        path = f"{at}[{key}]" if isinstance(key, int) else f"{at}.{key}" if at else str(key)
+        if isinstance(value, str) and SURROGATE.search(value):
+            found.append(Problem(path, f"{ascii(value)} holds bytes that are not UTF-8 text; give UTF-8 text"))
+        else:
+            found += _not_text(value, path)
+    return found
 
 
 def _cross_problems_despite(data: dict[str, Any], field_problems: list[Problem]) -> list[Problem]:

@@ -126,7 +126,7 @@ def _entries(settings: tuple[Setting, ...], extras: Mapping[str, Any] | None = N
     covered = {path for path, value in kept if not isinstance(value, dict)}
     below = {path[:i] for path, _ in kept for i in range(1, len(path))}
     entries = [yamledit.Entry(s.path, s.value, s.comment) for s in settings
-               if s.path not in below and not any(s.path[: len(p)] == p for p in covered)]
+               if s.path not in below and not any(s.path[:i] in covered for i in range(1, len(s.path) + 1))]
     taken = {s.path[:i] for s in settings for i in range(1, len(s.path) + 1)}
     entries += [yamledit.Entry(path, value, IMPORTED) for path, value in kept
                 if not (isinstance(value, dict) and path in taken)]

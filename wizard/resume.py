@@ -54,7 +54,7 @@ def load() -> SavedDraft | None:
     if not path.is_file():
         return None
     try:
-        data = answers.parse(yamlio.load_plain(files.read_text(path), str(path)), str(path))
+        data = answers.parse(answers.read(path), str(path))
         return SavedDraft(data, path.stat().st_mtime)
     except (OSError, WizardError):
         clear()

@@ -169,17 +169,15 @@ def folder_side(folder: Path, label: str) -> Side:
 
 
 def read_values_file(path: Path) -> dict[str, Any]:
-    """A values file as plain data (comments dropped, aliases expanded); {} when empty.
+    """A values file as plain data, read as Helm reads it (importing.reading: YAML 1.1 scalars, merge keys, the same
+    size limit as wizard import); {} when empty.
 
     Raises:
         WizardError: unreadable, not YAML, or not a map (naming the file).
     """
-    from wizard import files, yamlio
+    from wizard.importing.reading import read_values_file as read
 
-    data = yamlio.load_plain(files.read_text(path), str(path))
-    if data is not None and not isinstance(data, dict):
-        raise ConfigError([Problem(str(path), f"a values file is a map of keys, not a {type(data).__name__}")])
-    return data or {}
+    return read(path).data or {}
 
 
 def values_side(files: Sequence[tuple[str, Path]], *, label: str, kind: str = "values",

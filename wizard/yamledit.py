@@ -10,15 +10,16 @@ appended after, those "following lines" are moved, so that a comment written abo
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from wizard.yamlio import BLOCK_STRINGS, assign, safe_str, yaml_safe
+from wizard.yamlio import BLOCK_STRINGS, assign, helm_items, safe_str, yaml_safe
 
 MARKER = "wizard:"
 _MARKER_RE = re.compile(r"\s*#\s*" + re.escape(MARKER))
@@ -87,8 +88,20 @@ def _set_line_token(c: Any, key: Any, token: CommentToken) -> None:
 def _tail(c: Any, key: Any) -> tuple[Any, Any]:
     """The (container, key) whose token holds the comment lines written after the whole entry."""
     while _is_container(c[key]) and len(c[key]):
-        c, key = c[key], (list(c[key])[-1] if isinstance(c[key], CommentedMap) else len(c[key]) - 1)
+        last = _last_key(c[key]) if isinstance(c[key], CommentedMap) else len(c[key]) - 1
+        if last is None:
+            break
+        c, key = c[key], last
     return c, key
+
+
+def _last_key(m: CommentedMap) -> Any:
+    """The last key written in `m` (keys merged in with `<<` are not written there), without copying the keys."""
+    return next((key for key in reversed(m) if m._unmerged_contains(key)), None)
+
+
+def _own(m: CommentedMap, key: Any) -> bool:
+    return bool(m._unmerged_contains(key))
 
 
 def _block_header(m: CommentedMap, key: Any) -> list[Any] | None:
@@ -168,8 +181,10 @@ def _outer_lines(m: CommentedMap, key: Any, text: str) -> str:
 
 
 def _add_key(m: CommentedMap, key: str, value: Any) -> None:
-    """Append a key; comment lines that followed the old last entry now follow the new one."""
-    following = _take_following(m, list(m)[-1]) if len(m) else ""
+    """Append a key (after any `<<`, so that it wins for Helm); comment lines that followed the old last entry now
+    follow the new one."""
+    last = _last_key(m)
+    following = _take_following(m, last) if last is not None else ""
     m[safe_str(key, key=True)] = value
     _append_following(m, key, following)
 
@@ -193,18 +208,117 @@ def _replace(m: CommentedMap, key: Any, value: Any) -> None:
     _append_following(m, key, following)
 
 
-def _set_path(doc: CommentedMap, entry: Entry, *, force: bool) -> None:
+class _Sharing:
+    """Where each anchored map or list of an operator's document is written (its first place, in the order
+    written), and per map with a merge key the keys whose value Helm takes from the merge; built once per edit.
+
+    An edit through an alias (`b: *a`) or a merge (`<<: *a`) must not reach the anchor's other uses: such a value is
+    replaced at that place by a copy before it is edited (see _settle). At the place where it is written, it is
+    edited in place, as an operator editing that line would.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.sites: dict[int, tuple[int, Any]] = {}
+        self.wins: dict[int, set[Any]] = {}
+        if doc is not None:
+            self._visit(doc)
+
+    def _visit(self, c: Any) -> None:
+        for key, value in _written_items(c):
+            if _is_container(value) and id(value) not in self.sites:
+                self.sites[id(value)] = (id(c), key)
+                self._visit(value)
+
+    def shared_here(self, c: Any, key: Any) -> bool:
+        """c[key] is a map or list written elsewhere (an alias of an anchor), so editing it in place is wrong."""
+        value = c[key]
+        return _is_container(value) and value.yaml_anchor() is not None and self.sites.get(id(value)) != (id(c), key)
+
+    def merge_wins(self, m: CommentedMap) -> set[Any]:
+        """Keys of `m` whose value Helm takes from its `<<` (not set in m after the merge key)."""
+        if id(m) not in self.wins:
+            merge = getattr(m, merge_attrib, None)
+            found: set[Any] = set()
+            if merge:
+                own = [key for key, _ in m.non_merged_items()]
+                at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(own)
+                for source in merge:
+                    found.update(key for key, _ in helm_items(source))
+                found -= set(own[at:])
+            self.wins[id(m)] = found
+        return self.wins[id(m)]
+
+
+_MERGE = object()
+"""The place of the maps a `<<` merges (they may be written there, `<<: &a {...}`)."""
+
+
+def _written_items(c: Any) -> list[tuple[Any, Any]]:
+    """The entries written in a container, in order; for a map, its merge sources where its `<<` is."""
+    if isinstance(c, CommentedSeq):
+        return list(enumerate(c))
+    items = list(c.non_merged_items())
+    merge = getattr(c, merge_attrib, None)
+    if merge:
+        at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(items)
+        items[at:at] = [(_MERGE, source) for source in merge]
+    return items
+
+
+def _detached(value: Any) -> Any:
+    """A copy of a map or list as Helm reads it (merges applied, aliases expanded), with no anchor to share."""
+    if isinstance(value, CommentedMap):
+        return CommentedMap((key, _detached(item)) for key, item in helm_items(value))
+    if isinstance(value, CommentedSeq):
+        return CommentedSeq(_detached(item) for item in value)
+    return value
+
+
+def _delete_own(m: CommentedMap, keys: Iterable[Any]) -> None:
+    """Delete keys written in `m`, keeping its `<<` in place; plain dict operations, because ruamel's own delete
+    calls back the maps that merge `m` and fails there (ruamel 0.19)."""
+    doomed = set(keys)
+    merge = getattr(m, merge_attrib, None)
+    if merge and isinstance(getattr(merge, "merge_pos", None), int):
+        before = [key for key, _ in m.non_merged_items()][: merge.merge_pos]
+        merge.merge_pos -= sum(1 for key in before if key in doomed)
+    for key in doomed:
+        m._ok.discard(key)
+        OrderedDict.__delitem__(m, key)
+        m.ca.items.pop(key, None)
+
+
+def _settle(m: CommentedMap, key: Any, sharing: _Sharing) -> None:
+    """Make m[key] safe to edit, as Helm reads it: a value that `<<` sets becomes m's own key, written after the
+    merge so that it wins, holding a copy of the merged value; a map or list reached through an alias is replaced
+    here by a copy."""
+    wins = sharing.merge_wins(m)
+    if key in wins:
+        value = _detached(dict(helm_items(m))[key])
+        if _own(m, key):
+            _delete_own(m, [key])
+        m[key] = value
+        wins.discard(key)
+    elif _own(m, key) and sharing.shared_here(m, key):
+        assign(m, key, _detached(m[key]))
+
+
+def _set_path(doc: CommentedMap, entry: Entry, *, force: bool, sharing: _Sharing) -> None:
     """Set one entry. Missing or non-map intermediate keys become maps, built whole before they are
     inserted so that comments following the old last key land after the complete new subtree."""
     m, depth, path = doc, 0, entry.path
-    while depth < len(path) - 1 and isinstance(m.get(path[depth]), Mapping):
+    while depth < len(path) - 1:
+        _settle(m, path[depth], sharing)
+        if not (_own(m, path[depth]) and isinstance(m[path[depth]], Mapping)):
+            break
         if not isinstance(m[path[depth]], CommentedMap):
             assign(m, path[depth], _commented(m[path[depth]]))
         m, depth = m[path[depth]], depth + 1
+    _settle(m, path[depth], sharing)
     value = _commented(yaml_safe(entry.value))
     for key in reversed(path[depth + 1 :]):
         value = CommentedMap([(safe_str(key, key=True), value)])
-    (_replace if path[depth] in m else _add_key)(m, path[depth], value)
+    (_replace if _own(m, path[depth]) else _add_key)(m, path[depth], value)
     for key in path[depth:-1]:
         m = m[key]
     current = _eol_text(m, path[-1])
@@ -215,38 +329,53 @@ def _set_path(doc: CommentedMap, entry: Entry, *, force: bool) -> None:
 def build_document(entries: Iterable[Entry]) -> CommentedMap:
     """A new document with the entries in the given order, each comment at the end of its key's line."""
     doc = CommentedMap()
+    sharing = _Sharing(None)
     for entry in entries:
-        _set_path(doc, entry, force=True)
+        _set_path(doc, entry, force=True, sharing=sharing)
     return doc
 
 
-def _remove(m: CommentedMap, path: tuple[str, ...]) -> tuple[bool, str]:
-    """Delete path, and maps this leaves empty; returns (removed, comment lines to re-home when `m`
-    itself became empty). Comment lines that followed the removed entry move to what came next."""
-    key = path[0]
-    if key not in m:
-        return False, ""
-    if len(path) > 1:
-        if not isinstance(m[key], CommentedMap):
-            return False, ""
-        removed, following = _remove(m[key], path[1:])
-        if not removed or len(m[key]):
-            return removed, ""
-    else:
-        following = _take_following(m, key)
-    moved = _before_text(m, key) + _outer_lines(m, key, following)
-    pos = list(m).index(key)
-    del m[key]
-    m.ca.items.pop(key, None)
-    if not moved or not len(m):
-        return True, moved
-    keys = list(m)
-    if pos < len(keys):
-        slot = _slot(m, keys[pos])
-        slot[1] = [CommentToken(moved, CommentMark(0)), *(slot[1] or [])]
-    else:
-        _append_following(m, keys[-1], moved)
-    return True, ""
+def _remove(m: CommentedMap, paths: list[tuple[Any, ...]], sharing: _Sharing) -> tuple[bool, str]:
+    """Delete the paths below `m`, and maps this leaves empty, in one pass over `m`'s keys; returns (removed,
+    comment lines to re-home when `m` itself became empty). Comment lines that followed a removed entry move to the
+    entry after it."""
+    leaves = {path[0] for path in paths if len(path) == 1}
+    deeper: dict[Any, list[tuple[Any, ...]]] = {}
+    for path in paths:
+        if len(path) > 1 and path[0] not in leaves:
+            deeper.setdefault(path[0], []).append(path[1:])
+    removed, carried = False, {}
+    for key, below in deeper.items():
+        if not _own(m, key) or not isinstance(m[key], CommentedMap):
+            continue
+        _settle(m, key, sharing)
+        gone, lines = _remove(m[key], below, sharing)
+        removed = removed or gone
+        if gone and not len(m[key]):
+            leaves.add(key)
+            carried[key] = lines
+    doomed = [key for key, _ in m.non_merged_items() if key in leaves]
+    if not doomed:
+        return removed, ""
+    moved: dict[Any, str] = {}
+    for key in doomed:
+        following = carried[key] if key in carried else _take_following(m, key)
+        moved[key] = _before_text(m, key) + _outer_lines(m, key, following)
+    pending, last = "", None
+    for key, _ in m.non_merged_items():
+        if key in moved:
+            pending += moved[key]
+        else:
+            if pending:
+                slot = _slot(m, key)
+                slot[1] = [CommentToken(pending, CommentMark(0)), *(slot[1] or [])]
+                pending = ""
+            last = key
+    _delete_own(m, doomed)
+    if pending and last is not None:
+        _append_following(m, last, pending)
+        pending = ""
+    return True, pending
 
 
 def merge_entries(
@@ -256,15 +385,16 @@ def merge_entries(
 
     A map or list value replaces the old value as a whole. An entry's comment replaces the key's
     end-of-line comment only when there was none or it starts with the wizard MARKER; comment=None
-    leaves the comment alone. A comment line written directly above a removed key is kept.
+    leaves the comment alone. A comment line written directly above a removed key is kept. Keys set
+    through a merge key or an alias are written where they are set, never into the anchor (see _Sharing).
     """
+    sharing = _Sharing(doc)
     for entry in entries:
-        _set_path(doc, entry, force=False)
-    for path in remove:
-        removed, carried = _remove(doc, tuple(path)) if path else (False, "")
-        if removed and carried:  # the whole document became empty: keep the lines as a header
-            head = doc.ca.comment or [None, None]
-            doc.ca.comment = [head[0], [*(head[1] or []), CommentToken(carried, CommentMark(0))]]
+        _set_path(doc, entry, force=False, sharing=sharing)
+    removed, carried = _remove(doc, [tuple(path) for path in remove if path], sharing)
+    if removed and carried:  # the whole document became empty: keep the lines as a header
+        head = doc.ca.comment or [None, None]
+        doc.ca.comment = [head[0], [*(head[1] or []), CommentToken(carried, CommentMark(0))]]
 
 
 def marked_paths(doc: CommentedMap) -> list[tuple[str, ...]]:

@@ -2,30 +2,30 @@
 
 Helm parses values with YAML 1.1 rules (go-yaml v2), so a string such as `yes`, `0777` or `12:30` written plain would
 come back as a bool or a number: every string that some YAML 1.1 or 1.2 reader could misread is written double-quoted
-(see needs_quotes). Loading refuses alias bombs, deep nesting and several documents, with the line and column.
+(see needs_quotes). Every loader runs under yamlguard's Guard (alias bombs, nesting after aliases, recursive aliases,
+tags, surrogates, documents), refusing with the line and column. Plain data (answers files, presets, values files,
+manifests) is read as Helm and Kubernetes read it, by helmyaml (libyaml); this module reads operator-edited values
+files to merge into (ruamel round trip, comments and merge keys kept) and writes every file.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-)
+from ruamel.yaml.events import MappingEndEvent, SequenceEndEvent
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -37,9 +37,16 @@ from ruamel.yaml.tokens import CommentToken
 
 from wizard.errors import OutputError
 from wizard.files import comment_lines
+from wizard.yamlguard import MAX_DEPTH, MAX_DOCUMENTS, MAX_EXPANDED_NODES, Guard, invalid
 
-MAX_EXPANDED_NODES = 1_000_000  # aliases expanding beyond this: a "billion laughs" bomb
-MAX_DEPTH = 100  # deeper nesting would exhaust ruamel's recursive composer; no values file is this deep
+MAX_MANIFEST_BYTES = 1024 * 1024
+"""Rendered manifests (wizard pss, netpol, explain --manifests): `helm template` of the three charts writes about
+300 KB; at this size an analysis takes about 2 s."""
+MAX_MANIFEST_NODES = 200_000
+"""Nodes in a manifest stream, aliases expanded (1 MB of rendered charts holds about 120,000)."""
+
+__all__ = ["MAX_DEPTH", "MAX_EXPANDED_NODES", "dumps", "helm_items", "load_documents", "load_plain",
+           "MAX_MANIFEST_BYTES", "load_roundtrip", "needs_quotes", "safe_str", "yaml_safe"]
 
 _BOOL_NULL_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"})
 _NUMERIC_SHAPES = re.compile(
@@ -53,6 +60,9 @@ _NUMERIC_SHAPES = re.compile(
     )""",
     re.ASCII | re.IGNORECASE | re.VERBOSE,
 )
+_DIGIT = re.compile(r"\d")
+_NOT_NUMERIC = re.compile(r"[^\d\s_+\-.a-fA-FxXoOpPiInNtTyY]")  # a character no int()/float()/fromhex() text has
+_WORD_NUMBER = re.compile(r"inf|nan", re.IGNORECASE)
 _TIMESTAMP_START = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", re.ASCII)
 BLOCK_STRINGS = (LiteralScalarString, FoldedScalarString)
 
@@ -62,6 +72,8 @@ BLOCK_STRINGS = (LiteralScalarString, FoldedScalarString)
 def _python_number(text: str) -> bool:
     """Python reads it as a number (int(x, 0), float, float.fromhex): go-yaml v2 hands such strings
     to Go's strconv, which accepts similar forms (1e3, +Inf, 0x1p-2), so they are quoted."""
+    if _NOT_NUMERIC.search(text) or not (_DIGIT.search(text) or _WORD_NUMBER.search(text)):
+        return False  # int() and float() need digits (or inf/nan) and nothing else: most strings end here
     plain = text.replace("_", "")
     parsers: list[Any] = [lambda: int(plain, 0), lambda: float(plain)]
     if text[:1] in "+-.0123456789":
@@ -117,21 +129,33 @@ def assign(c: Any, key: Any, value: Any) -> None:
 
 def _walk_strings(data: Any, fix: Any, seen: set[int]) -> Any:
     """Apply fix(text, key=bool) to every string; ruamel containers are changed in place (keeping
-    comments, anchors and order; `seen` skips aliased ones already done), plain ones are copied."""
+    comments, anchors, merges and order; `seen` skips aliased ones already done), plain ones are copied.
+    A map's own keys are walked, then the maps it merges (`<<`), which may be written nowhere else."""
     if isinstance(data, str):
         return fix(data, key=False)
-    if isinstance(data, (CommentedMap, CommentedSeq)):
-        if id(data) in seen:
-            return data
-        seen.add(id(data))
-        is_map = isinstance(data, CommentedMap)
-        for pos, (key, value) in enumerate(list(data.non_merged_items() if is_map else enumerate(data))):
-            new_value = _walk_strings(value, fix, seen)
-            new_key = fix(key, key=True) if is_map and isinstance(key, str) else key
-            if new_key is not key:
-                data.insert(pos, new_key, new_value)  # same place; ca.items still match (equal str)
-            elif new_value is not value:
-                assign(data, key, new_value)
+    if isinstance(data, CommentedMap):
+        if id(data) not in seen:
+            seen.add(id(data))
+            renamed = {}
+            for key, value in list(data.non_merged_items()):
+                new_value = _walk_strings(value, fix, seen)
+                if new_value is not value:
+                    assign(data, key, new_value)
+                new_key = fix(key, key=True) if isinstance(key, str) else key
+                if new_key is not key:
+                    renamed[key] = new_key
+            if renamed:
+                _rekey(data, renamed)
+            for source in getattr(data, merge_attrib, None) or ():
+                _walk_strings(source, fix, seen)
+        return data
+    if isinstance(data, CommentedSeq):
+        if id(data) not in seen:
+            seen.add(id(data))
+            for index, value in enumerate(data):
+                new_value = _walk_strings(value, fix, seen)
+                if new_value is not value:
+                    assign(data, index, new_value)
         return data
     if isinstance(data, Mapping):
         fixed = ((fix(k, key=True) if isinstance(k, str) else k, v) for k, v in data.items())
@@ -139,6 +163,39 @@ def _walk_strings(data: Any, fix: Any, seen: set[int]) -> Any:
     if isinstance(data, (list, tuple)):
         return [_walk_strings(v, fix, seen) for v in data]
     return data
+
+
+def _rekey(data: CommentedMap, renamed: dict[Any, Any]) -> None:
+    """Swap key objects for equal ones (the same text in another style), order kept, in one pass. Plain dict
+    operations: CommentedMap's own delete/insert keep merge bookkeeping that breaks on maps merged elsewhere and
+    moves the `<<` among the keys; comments and line numbers are keyed by the (equal) text, so they stay."""
+    items = list(OrderedDict.items(data))
+    OrderedDict.clear(data)
+    for key, value in items:
+        OrderedDict.__setitem__(data, renamed.get(key, key), value)
+
+
+def helm_items(m: CommentedMap, memo: dict[int, list[tuple[Any, Any]]] | None = None) -> list[tuple[Any, Any]]:
+    """(key, value) of a round-trip map as Helm's go-yaml v2 reads it, merge keys applied.
+
+    go-yaml v2 sets keys in the order written: own keys before `<<` are overridden by the merged maps, own keys
+    after it win, and in `<<: [*a, *b]` the earlier map wins; each merged map is read the same way (its own `<<`
+    included). ruamel's own view (own keys always win) differs, so readers of Helm's data use this.
+    """
+    own = list(m.non_merged_items())
+    merge = getattr(m, merge_attrib, None)
+    if not merge:
+        return own
+    memo = {} if memo is None else memo
+    if id(m) in memo:
+        return memo[id(m)]
+    at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(own)
+    result = dict(own[:at])
+    for source in reversed(list(merge)):
+        result.update(helm_items(source, memo))
+    result.update(own[at:])
+    memo[id(m)] = list(result.items())
+    return memo[id(m)]
 
 
 def yaml_safe(data: object) -> object:
@@ -158,85 +215,113 @@ def _where(source: str, mark: Any) -> str:
     return f"{source} line {mark.line + 1}, column {mark.column + 1}" if mark is not None else source
 
 
-def _invalid(source: str, msg: str) -> OutputError:
-    return OutputError(f"{msg}\nFix {source} and run the wizard again.", title="Invalid YAML")
+_TAGS: dict[str, Tag] = {}
 
 
-def _check_events(yaml: YAML, text: str, source: str, *, many: bool = False) -> None:
-    """Refuse a second document (unless `many`), deep nesting and alias bombs before anything is built.
-
-    The expanded size of each node (1 + its children; an alias counts its anchor's whole size) is
-    summed while streaming parser events, so a bomb is caught in time linear in the text.
-    """
-    sizes: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [expanded size so far, anchor] per open collection
-    documents = 0
-    for event in yaml.parse(text):
-        where = _where(source, event.start_mark)
-        size, anchor = 0, getattr(event, "anchor", None)
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1 and not many:
-                raise _invalid(source, f"{where}: a second YAML document starts here; keep only one.")
-        elif isinstance(event, CollectionStartEvent):
-            stack.append([1, anchor])
-            if len(stack) > MAX_DEPTH:
-                raise _invalid(source, f"{where}: nested more than {MAX_DEPTH} levels deep.")
-        elif isinstance(event, CollectionEndEvent):
-            size, anchor = stack.pop()
-        elif isinstance(event, ScalarEvent):
-            size = 1
-        elif isinstance(event, AliasEvent):
-            size, anchor = sizes.get(event.anchor, 1), None
-        if size and anchor:
-            sizes[anchor] = size
-        if size and stack:
-            stack[-1][0] += size
-            if stack[-1][0] > MAX_EXPANDED_NODES:
-                raise OutputError(
-                    f"{where}: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; this looks "
-                    f"like a 'billion laughs' attack, so {source} was not read.",
-                    title="Unsafe YAML",
-                )
+def _shared_tag(tag: Any) -> Any:
+    """One Tag object per tag text: ruamel makes a new Tag per scalar (two or three when dumping) and decodes its
+    text character by character on first use, a fifth of the time spent writing a large file."""
+    if isinstance(tag, Tag) and isinstance(tag.suffix, str) and tag.handle is None:
+        return _TAGS.setdefault(tag.suffix, tag)
+    return _TAGS.setdefault(tag, Tag(suffix=tag)) if isinstance(tag, str) else tag
 
 
-def _load(yaml: YAML, text: str, source: str, *, many: bool = False) -> Any:
-    """Check, then load; every reader error becomes an OutputError naming source, line and column."""
+class _Resolver(VersionedResolver):
+    """ruamel's resolver, with shared tags and the YAML version looked up once (directives are refused, so it never
+    changes within a file; ruamel's own lookup costs an exception per scalar)."""
+
+    @property
+    def processing_version(self) -> Any:
+        try:
+            return self._wizard_version
+        except AttributeError:
+            self._wizard_version: Any = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+            return self._wizard_version
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        return _shared_tag(super().resolve(kind, value, implicit))
+
+
+class _Representer(RoundTripRepresenter):
+    def represent_scalar(self, tag: Any, value: Any, style: Any = None, anchor: Any = None) -> Any:
+        return super().represent_scalar(_shared_tag(tag), value, style, anchor)
+
+
+def _guarded(yaml: YAML, guard: Guard) -> YAML:
+    """`yaml` with a parser that shows every event to `guard` as the composer takes it (one pass over the text)."""
+
+    def get_event(parser: Any) -> Any:
+        event = parent.get_event(parser)
+        guard(event)
+        return event
+
+    parent = yaml.Parser
+    yaml.Parser = type("GuardedParser", (parent,), {"get_event": get_event})
+    return yaml
+
+
+def _load(yaml: YAML, text: str, source: str) -> Any:
+    """Load one document under a Guard; every reader error becomes an OutputError naming source, line and column."""
+    _guarded(yaml, Guard(source))
     try:
-        _check_events(yaml, text, source, many=many)
-        return list(yaml.load_all(text)) if many else yaml.load(text)
+        return yaml.load(text)
     except OutputError:
         raise
     except MarkedYAMLError as exc:
         where = _where(source, exc.problem_mark or exc.context_mark)
-        raise _invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:  # e.g. a date like 2024-13-45
-        raise _invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
+        raise invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    """Timestamps stay the text written: go-yaml v2 hands them to Helm as text (and `2024-13-45` is text, not an
+    error); the plain string is then kept plain like any other (see _keep_plain)."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return str(self.construct_scalar(node))
+
+
+_RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _RoundTripConstructor.construct_yaml_timestamp)
 
 
 def load_roundtrip(text: str, source: str) -> CommentedMap | None:
     """Load an existing values file keeping comments, quotes and key order; None when it is empty.
 
     Strings the operator wrote plain stay plain when dumped (see _keep_plain), so an untouched key
-    reads the same for Helm as before.
+    reads the same for Helm as before. Merge keys stay as written (`<<: *a`); their maps are CommentedMaps
+    shared with the anchor: see helm_items for what Helm reads from a map with a merge.
     """
     yaml = YAML()
     yaml.preserve_quotes = True
+    yaml.Constructor = _RoundTripConstructor
+    yaml.Resolver = _Resolver
     data = _walk_strings(_load(yaml, text, source), _keep_plain, set())
     if data is not None and not isinstance(data, CommentedMap):
-        raise _invalid(source, f"{source}: the top level is a {type(data).__name__}, not a map of keys.")
+        raise invalid(source, f"{source}: the top level is a {type(data).__name__}, not a map of keys.")
     return data
 
 
-def load_plain(text: str, source: str) -> object:
-    """Load answers files and presets as plain dict/list/str/int/float/bool/None (YAML 1.2 rules;
-    dates become datetime.date)."""
-    return _load(YAML(typ="safe"), text, source)
+def load_plain(text: str, source: str, *, nodes: int = MAX_EXPANDED_NODES, what: str = "this file") -> object:
+    """Load answers files, presets, --set values and Helm's own files (index.yaml) as plain dict/list/str/int/float/
+    bool/None, one document, read as Helm reads YAML (helmyaml: libyaml, go-yaml v2's rules, keys as text, dates as
+    text). The wizard writes its files so that YAML 1.1 and 1.2 read them alike (see needs_quotes); for the
+    verbatim values keys of an answers file (extras), Helm's reading is the one that counts."""
+    from wizard import helmyaml
+
+    found = helmyaml.documents(text, source, limit=1, nodes=nodes, what=what)
+    return found[0] if found else None
 
 
 def load_documents(text: str, source: str) -> list[object]:
-    """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None."""
-    return _load(YAML(typ="safe"), text, source, many=True)  # type: ignore[no-any-return]
+    """Every document of a multi-document stream (rendered manifests), as plain data; empty documents are None.
+
+    Read as Kubernetes reads a manifest (sigs.k8s.io/yaml over go-yaml v2: `runAsNonRoot: yes` is true, keys are
+    text) through libyaml: see helmyaml. At most MAX_DOCUMENTS documents.
+    """
+    from wizard import helmyaml
+
+    return helmyaml.documents(text, source, limit=MAX_DOCUMENTS, nodes=MAX_MANIFEST_NODES, what="manifests")
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -276,6 +361,8 @@ def dumps(doc: object, header: Sequence[str] = ()) -> str:
     """
     yaml = YAML()
     yaml.Emitter = _Emitter
+    yaml.Representer = _Representer
+    yaml.Resolver = _Resolver
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 1 << 30
     yaml.allow_unicode = True

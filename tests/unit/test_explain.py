@@ -59,7 +59,7 @@ def test_explain_refuses_two_sources_and_bad_values(tmp_path: Path, capsys) -> N
     bad = tmp_path / "bad.yaml"
     bad.write_text("- a list\n")
     assert main(["explain", "--values", f"orchestrator={bad}"]) == 2
-    assert "a values file is a map of keys, not a list" in capsys.readouterr().err
+    assert "the top level is not a map of keys" in capsys.readouterr().err
     assert main(["explain", "--preset", "minimal", "--manifests", str(bad)]) == 2
     assert "give one source, not --manifests and --preset/--answers" in capsys.readouterr().err
     assert main(["explain", "--values", "nochart=x.yaml"]) == 2

@@ -124,7 +124,7 @@ def test_a_10_mb_file_is_refused_before_parsing_naming_the_limit(tmp_path: Path,
     def never(*_: object) -> None:
         raise AssertionError("a file over the limit must be refused before it is parsed")
 
-    monkeypatch.setattr(reading.yamlio, "load_roundtrip", never)
+    monkeypatch.setattr(reading.helmyaml, "compose", never)
     code, out, err = run(capsys, "--values", f"substra-backend={big}")
     assert code == 2 and not out
     assert f"up to {MAX_BYTES // 1024} KB" in err and str(big) in err and "10 MB" in err

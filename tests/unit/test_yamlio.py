@@ -178,7 +178,7 @@ def test_syntax_error_names_source_line_and_column(loader: object) -> None:
     with pytest.raises(OutputError) as info:
         loader("a: 1\nb: 2\nc: d: e\n", "answers.yaml")  # type: ignore[operator]
     assert str(info.value).splitlines()[1].startswith(
-        "answers.yaml line 3, column 5: mapping values are not allowed here"
+        "answers.yaml line 3, column 5: mapping values are not allowed"
     )
 
 
@@ -203,7 +203,7 @@ def test_billion_laughs_is_refused_quickly(loader: object) -> None:
 
 def test_small_aliases_are_fine_and_deep_nesting_refused() -> None:
     assert load_plain("a: &x [1, 2]\nb: *x\n", "a.yaml") == {"a": [1, 2], "b": [1, 2]}
-    with pytest.raises(OutputError, match="nested more than"):
+    with pytest.raises(OutputError, match="nested more than|maximum nesting depth"):
         load_plain("[" * 5000 + "]" * 5000, "deep.yaml")
 
 

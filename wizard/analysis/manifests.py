@@ -66,11 +66,17 @@ def read_manifests(paths: Sequence[Path | str]) -> list[Manifest]:
 
 
 def _read(path: Path | str) -> tuple[str, str]:
+    """Each file, and standard input, within yamlio.MAX_MANIFEST_BYTES (a stream from /dev/zero ends there)."""
+    limit = yamlio.MAX_MANIFEST_BYTES
     if str(path) == "-":
         import sys
 
-        return sys.stdin.read(), "standard input"
-    return files.read_text(Path(path)), str(path)
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise OutputError(f"standard input holds more than {limit // (1 << 20)} MB of manifests; the wizard reads "
+                              "manifests up to that size", title="Input too large")
+        return text, "standard input"
+    return files.read_text(Path(path), limit=limit, what="rendered manifests"), str(path)
 
 
 def _objects(doc: object, source: str, index: int) -> Iterator[Manifest]:

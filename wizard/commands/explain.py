@@ -123,17 +123,15 @@ def _plan(args: argparse.Namespace) -> Plan:
 
 
 def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
-    from wizard import files, yamlio
     from wizard.charts import SUPPORTED_VERSIONS
     from wizard.components import ChartRelease
     from wizard.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
+    from wizard.sources import read_values_file
 
     releases = {**DEFAULT_RELEASES, **dict(args.release)}
     inputs = []
     for chart, path in args.values:
-        data = yamlio.load_plain(files.read_text(Path(path)), path)
-        if data is not None and not isinstance(data, dict):
-            raise ConfigError([Problem(path, f"a values file is a map of keys, not a {type(data).__name__}")])
+        data = read_values_file(Path(path))
         release = ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace)
         inputs.append(ChartInput(release, data or {}))
     return inputs

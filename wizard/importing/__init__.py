@@ -21,10 +21,10 @@ from wizard import rules
 from wizard.chart_defaults import MISSING, coalesce, declared, get_path, load_defaults, nearest_keys
 from wizard.charts import SUPPORTED_VERSIONS
 from wizard.declare import join_path, split_path
-from wizard.errors import ConfigError, Problem
+from wizard.errors import ConfigError, OutputError, Problem
 from wizard.findings import values_findings
 from wizard.importing.extras import leaves, same, split_extras, written_tree
-from wizard.importing.reading import read_values_file
+from wizard.importing.reading import MAX_NODES, read_values_file
 from wizard.importing.reconstruct import Reader, reconstruct
 from wizard.layers import Layer, merge
 from wizard.plan import Plan
@@ -91,8 +91,13 @@ def import_values(files: Sequence[tuple[str, Path]]) -> ImportResult:
     notes: list[ImportNote] = []
     given: dict[str, dict] = {}
     where: dict[str, dict[KeyPath, tuple[str, int]]] = {}
+    total = 0
     for chart, path in files:
         read = read_values_file(Path(path))
+        total += read.nodes
+        if total > MAX_NODES:
+            raise OutputError(f"{path}: the values files of this import hold more than {MAX_NODES:,} keys, values and "
+                              "list items together; the wizard imports up to that size.", title="Files too large")
         if read.data is None or not read.data:
             notes.append(ImportNote("empty", chart, None, "the file sets nothing: the chart's defaults apply",
                                     str(path), None))

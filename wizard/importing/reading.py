@@ -1,33 +1,34 @@
 """Reading a customer's values file the way Helm reads it, with the line of every key.
 
-Helm reads values with go-yaml v2 (YAML 1.1 rules): `enabled: yes` is true, `0777` is 511, a date stays text.
-yamlio loads with YAML 1.2 rules but marks every plain string a YAML 1.1 reader could read otherwise
-(PlainScalarString), so those are resolved again here with go-yaml v2's rules. yamlio already refuses alias bombs,
-deep nesting, duplicate keys and syntax errors (with line and column); this module adds the size limit and the
-"top level is a map" rule, and turns the ruamel tree into plain data.
+Helm reads values with go-yaml v2 (YAML 1.1 rules) and sigs.k8s.io/yaml: `enabled: yes` is true, `0777` is 511, a
+date stays text, merge keys (`<<`) apply in the order written, and keys become JSON text (`1:` is "1"). The file is
+parsed by libyaml (through PyYAML), which go-yaml v2 is a port of, under yamlguard's Guard (alias bombs, nesting
+after expansion, recursive aliases, tags, surrogates) and read by helmyaml with go-yaml v2's rules; this module adds
+the size limit and the "top level is a map" rule, and keeps the line of every key for the notes.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarint import ScalarInt
-from ruamel.yaml.scalarstring import PlainScalarString
+from yaml.nodes import MappingNode, ScalarNode
 
-from wizard import files, yamlio
+from wizard import files, helmyaml
 from wizard.errors import OutputError
+from wizard.helmyaml import KeyPath, go_float_key, resolve_plain
+
+__all__ = ["MAX_BYTES", "ValuesFile", "go_float_key", "read_values_file", "resolve_plain"]
 
 MAX_BYTES = 512 * 1024
-"""Real values files are a few KB. ruamel (pure Python) reads 100 to 250 KB a second, so a file at this limit takes
-2 to 6 seconds and a 10 MB one over a minute: refused at once instead."""
-
-KeyPath = tuple[str, ...]
+"""Real values files are a few KB (a copy of a chart's commented values.yaml, 50 to 100 KB). libyaml reads this
+size in a fraction of a second; what costs time is writing every key back (MAX_NODES)."""
+MAX_NODES = 10_000
+"""Keys, values and list items in the values files of one import (each file, and all together), aliases expanded: an
+import writes each back twice (values file and answers file) through ruamel's pure-Python emitter, and at this size
+`wizard import --out` takes about 2 s. substra-backend's
+whole values.yaml with all its subcharts' holds about 4,500."""
 
 
 @dataclass
@@ -38,6 +39,8 @@ class ValuesFile:
     data: dict[str, Any] | None
     """None when the file holds no document at all (an empty file: no overrides)."""
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    nodes: int = 0
+    """Keys, values and list items, aliases expanded: an import takes at most MAX_NODES over all its files."""
 
 
 def read_values_file(path: Path) -> ValuesFile:
@@ -48,111 +51,14 @@ def read_values_file(path: Path) -> ValuesFile:
             (with line and column), an alias bomb, duplicate keys, or a top level that is not a map.
     """
     text = files.read_text(path, limit=MAX_BYTES, what="a values file (the output of helm get values RELEASE)")
-    try:
-        doc = yamlio.load_roundtrip(text, str(path))
-    except OutputError as error:
-        if "the top level is a" not in error.msg:
-            raise
+    roots, reader = helmyaml.compose(text, str(path), nodes=MAX_NODES, what="a values file")
+    root = roots[0] if roots else None
+    if root is None or (isinstance(root, ScalarNode) and reader.scalar(root) is None):  # Helm: `null` is no values
+        return ValuesFile(path, None)
+    if not isinstance(root, MappingNode):
         raise OutputError(f"{path}: the top level is not a map of keys (key: value), so it is not a values file; "
                           "give the file you pass to helm -f, or the output of helm get values RELEASE.",
-                          title="Not a values file") from None
-    if doc is None:
-        return ValuesFile(path, None)
+                          title="Not a values file")
     lines: dict[KeyPath, int] = {}
-    data = _plain(doc, (), lines, path)
-    return ValuesFile(path, data, lines)
-
-
-def _plain(node: Any, at: KeyPath, lines: dict[KeyPath, int], path: Path) -> Any:
-    """Plain data with Helm's scalar types; records the line of each map key (also inside maps in lists)."""
-    if isinstance(node, CommentedMap):
-        result: dict[str, Any] = {}
-        for key, value in node.items():  # items() includes the keys merged in with `<<`
-            name = _key_text(key)
-            where = (*at, name)
-            line = _line_of(node, key)
-            if line is not None and where not in lines:
-                lines[where] = line
-            result[name] = _plain(value, where, lines, path)
-        return result
-    if isinstance(node, CommentedSeq):
-        return [_plain(item, at, {}, path) for item in node]
-    return helm_scalar(node)
-
-
-def _line_of(node: CommentedMap, key: Any) -> int | None:
-    try:
-        return int(node.lc.key(key)[0]) + 1
-    except (KeyError, TypeError, AttributeError, IndexError):
-        return int(node.lc.line) + 1 if getattr(node.lc, "line", None) is not None else None
-
-
-def _key_text(key: Any) -> str:
-    """Helm's values are JSON objects: sigs.k8s.io/yaml turns a bool or number key into its text."""
-    value = helm_scalar(key)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return str(value)
-
-
-_V2_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
-_V2_FALSE = frozenset({"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
-_V2_NULL = frozenset({"", "~", "null", "Null", "NULL"})
-_V2_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_V2_SPECIAL = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf,
-               "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-               ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
-
-
-def helm_scalar(value: Any) -> Any:
-    """A scalar as go-yaml v2 (Helm) reads it, from what yamlio's YAML 1.2 load made of it."""
-    if isinstance(value, PlainScalarString):
-        return resolve_plain(str(value))
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, ScalarInt):
-        return _legacy_octal(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()  # go-yaml v2 hands timestamps to Helm as the text written
-    return value
-
-
-def _legacy_octal(value: ScalarInt) -> int | float:
-    """YAML 1.2 reads `0777` as 777; go-yaml v2 as octal 511 (and `0789`, not octal, as the float 789)."""
-    width = getattr(value, "_width", None)
-    digits = str(abs(int(value)))
-    if type(value) is ScalarInt and width and width > len(digits) + (int(value) < 0):
-        text = digits.rjust(width - (int(value) < 0), "0")
-        sign = -1 if int(value) < 0 else 1
-        return sign * int(text, 8) if set(text) <= set("01234567") else float(sign * int(text))
-    return int(value)
-
-
-def resolve_plain(text: str) -> Any:
-    """go-yaml v2's resolve() for a plain scalar: bool, null, int (any Go base), float, else the text."""
-    if text in _V2_TRUE:
-        return True
-    if text in _V2_FALSE:
-        return False
-    if text in _V2_NULL:
-        return None
-    if text in _V2_SPECIAL:
-        return _V2_SPECIAL[text]
-    plain = text.replace("_", "")
-    try:
-        number = int(plain, 0) if not re.fullmatch(r"[-+]?0[0-7]+", plain) else int(plain, 8)
-    except ValueError:
-        number = None
-    if number is not None and -(1 << 63) <= number < (1 << 64):
-        return number
-    if _V2_FLOAT.match(plain):
-        return float(plain)
-    return text
+    data = reader.plain(root, (), lines)
+    return ValuesFile(path, data, lines, reader.nodes)
