@@ -1,0 +1,158 @@
+"""Finding known secrets in a text in every form they take there, in time linear in the text (redact.py's last net).
+
+The forms of a secret: itself; JSON-escaped (ASCII or not) and as Python writes it; URL-encoded (quote, quote with
+`/` safe, quote_plus); base64 (standard and URL-safe, at the three byte offsets it can start at inside a longer
+blob, padded or not); hex (lower and upper case). A form shorter than MIN_FORM chars is not searched: it would cut
+ordinary words. Plain forms of 4 or 5 characters match only as a whole token (not inside a longer word).
+
+The search does not loop over the secrets (a values file may hold thousands): each form is indexed by its first
+characters, the text's substrings of that length are collected in C (re.findall over a look-ahead) and intersected
+with the index, and only the forms whose prefix is there are looked for (see Index).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+MIN_FORM = 3
+"""Shortest form searched (a quoted short value such as "ab")."""
+MIN_PLAIN = 6
+"""Shortest plain form searched anywhere inside a word; 4-5 characters only as a whole token."""
+MIN_TOKEN = 4
+"""Shortest plain form searched at all (shorter secrets are found only where their place tells)."""
+MAX_ENCODED = 16 * 1024
+"""A longer secret (a blob, not a password) is searched as it is and escaped, not URL-, base64- or hex-encoded."""
+_CHUNK = 1 << 18
+_FEW = 64
+_WORD_CHAR = re.compile(r"\w")
+
+
+def forms(secret: str) -> list[tuple[str, bool]]:
+    """(form, whole-token-only) for every encoding of `secret` worth searching."""
+    found: dict[str, bool] = {}
+    if len(secret) >= MIN_TOKEN:
+        short = len(secret) < MIN_PLAIN
+        for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+                     repr(secret)[1:-1]):
+            found.setdefault(form, short)
+    if len(secret) > MAX_ENCODED:
+        return list(found.items())
+    for form in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+        found.setdefault(form, len(secret) < MIN_PLAIN)
+    raw = secret.encode("utf-8", "surrogatepass")
+    encoded = [base64.b64encode(raw).decode("ascii"), raw.hex(), raw.hex().upper()]
+    for offset in range(3):
+        core = base64.b64encode(b"\0" * offset + raw).decode("ascii")
+        start, end = -(-8 * offset // 6), 8 * (offset + len(raw)) // 6
+        encoded.append(core[start:end])
+    encoded += [form.replace("+", "-").replace("/", "_") for form in encoded]
+    for form in encoded:
+        if len(form) >= MIN_PLAIN:
+            found.setdefault(form, False)
+    return list(found.items())
+
+
+def quoted_forms(value: str) -> list[tuple[str, bool]]:
+    """A value as messages quote it ("x", 'x', JSON, Python repr): found at any length, quotes included (a message
+    quotes a value whole; one of more than MAX_ENCODED characters is searched for without its quotes)."""
+    if len(value) > MAX_ENCODED:
+        return [(value, False)]
+    return [(form, False) for form in dict.fromkeys((f'"{value}"', f"'{value}'", json.dumps(value),
+                                                      json.dumps(value, ensure_ascii=False), repr(value)))]
+
+
+class Index:
+    """Forms to find (form -> marker number), searched all at once.
+
+    Forms of up to SHORT characters are indexed by their first 3 characters and checked by a dict lookup of the
+    (bounded) slice at each place that prefix occurs; longer forms by their first SHORT + 1 characters, each present
+    one found with str.find from left to right (its matches do not overlap), so a periodic text cannot make a form
+    be compared at every position.
+    """
+
+    SHORT = 11
+
+    def __init__(self) -> None:
+        self._forms: dict[str, tuple[int, bool]] = {}
+        self._short: dict[str, set[int]] = {}
+        self._long: dict[str, list[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def add(self, entries: Iterable[tuple[str, bool]], number: int) -> None:
+        for form, token_only in entries:
+            if len(form) < MIN_FORM or form in self._forms:
+                continue
+            self._forms[form] = (number, token_only)
+            if len(form) <= self.SHORT:
+                self._short.setdefault(form[:MIN_FORM], set()).add(len(form))
+            else:
+                self._long.setdefault(form[:self.SHORT + 1], []).append(form)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, number) of every form in `text`, disjoint (the longest wins where two overlap)."""
+        if not self._forms or len(text) < MIN_FORM:
+            return []
+        hits: list[tuple[int, int, int]] = []
+        if self._short:
+            for prefix in _present(text, MIN_FORM, self._short):
+                lengths = sorted(self._short[prefix], reverse=True)
+                position = text.find(prefix)
+                while position >= 0:
+                    for length in lengths:
+                        self._hit(text, position, length, hits)
+                    position = text.find(prefix, position + 1)
+        if self._long and len(text) > self.SHORT:
+            for prefix in _present(text, self.SHORT + 1, self._long):
+                for form in self._long[prefix]:
+                    position = text.find(form)
+                    while position >= 0:
+                        self._hit(text, position, len(form), hits)
+                        position = text.find(form, position + len(form))
+        return _disjoint(hits)
+
+    def _hit(self, text: str, position: int, length: int, hits: list[tuple[int, int, int]]) -> None:
+        entry = self._forms.get(text[position:position + length])
+        if entry is not None and (not entry[1] or _whole_token(text, position, length)):
+            hits.append((position, position + length, entry[0]))
+
+
+def _present(text: str, length: int, table: dict[str, Any]) -> set[str]:
+    """The keys of `table` that occur in `text` (all of them `length` long): a few are each looked for (str.find,
+    in C), many are met with the text's substrings of that length."""
+    if len(table) <= _FEW:
+        return {prefix for prefix in table if prefix in text}
+    pattern, found = _gram(length), set()
+    for start in range(0, len(text), _CHUNK):
+        found |= table.keys() & set(pattern.findall(text, start, start + _CHUNK + length - 1))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _gram(length: int) -> re.Pattern[str]:
+    return re.compile(r"(?=(.{%d}))" % length, re.DOTALL)
+
+
+def _whole_token(text: str, start: int, length: int) -> bool:
+    before = start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start])
+    end = start + length
+    after = end < len(text) and _WORD_CHAR.match(text[end]) and _WORD_CHAR.match(text[end - 1])
+    return not (before or after)
+
+
+def _disjoint(hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    chosen: list[tuple[int, int, int]] = []
+    for start, end, number in sorted(hits, key=lambda hit: (hit[0], -hit[1])):
+        if chosen and start < chosen[-1][1]:
+            if end > chosen[-1][1]:
+                chosen[-1] = (chosen[-1][0], end, chosen[-1][2])
+            continue
+        chosen.append((start, end, number))
+    return chosen
