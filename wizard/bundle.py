@@ -80,10 +80,15 @@ def build(side: Side, *, version: tuple[int, int], runtime_pods: bool = True, se
     redactions = {"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": redactor.distinct,
                   "redactions": [r.__dict__ for r in redactor.redactions]}
     texts[REDACTIONS] = redactor.scrub(_json(redactions), REDACTIONS)
-    manifest["files"] = [{"name": name, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+    manifest["files"] = [{"name": name, "sha256": hashlib.sha256(_utf8(text)).hexdigest()}
                          for name, text in texts.items()]
     texts[MANIFEST] = redactor.scrub(_json(manifest), MANIFEST)
-    return {name: text.encode("utf-8") for name, text in texts.items()}
+    return {name: _utf8(text) for name, text in texts.items()}
+
+
+def _utf8(text: str) -> bytes:
+    """A lone surrogate (a YAML "\\ud800" escape) cannot be UTF-8: it is written as that escape (valid JSON too)."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _plan_values(side: Side) -> dict[str, dict[str, Any]]:

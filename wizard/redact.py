@@ -22,6 +22,7 @@ anyone brute-force a short password). Every redaction is recorded (file, place, 
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -292,6 +293,14 @@ class _Walk:
         redactor = self.redactor
         if node is None or node == "" or (isinstance(node, bool) and not credential):
             return node
+        if isinstance(node, bytes | bytearray):  # !!binary: no chart reads bytes, which may hold anything
+            decoded = bytes(node).decode("utf-8", "replace")
+            if self.learning:
+                redactor.learn_text(decoded)
+                if credential:
+                    redactor.learn(decoded)
+                return node
+            return self._out(base64.b64encode(node).decode("ascii"), place, credential or "binary value (!!binary)")
         text = str(node)
         if self.learning:
             if credential and not place.endswith(".name") and not isinstance(node, bool):
@@ -301,14 +310,14 @@ class _Walk:
             return node
         if credential:
             return self._out(text, place, credential)
-        if not isinstance(node, str):  # a number: a setting where the chart declares it (a port), else maybe a PIN
+        if isinstance(node, int | float):  # a number: a setting where the chart declares it (a port), else maybe a PIN
             return self._out(text, place, SAME_AS_SECRET) if template is known.UNKNOWN and len(text) >= 4 and \
                 text in redactor._credentials else node
         if template is not known.UNKNOWN or (plan is not _MISSING and plan == node):
-            return redactor.text(node, self.file, place)
-        if node in redactor._credentials:
-            return self._out(node, place, SAME_AS_SECRET)
-        return self._out(node, place, UNDECLARED)
+            return redactor.text(node, self.file, place) if isinstance(node, str) else node  # a date stays a date
+        if text in redactor._credentials:
+            return self._out(text, place, SAME_AS_SECRET)
+        return self._out(text, place, UNDECLARED)
 
     def _out(self, value: str, place: str, reason: str) -> str:
         number = self.redactor._number(value)

@@ -43,9 +43,9 @@ def forms(secret: str) -> list[tuple[str, bool]]:
             found.setdefault(form, short)
     if len(secret) > MAX_ENCODED:
         return list(found.items())
-    for form in (quote(secret, safe=""), quote(secret), quote_plus(secret)):
+    raw = secret.encode("utf-8", "surrogatepass")  # a lone surrogate from a YAML escape is still a secret
+    for form in (quote(raw, safe=""), quote(raw), quote_plus(raw)):
         found.setdefault(form, len(secret) < MIN_PLAIN)
-    raw = secret.encode("utf-8", "surrogatepass")
     encoded = [base64.b64encode(raw).decode("ascii"), raw.hex(), raw.hex().upper()]
     for offset in range(3):
         core = base64.b64encode(b"\0" * offset + raw).decode("ascii")
@@ -70,18 +70,16 @@ def quoted_forms(value: str) -> list[tuple[str, bool]]:
 class Index:
     """Forms to find (form -> marker number), searched all at once.
 
-    Forms of up to SHORT characters are indexed by their first 3 characters and checked by a dict lookup of the
-    (bounded) slice at each place that prefix occurs; longer forms by their first SHORT + 1 characters, each present
-    one found with str.find from left to right (its matches do not overlap), so a periodic text cannot make a form
-    be compared at every position.
+    A form is indexed by its q-grams at the first `step` offsets (tiers by length: the longer the forms, the longer
+    the grams and the wider the step). The text's q-grams are taken only every `step` characters, in C, and met
+    with the index: any occurrence of a form holds one of its indexed grams at such a place. Each form so found is
+    then looked for with str.find from left to right (its matches do not overlap), so a periodic text cannot make a
+    form be compared at every position.
     """
-
-    SHORT = 11
 
     def __init__(self) -> None:
         self._forms: dict[str, tuple[int, bool]] = {}
-        self._short: dict[str, set[int]] = {}
-        self._long: dict[str, list[str]] = {}
+        self._grams: tuple[dict[str, str | list[str]], ...] = tuple({} for _ in _TIERS)
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -91,53 +89,60 @@ class Index:
             if len(form) < MIN_FORM or form in self._forms:
                 continue
             self._forms[form] = (number, token_only)
-            if len(form) <= self.SHORT:
-                self._short.setdefault(form[:MIN_FORM], set()).add(len(form))
-            else:
-                self._long.setdefault(form[:self.SHORT + 1], []).append(form)
+            tier = max(i for i, (shortest, _, _) in enumerate(_TIERS) if len(form) >= shortest)
+            _, gram, step = _TIERS[tier]
+            table = self._grams[tier]
+            for offset in range(step):
+                key = form[offset:offset + gram]
+                held = table.get(key)  # one form (most grams), else a list: sets would cost 200 bytes a gram
+                if held is None:
+                    table[key] = form
+                elif isinstance(held, str):
+                    table[key] = [held, form]
+                else:
+                    held.append(form)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, number) of every form in `text`, disjoint (the longest wins where two overlap)."""
         if not self._forms or len(text) < MIN_FORM:
             return []
+        candidates: set[str] = set()
+        for (shortest, gram, step), table in zip(_TIERS, self._grams, strict=True):
+            if table and len(text) >= shortest:
+                for found in _present(text, gram, step, table):
+                    held = table[found]
+                    candidates.update((held,) if isinstance(held, str) else held)
         hits: list[tuple[int, int, int]] = []
-        if self._short:
-            for prefix in _present(text, MIN_FORM, self._short):
-                lengths = sorted(self._short[prefix], reverse=True)
-                position = text.find(prefix)
-                while position >= 0:
-                    for length in lengths:
-                        self._hit(text, position, length, hits)
-                    position = text.find(prefix, position + 1)
-        if self._long and len(text) > self.SHORT:
-            for prefix in _present(text, self.SHORT + 1, self._long):
-                for form in self._long[prefix]:
-                    position = text.find(form)
-                    while position >= 0:
-                        self._hit(text, position, len(form), hits)
-                        position = text.find(form, position + len(form))
+        for form in candidates:
+            number, token_only = self._forms[form]
+            position = text.find(form)
+            while position >= 0:
+                if token_only and not _whole_token(text, position, len(form)):
+                    position = text.find(form, position + 1)  # a short form: at most its length apart
+                    continue
+                hits.append((position, position + len(form), number))
+                position = text.find(form, position + len(form))
         return _disjoint(hits)
 
-    def _hit(self, text: str, position: int, length: int, hits: list[tuple[int, int, int]]) -> None:
-        entry = self._forms.get(text[position:position + length])
-        if entry is not None and (not entry[1] or _whole_token(text, position, length)):
-            hits.append((position, position + length, entry[0]))
+
+_TIERS = ((MIN_FORM, 3, 1), (6, 4, 3), (12, 6, 7))
+"""(shortest form, gram length, step): step = shortest - gram + 1, so that every form holds a sampled gram."""
 
 
-def _present(text: str, length: int, table: dict[str, Any]) -> set[str]:
-    """The keys of `table` that occur in `text` (all of them `length` long): a few are each looked for (str.find,
-    in C), many are met with the text's substrings of that length."""
+def _present(text: str, length: int, step: int, table: dict[str, Any]) -> set[str]:
+    """The grams of `table` found in `text` at places that are multiples of `step`: a few are each looked for
+    (str.find, in C; anywhere, which is more), many are met with the text's grams at those places."""
     if len(table) <= _FEW:
-        return {prefix for prefix in table if prefix in text}
-    pattern, found = _gram(length), set()
-    for start in range(0, len(text), _CHUNK):
-        found |= table.keys() & set(pattern.findall(text, start, start + _CHUNK + length - 1))
+        return {gram for gram in table if gram in text}
+    pattern, found, chunk = _gram(length, step), set(), _CHUNK - _CHUNK % step
+    for start in range(0, len(text), chunk):
+        found |= table.keys() & set(pattern.findall(text, start, start + chunk + length - 1))
     return found
 
 
 @lru_cache(maxsize=None)
-def _gram(length: int) -> re.Pattern[str]:
-    return re.compile(r"(?=(.{%d}))" % length, re.DOTALL)
+def _gram(length: int, step: int) -> re.Pattern[str]:
+    return re.compile(r"(?=(.{%d})).{1,%d}" % (length, step), re.DOTALL)
 
 
 def _whole_token(text: str, start: int, length: int) -> bool:

@@ -134,6 +134,9 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _PGPASS = re.compile(r"(?m)^[^:\s]++:(?:[0-9]++|\*):[^:\s]++:[^:\s]++:([^\s]++)$")
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}+={0,2}+")
 """The left-most place 16 such characters follow is a run's start, and the run is read whole: no look-behind needed."""
+SHORTEST_TOKEN = 15
+"""The shortest token above (a JWT); shorter texts hold a secret's shape only around a `:`, `=` or space."""
+_SEPARATORS = re.compile(r"[:= ]")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _URL_END = re.compile(r"[\s\"'<>`]")
 _UNQUOTED_END = re.compile(r"[\s&;,'\"<>}\])]")
@@ -142,6 +145,8 @@ _PEM_HEADER = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)---
 
 def spans(text: str, depth: int = 0) -> list[Span]:
     """Every secret the shapes above find in `text`, as sorted, non-overlapping spans."""
+    if len(text) < SHORTEST_TOKEN and not _SEPARATORS.search(text):
+        return []  # no shape fits: a name, a size, a word
     lowered = text.translate(_ASCII_LOWER)  # the same length: spans in it are spans in text
     found = [*_pem_spans(text), *_url_spans(text)]
     for reason, pattern in _TOKENS:

@@ -86,9 +86,17 @@ class Corpus:
         file = BACKEND if chart == "backend" else ORCHESTRATOR
         self.planted.append(Planted(secrets, file if record else None, path if record else None, shape))
 
-    def slot(self, value: str, secrets: tuple[str, ...], shape: str) -> None:
+    def slot(self, value: object, secrets: tuple[str, ...], shape: str) -> None:
         """Under a declared, ordinary key: only the value's shape tells it holds a secret."""
         self.put(next(self._slots), value, secrets, shape)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A scalar written with a YAML tag (!!binary ...)."""
+
+    tag: str
+    text: str
 
 
 def docker_config(user: str, password: str) -> tuple[str, str]:
@@ -198,6 +206,8 @@ def build_corpus(seed: int) -> Corpus:  # noqa: PLR0915 - one line per shape rea
     c.slot(jwt, (jwt,), "JWT")
     secret = "пароль-" + s(12)
     c.put(("myApp", "unicodePassword"), secret, (secret,), "non-ASCII secret")
+    secret = s(10) + "\ud800" + s(10)
+    c.put(("myApp", "surrogatePassword"), secret, (secret,), "secret holding a lone surrogate (a YAML escape)")
     secret = s(8) + "@s s/w:rd\"'\\" + s(8)
     c.put(("myApp", "specialPassword"), secret, (secret,), "secret with quotes, slashes and spaces")
     secret = s()
@@ -221,6 +231,12 @@ def build_corpus(seed: int) -> Corpus:  # noqa: PLR0915 - one line per shape rea
     secret = s()
     c.put(("myApp", "deep"), {"a": [{"b": {"c": [{"token": secret}]}}]}, (secret,), "deep in lists of maps")
     secret, other = s(), s()
+    c.slot(Tagged("!!binary", base64.b64encode(secret.encode()).decode()), (secret,), "!!binary under a declared key")
+    c.put(("myApp", "blob"), Tagged("!!binary", base64.b64encode(other.encode()).decode()), (other,),
+          "!!binary under an undeclared key")
+    day = f"20{c.rng.randint(10, 99)}-0{c.rng.randint(1, 9)}-1{c.rng.randint(0, 9)}"
+    c.put(("myApp", "expires"), Tagged("", day), (day,), "a date under an undeclared key")
+    secret, other = s(), s()
     c.extra_text.append(f"# the admin password is {secret}\nanchored: &creds\n  password: {other}  # {secret}\n"
                         "aliased: *creds\n")
     c.planted.append(Planted((secret,), None, None, "comments"))
@@ -232,8 +248,8 @@ def build_corpus(seed: int) -> Corpus:  # noqa: PLR0915 - one line per shape rea
 def forms(secret: str) -> set[str]:
     """Every encoding the bundle must not hold: plain, base64 at each offset (standard and URL-safe, padded or not),
     URL-encoded, JSON-escaped, hex."""
-    raw = secret.encode()
-    found = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+    raw = secret.encode("utf-8", "surrogatepass")
+    found = {secret, quote(raw, safe=""), quote_plus(raw), json.dumps(secret)[1:-1],
              json.dumps(secret, ensure_ascii=False)[1:-1], raw.hex(), raw.hex().upper()}
     for offset in range(3):
         encoded = base64.b64encode(b"\0" * offset + raw).decode()
@@ -265,7 +281,10 @@ def _as_block(tree: dict) -> str:
         if isinstance(value, str) and value.endswith("\n") and all(line.strip() == line for line in
                                                                    value.splitlines()):
             return "|\n" + "".join(f"{indent}  {line}\n" for line in value.splitlines()).rstrip("\n")
-        return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, Tagged):
+            return f"{value.tag} {value.text}"
+        text = json.dumps(value, ensure_ascii=False)
+        return text if text.isascii() or "\ud800" not in text else json.dumps(value)
 
     def walk(node: object, indent: str) -> None:
         if isinstance(node, dict):
@@ -321,7 +340,8 @@ def test_no_planted_secret_is_in_any_member_in_any_encoding(corpus_bundle) -> No
     assert {BACKEND, ORCHESTRATOR, "explain.json", "explain.md", "import-notes.json", "redactions.json",
             "manifest.json", "wizard-answers.yaml"} <= set(files)
     leaks = [(planted.shape, name, form) for planted in corpus.planted for secret in planted.secrets
-             for form in forms(secret) for name, data in files.items() if form.encode() in data]
+             for form in forms(secret) for name, data in files.items()
+             if form.encode("utf-8", "surrogatepass") in data]
     assert not leaks
 
 
