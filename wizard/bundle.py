@@ -77,9 +77,7 @@ def build(side: Side, *, version: tuple[int, int], runtime_pods: bool = True, se
         "k8s_version": pss.format_version(version).removeprefix("v"), "runtime_pods": runtime_pods,
         "notes": notes + [redactor.message(note, MANIFEST) for note in side.notes],
     }
-    redactions = {"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": redactor.distinct,
-                  "redactions": [r.__dict__ for r in redactor.redactions]}
-    texts[REDACTIONS] = redactor.scrub(_json(redactions), REDACTIONS)
+    texts[REDACTIONS] = redactor.scrub(_redactions_json(redactor), REDACTIONS)
     manifest["files"] = [{"name": name, "sha256": hashlib.sha256(_utf8(text)).hexdigest()}
                          for name, text in texts.items()]
     texts[MANIFEST] = redactor.scrub(_json(manifest), MANIFEST)
@@ -111,6 +109,14 @@ def _learn(redactor: Redactor, side: Side, plans: Mapping[str, dict[str, Any]], 
         redactor.learn_text(text)
     for note in side.imported.notes if side.imported is not None else ():
         redactor.learn_text(str(getattr(note, "message", "")))
+
+
+def _redactions_json(redactor: Redactor) -> str:
+    """redactions.json, one redaction a line (a values file can give thousands; the indenting encoder is slow)."""
+    head = _json({"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": redactor.distinct})
+    lines = [json.dumps(r.__dict__, ensure_ascii=False) for r in redactor.redactions]
+    items = "\n    " + ",\n    ".join(lines) + "\n  " if lines else ""
+    return head.rstrip().removesuffix("}").rstrip() + ',\n  "redactions": [' + items + "]\n}\n"
 
 
 def _json(data: Any) -> str:

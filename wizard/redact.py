@@ -89,6 +89,7 @@ class Redactor:
         self._credentials: set[str] = set()
         self._index = Index()
         self._withheld = Index()
+        self._pending: list[tuple[str, int]] = []
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         self.redactions: list[Redaction] = []
         self.key_places: dict[tuple[str, str], str] = {}
@@ -195,6 +196,9 @@ class Redactor:
         also every value taken out of a values file where a message quotes it ("value", 'value')."""
         found = [(start, end, number, "known secret in text") for start, end, number in self._index.find(text)]
         if quoted:
+            for value, number in self._pending:
+                self._withheld.add(quoted_forms(value), number)
+            self._pending.clear()
             found += [(start, end, number, "value quoted in a message") for start, end, number in
                       self._withheld.find(text)]
         return self._replace(text, found, file, "text")
@@ -209,8 +213,9 @@ class Redactor:
         return self._marker(value, file, place, reason)
 
     def withhold(self, value: str, number: int) -> None:
-        """Remember a value taken out of a values file, to take it out of messages that quote it."""
-        self._withheld.add(quoted_forms(value), number)
+        """Remember a value taken out of a values file, to take it out of messages that quote it (indexed when a
+        message is first scrubbed: most bundles have few messages and may have thousands of such values)."""
+        self._pending.append((value, number))
 
 
 class _Walk:

@@ -31,21 +31,26 @@ MAX_ENCODED = 16 * 1024
 _CHUNK = 1 << 18
 _FEW = 64
 _WORD_CHAR = re.compile(r"\w")
+_ESCAPED = re.compile(r"[\"'\\]")
 
 
-def forms(secret: str) -> list[tuple[str, bool]]:
-    """(form, whole-token-only) for every encoding of `secret` worth searching."""
-    found: dict[str, bool] = {}
+ANY, TOKEN, QUOTED = "any", "token", "quoted"
+"""Where a form counts: anywhere; only as a whole token (short secrets); only between two equal quotes."""
+
+
+def forms(secret: str) -> list[tuple[str, str]]:
+    """(form, where it counts) for every encoding of `secret` worth searching."""
+    found: dict[str, str] = {}
     if len(secret) >= MIN_TOKEN:
-        short = len(secret) < MIN_PLAIN
+        where = TOKEN if len(secret) < MIN_PLAIN else ANY
         for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
                      repr(secret)[1:-1]):
-            found.setdefault(form, short)
+            found.setdefault(form, where)
     if len(secret) > MAX_ENCODED:
         return list(found.items())
     raw = secret.encode("utf-8", "surrogatepass")  # a lone surrogate from a YAML escape is still a secret
     for form in (quote(raw, safe=""), quote(raw), quote_plus(raw)):
-        found.setdefault(form, len(secret) < MIN_PLAIN)
+        found.setdefault(form, TOKEN if len(secret) < MIN_PLAIN else ANY)
     encoded = [base64.b64encode(raw).decode("ascii"), raw.hex(), raw.hex().upper()]
     for offset in range(3):
         core = base64.b64encode(b"\0" * offset + raw).decode("ascii")
@@ -54,17 +59,16 @@ def forms(secret: str) -> list[tuple[str, bool]]:
     encoded += [form.replace("+", "-").replace("/", "_") for form in encoded]
     for form in encoded:
         if len(form) >= MIN_PLAIN:
-            found.setdefault(form, False)
+            found.setdefault(form, ANY)
     return list(found.items())
 
 
-def quoted_forms(value: str) -> list[tuple[str, bool]]:
-    """A value as messages quote it ("x", 'x', JSON, Python repr): found at any length, quotes included (a message
-    quotes a value whole; one of more than MAX_ENCODED characters is searched for without its quotes)."""
-    if len(value) > MAX_ENCODED:
-        return [(value, False)]
-    return [(form, False) for form in dict.fromkeys((f'"{value}"', f"'{value}'", json.dumps(value),
-                                                      json.dumps(value, ensure_ascii=False), repr(value)))]
+def quoted_forms(value: str) -> list[tuple[str, str]]:
+    """A value as messages quote it ("x", 'x', JSON, Python repr): found at any length, between equal quotes."""
+    inner = [value] if value.isascii() and value.isprintable() and not _ESCAPED.search(value) else list(
+        dict.fromkeys((value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1], repr(value)[1:-1])))
+    return [(form, QUOTED) if len(form) >= MIN_FORM else (f'{q}{form}{q}', ANY) for form in inner for q in
+            ('"', "'")[:1 if len(form) >= MIN_FORM else 2]]
 
 
 class Index:
@@ -78,27 +82,29 @@ class Index:
     """
 
     def __init__(self) -> None:
-        self._forms: dict[str, tuple[int, bool]] = {}
+        self._forms: dict[str, tuple[int, str]] = {}
         self._grams: tuple[dict[str, str | list[str]], ...] = tuple({} for _ in _TIERS)
 
     def __bool__(self) -> bool:
         return bool(self._forms)
 
-    def add(self, entries: Iterable[tuple[str, bool]], number: int) -> None:
-        for form, token_only in entries:
-            if len(form) < MIN_FORM or form in self._forms:
+    def add(self, entries: Iterable[tuple[str, str]], number: int) -> None:
+        forms, grams = self._forms, self._grams
+        for form, where in entries:
+            if len(form) < MIN_FORM or form in forms:
                 continue
-            self._forms[form] = (number, token_only)
-            tier = max(i for i, (shortest, _, _) in enumerate(_TIERS) if len(form) >= shortest)
+            forms[form] = (number, where)
+            tier = 2 if len(form) >= _TIERS[2][0] else 1 if len(form) >= _TIERS[1][0] else 0
             _, gram, step = _TIERS[tier]
-            table = self._grams[tier]
+            table = grams[tier]
             for offset in range(step):
                 key = form[offset:offset + gram]
                 held = table.get(key)  # one form (most grams), else a list: sets would cost 200 bytes a gram
                 if held is None:
                     table[key] = form
                 elif isinstance(held, str):
-                    table[key] = [held, form]
+                    if held != form:
+                        table[key] = [held, form]
                 else:
                     held.append(form)
 
@@ -114,10 +120,18 @@ class Index:
                     candidates.update((held,) if isinstance(held, str) else held)
         hits: list[tuple[int, int, int]] = []
         for form in candidates:
-            number, token_only = self._forms[form]
+            number, where = self._forms[form]
+            if where == QUOTED:  # the form between two equal quotes: found with them, so matches never overlap
+                for quote_mark in "\"'":
+                    needle = f"{quote_mark}{form}{quote_mark}"
+                    position = text.find(needle)
+                    while position >= 0:
+                        hits.append((position + 1, position + 1 + len(form), number))
+                        position = text.find(needle, position + len(needle) - 1)
+                continue
             position = text.find(form)
             while position >= 0:
-                if token_only and not _whole_token(text, position, len(form)):
+                if where == TOKEN and not _whole_token(text, position, len(form)):
                     position = text.find(form, position + 1)  # a short form: at most its length apart
                     continue
                 hits.append((position, position + len(form), number))
@@ -125,7 +139,7 @@ class Index:
         return _disjoint(hits)
 
 
-_TIERS = ((MIN_FORM, 3, 1), (6, 4, 3), (12, 6, 7))
+_TIERS = ((MIN_FORM, 3, 1), (6, 4, 3), (12, 8, 5))
 """(shortest form, gram length, step): step = shortest - gram + 1, so that every form holds a sampled gram."""
 
 
@@ -146,8 +160,8 @@ def _gram(length: int, step: int) -> re.Pattern[str]:
 
 
 def _whole_token(text: str, start: int, length: int) -> bool:
-    before = start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start])
     end = start + length
+    before = start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start])
     after = end < len(text) and _WORD_CHAR.match(text[end]) and _WORD_CHAR.match(text[end - 1])
     return not (before or after)
 

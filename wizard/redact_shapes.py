@@ -68,8 +68,11 @@ def words(name: str) -> list[str]:
 def is_secret_key(name: object) -> bool:
     """Whether a key of this name holds a credential (`jwtSecret` does; the few keys the charts declare that name a
     Secret, such as certificatesSecret, are listed in redact_known)."""
-    if not isinstance(name, str) or not name:
-        return False
+    return isinstance(name, str) and bool(name) and _classify(name)
+
+
+@lru_cache(maxsize=8192)
+def _classify(name: str) -> bool:
     if name.lower().endswith(_FILE_SUFFIXES):
         return True
     tokens = words(name)
@@ -86,11 +89,6 @@ def is_secret_key(name: object) -> bool:
         if before in _KEY_QUALIFIERS:
             return True
     return bool(_STRONG.search(compact) or _SHORT_WORDS.intersection(tokens))
-
-
-@lru_cache(maxsize=4096)
-def _is_secret_name(name: str) -> bool:
-    return is_secret_key(name)
 
 
 def is_env_pair(item: dict[object, object]) -> bool:
@@ -217,7 +215,7 @@ def _assignment_spans(text: str, lowered: str) -> list[Span]:
         if (start == bound and start > 0 and _NAME_CHAR.match(text, start - 1)) or end - start >= MAX_KEY_LENGTH:
             continue  # a name longer than any credential's
         separator = _SEPARATOR.match(text, end)
-        if separator is None or not _is_secret_name(text[start:end].lstrip("-.")):
+        if separator is None or not is_secret_key(text[start:end].lstrip("-.")):
             continue
         value = separator.end()
         if value < len(text) and text[value] in "\"'":
