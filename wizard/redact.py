@@ -38,6 +38,8 @@ __all__ = ["MARKER", "Redaction", "Redactor", "is_secret_key"]
 MARKER = "<redacted:{}>"
 MAX_DEPTH = 200
 """Deeper values are redacted whole (yamlio refuses files nested past 100 levels; aliases can nest further)."""
+MAX_TYPO_CHECKS = 200
+"""Undeclared keys compared with their declared neighbours, per file (a file of thousands is no typo)."""
 _MISSING: Any = known.Unknown()
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*+(?:[A-Z_.-]?+[a-z]++)*+")
 """A key spelled as words (certificate, clientName, tls-key): a field name, not a secret, even under a secret key."""
@@ -224,6 +226,7 @@ class _Walk:
     def __init__(self, redactor: Redactor, file: str, chart: str, *, learning: bool) -> None:
         self.redactor, self.file, self.chart, self.learning = redactor, file, chart, learning
         self.on_path: set[int] = set()
+        self.typo_checks = MAX_TYPO_CHECKS
 
     def node(self, node: Any, place: str, template: Any, plan: Any, credential: str | None, depth: int,
              keys: str = "") -> Any:
@@ -250,15 +253,16 @@ class _Walk:
             child = known.child(template, key)
             declared = child is not known.UNKNOWN
             in_plan = isinstance(plan, dict) and key in plan
+            near = None if declared else self._near(key, template)
             if declared:
                 why = "credential key" if self._declared_credential(key, keys) else None
             elif credential:
                 why = "under a credential key"
-            elif is_secret_key(key):
+            elif is_secret_key(key) or (near is not None and is_secret_key(near)):
                 why = "credential key"
             else:
                 why = "environment variable named like a credential" if pair and key == "value" else None
-            shown = self._key(key, place, declared or in_plan, credential)
+            shown = self._key(key, place, declared or in_plan or near is not None, credential)
             dotted = f"{keys}.{key}" if keys else str(key)
             child_place = _join(place, shown)
             if not self.learning:
@@ -268,6 +272,21 @@ class _Walk:
             out[shown] = self.node(value, child_place, child, plan[key] if in_plan else _MISSING, why, depth + 1,
                                    dotted)
         return out
+
+    def _near(self, key: Any, template: Any) -> str | None:
+        """The declared key of this map that `key` misspells (organisationName, persistance), if any: the key is
+        kept in clear, so that support sees the typo Helm ignores (its values are still judged as undeclared)."""
+        if not isinstance(key, str) or not isinstance(template, dict) or len(key) < 5 or self.typo_checks <= 0:
+            return None
+        names = [name for name in template if isinstance(name, str) and name[:1].lower() == key[:1].lower()
+                 and abs(len(name) - len(key)) <= 2]
+        if not names:
+            return None
+        self.typo_checks -= 1
+        import difflib
+
+        close = difflib.get_close_matches(key, names, 1, 0.85)
+        return close[0] if close else None
 
     def _declared_credential(self, key: Any, keys: str) -> bool:
         if key in known.DECLARED_NOT_CREDENTIALS:

@@ -421,6 +421,16 @@ def test_undeclared_strings_and_keys_are_redacted_and_known_ones_kept() -> None:
         ("<redacted:1>", "map key not declared by the chart"), ("<redacted:1>", "not declared by the chart")]
 
 
+def test_a_misspelt_key_is_kept_and_a_misspelt_credential_is_one() -> None:
+    redactor = Redactor()
+    data = {"docker-registry": {"proxy": {"pasword": "Zx81-misspelt"}}, "worker": {"persistance": {"size": "20Gi"}}}
+    redactor.learn_values(data, "substra-backend")
+    out = redactor.values(data, "v", "substra-backend")
+    assert out == {"docker-registry": {"proxy": {"pasword": "<redacted:1>"}},
+                   "worker": {"persistance": {"size": "<redacted:2>"}}}
+    assert redactor.redactions[0].reason == "credential key"
+
+
 def test_a_value_equal_to_a_secret_found_elsewhere_is_redacted_everywhere() -> None:
     redactor = Redactor()
     data = {"redis": {"auth": {"password": "q7Zx2"}}, "server": {"ingress": {"hostname": "q7Zx2"}},
@@ -544,7 +554,7 @@ def test_customer_values_keep_images_sizes_classes_and_hosts(tmp_path: Path, cap
     ("comments-everywhere.yaml", ("orchestrator.consortium.example.com", "AcmeMSP", "50Gi", "pg.acme.internal",
                                   "consortium-ca", "consortium")),
     ("anchors-and-aliases.yaml", ("30Gi", "fast-ssd", "40Gi")),
-    ("typos.yaml", ("api.acme.example.com",)),
+    ("typos.yaml", ("api.acme.example.com", "organisationName:", "replicaCont: 2", "persistance:", "enabeld: true")),
 ])
 def test_the_customer_files_keep_what_reproduces_the_deployment(name: str, kept: tuple[str, ...],
                                                                  tmp_path: Path) -> None:
