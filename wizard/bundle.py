@@ -1,14 +1,15 @@
-"""Bundles: one .tar.gz a support engineer can open offline (answers, values, explain report, versions), with every
-secret redacted (wizard/redact.py), written atomically and byte-for-byte reproducible; and reading one back safely:
-bounded at every step (wizard/ustar.py, wizard/bundle_manifest.py, wizard/yamlcount.py), each member checked against
-the manifest's sha256 (see `read`).
+"""Bundles: one .tar.gz a support engineer can open offline (answers, values, explain report, versions), redacted
+default-deny (wizard/redact.py: only what the charts declare and the Plan decides travels in clear, and no secret in
+any encoding), written atomically and byte-for-byte reproducible; and reading one back safely: bounded at every step
+(wizard/ustar.py, wizard/bundle_manifest.py, wizard/yamlcount.py), each member checked against the manifest's sha256
+(see `read`).
 
 Members, under `substra-wizard-bundle/`, in this order:
     wizard-answers.yaml                  the Plan (when one is known)
-    values/<chart>-values.yaml           what each chart gets (re-serialised: comments are not carried, they may
-                                         hold secrets)
+    values/<chart>-values.yaml           what each chart gets, redacted (re-serialised: comments are not
+                                         carried, they may hold secrets)
     import-notes.json                    what wizard import said about values files (when it ran)
-    explain.json, explain.md             the explain report of the input
+    explain.json, explain.md             the explain report of the values as bundled (of the Plan for a Plan)
     redactions.json                      every place a secret was taken out (never the secret)
     manifest.json                        schema substra-wizard/bundle@1, versions, input, files and their sha256
 """
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import ustar
 from wizard.errors import ConfigError, OutputError, Problem, WizardError
-from wizard.redact import MARKER, Redactor, is_secret_key
+from wizard.redact import MARKER, Redactor
 from wizard.sources import CHARTS
 from wizard.untrusted import shown
 
@@ -61,57 +62,106 @@ COMMENTS_NOTE = "values files are re-serialised from their data: comments are no
 
 def build(side: Side, *, version: tuple[int, int], runtime_pods: bool = True, sets: Sequence[str] = ()) -> dict[
         str, bytes]:
-    """The members of a bundle of `side` (name -> bytes, in bundle order), every secret redacted."""
+    """The members of a bundle of `side` (name -> bytes, in bundle order), default-deny redacted (wizard/redact.py):
+    every input is learned from first, so a secret found anywhere is taken out everywhere."""
     from wizard import __version__
     from wizard.analysis import pss
     from wizard.charts import SUPPORTED_VERSIONS
-    from wizard.report import as_json
-    from wizard.report_format import markdown
 
     redactor, texts, notes = Redactor(), {}, [COMMENTS_NOTE]
+    plans = _plan_values(side)
+    _learn(redactor, side, plans, sets)
     if side.plan is not None:
         texts[ANSWERS] = _answers_text(side.plan, redactor, notes)
-    texts.update(_values_texts(side, redactor))
+    values = _redacted_values(side, redactor, plans)
+    texts.update(_values_texts(side, values))
     if side.imported is not None:
-        texts["import-notes.json"] = _json([_note(n) for n in side.imported.notes])
-    report = side.report(version, runtime_pods=runtime_pods)
-    texts["explain.json"] = _json(as_json(report))
-    texts["explain.md"] = markdown(report)
-    texts = {name: redactor.scrub(text, name) for name, text in texts.items()}
+        texts["import-notes.json"] = _json([_note(n, redactor) for n in side.imported.notes])
+    texts.update(_report_texts(side, values, redactor, version, runtime_pods, notes))
+    # The last net for free text; the YAML files were redacted value by value (a port equal to a PIN stays a port).
+    texts = {name: text if name.endswith(".yaml") else redactor.scrub(text, name) for name, text in texts.items()}
     manifest = {
         "schema": SCHEMA, "wizard_version": __version__, "supported_charts": dict(SUPPORTED_VERSIONS),
         "charts": [{"chart": i.release.chart, "version": i.release.version, "release": i.release.release,
                     "namespace": i.release.namespace} for i in side.inputs],
-        "input": {"kind": side.kind, "label": redactor.text(side.label, MANIFEST, "input.label"),
+        "input": {"kind": side.kind, "label": redactor.message(side.label, MANIFEST),
                   "sets": [_set_text(s, redactor) for s in sets]},
         "primary": "values" if side.values_files else "plan",
         "k8s_version": pss.format_version(version).removeprefix("v"), "runtime_pods": runtime_pods,
-        "notes": notes + side.notes,
+        "notes": notes + [redactor.message(note, MANIFEST) for note in side.notes],
     }
-    redactions = {"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": len(redactor.secrets),
-                  "redactions": [r.__dict__ for r in redactor.redactions]}
-    texts[REDACTIONS] = redactor.scrub(_json(redactions), REDACTIONS)
-    manifest["files"] = [{"name": name, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+    texts[REDACTIONS] = redactor.scrub(_redactions_json(redactor), REDACTIONS)
+    manifest["files"] = [{"name": name, "sha256": hashlib.sha256(_utf8(text)).hexdigest()}
                          for name, text in texts.items()]
     texts[MANIFEST] = redactor.scrub(_json(manifest), MANIFEST)
-    return {name: text.encode("utf-8") for name, text in texts.items()}
+    return {name: _utf8(text) for name, text in texts.items()}
+
+
+def _utf8(text: str) -> bytes:
+    """A lone surrogate (a YAML "\\ud800" escape) cannot be UTF-8: it is written as that escape (valid JSON too)."""
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _plan_values(side: Side) -> dict[str, dict[str, Any]]:
+    """chart -> every value the Plan decides (nested): what the wizard itself knows to be no secret."""
+    from wizard.chart_inputs import nest
+    from wizard.values import render
+
+    if side.plan is None:
+        return {}
+    return {values.chart: nest(values.settings) for values in render(side.plan)}
+
+
+def _learn(redactor: Redactor, side: Side, plans: Mapping[str, dict[str, Any]], sets: Sequence[str]) -> None:
+    """The first pass: every credential of every input, before any file is written."""
+    for chart, data in (side.values_files or plans).items():
+        redactor.learn_values(data, chart)
+    if side.plan is not None:
+        redactor.learn_data(side.plan.model_dump(mode="json"))
+    for text in (side.label, *sets, *side.notes):
+        redactor.learn_text(text)
+    for note in side.imported.notes if side.imported is not None else ():
+        redactor.learn_text(str(getattr(note, "message", "")))
+
+
+def _redactions_json(redactor: Redactor) -> str:
+    """redactions.json, one redaction a line (a values file can give thousands; the indenting encoder is slow)."""
+    head = _json({"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": redactor.distinct})
+    lines = [json.dumps(r.__dict__, ensure_ascii=False) for r in redactor.redactions]
+    items = "\n    " + ",\n    ".join(lines) + "\n  " if lines else ""
+    return head.rstrip().removesuffix("}").rstrip() + ',\n  "redactions": [' + items + "]\n}\n"
 
 
 def _json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def _note(note: Any) -> dict[str, Any]:
+def _note(note: Any, redactor: Redactor) -> dict[str, Any]:
+    """An import note as the bundle carries it: its key with the redacted keys as markers, its message without any
+    value the values files had taken out (messages quote values)."""
     item = {key: getattr(note, key, None) for key in ("kind", "chart", "key", "message", "file", "line")}
     if item["file"]:
-        item["file"] = Path(str(item["file"])).name  # the customer's folders are theirs
+        item["file"] = redactor.message(Path(str(item["file"])).name, "import-notes.json")  # their folders are theirs
+    if item["key"]:
+        item["key"] = _note_key(str(item["chart"]), str(item["key"]), redactor)
+    item["message"] = redactor.message(str(item["message"] or ""), "import-notes.json")
     return item
 
 
+def _note_key(chart: str, key: str, redactor: Redactor) -> str:
+    """A note's dotted key as the bundle's values file shows it; a key the walk did not keep is redacted whole."""
+    file = f"values/{chart}-values.yaml"
+    from wizard.redact_known import declared_path
+
+    if (file, key) in redactor.kept_places or chart == "plan" or declared_path(chart, key):
+        return redactor.text(key, "import-notes.json", "key")
+    if (file, key) in redactor.key_places:
+        return redactor.key_places[(file, key)]
+    return redactor.withheld_marker(key, "import-notes.json", "key", "a note about a key the bundle does not keep")
+
+
 def _set_text(assignment: str, redactor: Redactor) -> str:
-    path, sep, value = assignment.partition("=")
-    if sep and value and is_secret_key(path.rsplit(".", 1)[-1]):
-        return f"{path}={redactor.data({'value': value, 'name': 'password'}, MANIFEST)['value']}"
+    """A --set as given: a Plan field and the value the Plan holds (kept, each credential in it redacted)."""
     return redactor.text(assignment, MANIFEST, "input.sets")
 
 
@@ -124,7 +174,7 @@ def _answers_text(plan: Plan, redactor: Redactor, notes: list[str]) -> str:
         data["features"]["private_ca_file"] = None
         notes.append("features.private_ca_file (a path on the machine that made the bundle) was cleared; the CA "
                      "certificate itself is privateCa.secret.data in values/substra-backend-values.yaml")
-    redacted = redactor.data(data, ANSWERS, by_key=False)  # the Plan has no secret field: ca_secret names a Secret
+    redacted = redactor.data(data, ANSWERS)  # the Plan's own decisions: no credential field, shapes still checked
     header = ("Answers of a substra-wizard bundle (secrets redacted).",)
     try:
         return answers.dumps(PlanModel.model_validate(redacted), header)
@@ -132,27 +182,66 @@ def _answers_text(plan: Plan, redactor: Redactor, notes: list[str]) -> str:
         return yamlio.dumps({"schema": answers.SCHEMA, "plan": redacted}, header)
 
 
-def _values_texts(side: Side, redactor: Redactor) -> dict[str, str]:
+def _redacted_values(side: Side, redactor: Redactor, plans: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """chart -> the values the bundle carries: the values files as given, else the Plan's overrides, redacted."""
+    from wizard.chart_inputs import nest
+    from wizard.values import render
+
+    if side.values_files or side.plan is None:  # values as given win over a Plan imported from them
+        return {chart: redactor.values(data, f"values/{chart}-values.yaml", chart, plans.get(chart))
+                for chart, data in side.values_files.items()}
+    return {values.chart: redactor.values(nest(values.overrides), f"values/{values.file_name}", values.chart,
+                                          plans.get(values.chart)) for values in render(side.plan)}
+
+
+def _values_texts(side: Side, redacted: Mapping[str, Any]) -> dict[str, str]:
     from wizard import yamledit, yamlio
     from wizard.chart_defaults import get_path
-    from wizard.explain import nest
     from wizard.values import render
 
     texts = {}
-    if side.values_files or side.plan is None:  # values as given win over a Plan imported from them
-        for chart, data in side.values_files.items():
-            name = f"values/{chart}-values.yaml"
-            texts[name] = yamlio.dumps(redactor.data(data, name), (f"{chart} values as given ({side.label}), "
-                                                                    "secrets redacted, comments not carried.",))
+    if side.values_files or side.plan is None:
+        for chart, data in redacted.items():
+            texts[f"values/{chart}-values.yaml"] = yamlio.dumps(data, (
+                f"{chart} values as given, redacted (secrets, and what the chart does not declare), comments not "
+                "carried.",))
         return texts
     for values in render(side.plan):
-        name = f"values/{values.file_name}"
-        redacted = redactor.data(nest(values.overrides), name)
-        entries = [yamledit.Entry(s.path, get_path(redacted, s.path), s.comment) for s in values.overrides]
-        texts[name] = yamlio.dumps(yamledit.build_document(entries), (
+        tree = redacted[values.chart]
+        entries = [yamledit.Entry(s.path, get_path(tree, s.path), s.comment) for s in values.overrides]
+        texts[f"values/{values.file_name}"] = yamlio.dumps(yamledit.build_document(entries), (
             f"{values.chart} {values.version} values for release {values.release} in namespace {values.namespace}, "
             "secrets redacted.",))
     return texts
+
+
+def _report_texts(side: Side, values: Mapping[str, Any], redactor: Redactor, version: tuple[int, int],
+                  runtime_pods: bool, notes: list[str]) -> dict[str, str]:
+    """explain.json and explain.md. Values as given are explained as the bundle carries them (redacted), so that the
+    report quotes nothing the values files do not show and `wizard explain --bundle` says the same; a note tells
+    when the redaction changed what the report says."""
+    from dataclasses import replace
+
+    from wizard.chart_inputs import ChartInput
+    from wizard.report import as_json
+    from wizard.report_format import markdown
+
+    report = side.report(version, runtime_pods=runtime_pods)
+    if side.values_files:
+        given = as_json(report)
+        bundled = replace(side, inputs=[ChartInput(i.release, values.get(i.release.chart, {})) for i in side.inputs])
+        try:
+            report = bundled.report(version, runtime_pods=runtime_pods)
+        except WizardError as error:  # a redaction replaced a value the chart models need (a size, a name)
+            notes.append("explain.json and explain.md describe the values as given (secrets taken out of the "
+                         "report): the values as bundled cannot be explained, so wizard explain --bundle will "
+                         f"refuse them ({redactor.message(str(error), MANIFEST)})")
+        else:
+            if as_json(report) != given:
+                notes.append("explain.json and explain.md describe the values as bundled: the values taken out "
+                             "change what the report says (wizard explain of the values as given differs)")
+    data = redactor.data(as_json(report), "explain.json")
+    return {"explain.json": _json(data), "explain.md": redactor.text(markdown(report), "explain.md", "text")}
 
 
 # --- writing ---------------------------------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard bundle",
         description="Write one .tar.gz with a configuration's answers file, values files, explain report (JSON and "
-                    "markdown), the wizard's and the charts' versions and a list of what was redacted. Secrets "
-                    "(passwords, private keys, tokens, account operator secrets, credentials in connection strings, "
-                    "AWS keys) are always replaced by <redacted:N> in every file of the bundle; values files are "
-                    "re-serialised, so their comments are not carried. Open it with wizard explain --bundle FILE, "
-                    "wizard diff, or wizard --bundle FILE.",
+                    "markdown), the wizard's and the charts' versions and a list of what was redacted. Redaction is "
+                    "default-deny: a values string travels in clear only at a key the chart declares (and that is "
+                    "no credential) or as the Plan decided it; every other string and undeclared map key, and every "
+                    "secret found anywhere (in any encoding, in any file), is replaced by <redacted:N>. Values files "
+                    "are re-serialised, so their comments are not carried. Open it with wizard explain --bundle "
+                    "FILE, wizard diff, or wizard --bundle FILE.",
         epilog="Exit codes: 0 written, 2 invalid input (nothing written).",
     )
     source = parser.add_argument_group("what to bundle (one of; default: --preset minimal)")
@@ -56,8 +57,8 @@ def main(argv: Sequence[str]) -> int:
     bundle.write(args.out, bundle.archive(members))
     redactions = json.loads(members[bundle.REDACTIONS])
     print(f"Wrote {args.out}: {', '.join(members)}.")
-    print(f"{len(redactions['redactions'])} redaction(s) of {redactions['secrets']} distinct secret(s); each is "
-          f"listed in {bundle.REDACTIONS}.")
+    print(f"{len(redactions['redactions'])} redaction(s) of {redactions['secrets']} distinct value(s) (secrets, and "
+          f"what the charts do not declare); each is listed in {bundle.REDACTIONS}.")
     for note in side.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0
