@@ -53,10 +53,11 @@ MAX_TAR_BYTES = 32 << 20
 """The tar inside the gzip, inflated; a real bundle is some 50 KB (a private CA adds its size)."""
 MAX_BUNDLE_BYTES = MAX_TAR_BYTES + (MAX_TAR_BYTES >> 8)
 """gzip makes incompressible data a little larger (under 0.1%): a bundle's file is never bigger than this."""
-MAX_YAML_BYTES = 256 << 10
-MAX_YAML_NODES = 8_000
-"""The YAML that opening a bundle parses (its answers file, and its values files when it stands for them), together:
-ruamel reads some 10-25k nodes a second, so this keeps opening under 5 s. Real ones hold a few hundred nodes."""
+MAX_YAML_BYTES = 4 << 20
+MAX_YAML_NODES = 50_000
+"""The YAML that opening a bundle parses (its answers file, and its values files when it stands for them), together.
+Room for what `wizard bundle` can write (three imported values files of up to importing.reading.MAX_NODES each and an
+answers file); libyaml counts and loads 50,000 nodes in well under a second. Real ones hold a few hundred nodes."""
 COMMENTS_NOTE = "values files are re-serialised from their data: comments are not carried (they may hold secrets)"
 
 
@@ -436,7 +437,7 @@ def _parsed_members(manifest: Manifest, texts: Mapping[str, str]) -> list[str]:
 
 
 def _check_yaml(path: Path, texts: Mapping[str, str]) -> None:
-    """Refuse YAML that would take long to parse (ruamel reads some 5-25k nodes a second): the YAML a bundle makes the
+    """Refuse YAML that would take long to parse (capped, so that opening stays under 5 s): the YAML a bundle makes the
     wizard parse is capped in bytes and in nodes (aliases expanded), counted before anything is built; see
     wizard/yamlcount.py for the depth and anchors refused on the way."""
     from wizard.yamlcount import count_nodes

@@ -521,12 +521,12 @@ def alias_bomb(levels: int = 9) -> str:
 
 @pytest.mark.parametrize(("values", "message"), [
     (alias_bomb(), NODES_CAP),
-    ("x: [" + "1," * 20_000 + "1]\n", NODES_CAP),
-    ("x: " + "[" * 5000 + "]" * 5000 + "\n", "collections nested more than 100 deep"),
+    ("x: [" + "1," * (bundle.MAX_YAML_NODES + 1000) + "1]\n", NODES_CAP),
+    ("x: " + "[" * 5000 + "]" * 5000 + "\n", "not YAML the wizard reads"),  # libyaml stops at 1,000 itself
     ("x:\n" + "".join("  " * i + "- \n" for i in range(1, 300)), "collections nested more than 100 deep"),
     ("x: &x {y: *x}\n", "has a recursive alias (*\"x\""),
     ("x: &x [&x 1, *x]\n", 'has the anchor &"x" twice'),
-    ("x: " + "a" * (300 << 10) + "\n", "YAML files are"),
+    ("x: " + "a" * (bundle.MAX_YAML_BYTES + 1000) + "\n", "YAML files are"),
     ("x: [unclosed\n", "line 2"),
     ("- a list\n", "is not a map of values"),
 ], ids=short)

@@ -206,8 +206,7 @@ def build_corpus(seed: int) -> Corpus:  # noqa: PLR0915 - one line per shape rea
     c.slot(jwt, (jwt,), "JWT")
     secret = "пароль-" + s(12)
     c.put(("myApp", "unicodePassword"), secret, (secret,), "non-ASCII secret")
-    secret = s(10) + "\ud800" + s(10)
-    c.put(("myApp", "surrogatePassword"), secret, (secret,), "secret holding a lone surrogate (a YAML escape)")
+    # A lone surrogate is refused when the values file is read (test_hostile_yaml): it never reaches a bundle.
     secret = s(8) + "@s s/w:rd\"'\\" + s(8)
     c.put(("myApp", "specialPassword"), secret, (secret,), "secret with quotes, slashes and spaces")
     secret = s()
@@ -230,10 +229,7 @@ def build_corpus(seed: int) -> Corpus:  # noqa: PLR0915 - one line per shape rea
     c.put(("database", "auth", "password"), secret, (secret,), "orchestrator database password", chart="orc")
     secret = s()
     c.put(("myApp", "deep"), {"a": [{"b": {"c": [{"token": secret}]}}]}, (secret,), "deep in lists of maps")
-    secret, other = s(), s()
-    c.slot(Tagged("!!binary", base64.b64encode(secret.encode()).decode()), (secret,), "!!binary under a declared key")
-    c.put(("myApp", "blob"), Tagged("!!binary", base64.b64encode(other.encode()).decode()), (other,),
-          "!!binary under an undeclared key")
+    # !!binary (and every tag but the core ones) is refused when the values file is read (yamlguard).
     day = f"20{c.rng.randint(10, 99)}-0{c.rng.randint(1, 9)}-1{c.rng.randint(0, 9)}"
     c.put(("myApp", "expires"), Tagged("", day), (day,), "a date under an undeclared key")
     secret, other = s(), s()
