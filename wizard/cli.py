@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -48,7 +48,7 @@ def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) 
     parser.add_argument("--preset", metavar="NAME",
                         help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
                              "see wizard --list-presets)")
-    parser.add_argument("--answers", metavar="FILE", type=Path,
+    parser.add_argument("--answers", metavar="FILE", type=path_argument(),
                         help="start from an answers file (wizard-answers.yaml written by an earlier run)")
     parser.add_argument("--set", metavar="PATH=VALUE", action="append", default=[], dest="sets",
                         help="override one decision, e.g. --set features.builder=false "
@@ -57,10 +57,10 @@ def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) 
 
 def add_cluster_options(parser: argparse.ArgumentParser, *, install: bool = True) -> None:
     """Options of every command that talks to a cluster: which one, where the charts come from, how long to wait."""
-    parser.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig to use (default: $KUBECONFIG, then "
-                                                             "~/.kube/config)")
+    parser.add_argument("--kubeconfig", metavar="FILE", type=_kubeconfig,
+                        help="kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     parser.add_argument("--kube-context", metavar="NAME", help="context to use (default: the current one)")
-    parser.add_argument("--charts", metavar="SOURCE",
+    parser.add_argument("--charts", metavar="SOURCE", type=_charts_source,
                         help="where Helm takes the charts: a folder of chart archives (helm pull) or unpacked "
                              "charts, oci://REGISTRY/PATH, or a chart repository URL (default: the Substra "
                              "repository; sets target.charts)")
@@ -73,6 +73,25 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, install: bool = True
 def charts_sets(args: argparse.Namespace) -> list[str]:
     """--set assignments with --charts as the last one (it is the target.charts decision)."""
     return [*args.sets, *([f"target.charts={args.charts}"] if args.charts else [])]
+
+
+def path_argument(*, stdin: bool = False, output: bool = False) -> Callable[[str], Path]:
+    """argparse `type=` of every path option: refuses an empty path, a NUL, an over-long name (wizard.paths)."""
+    from wizard.paths import argument
+
+    return argument(stdin=stdin, output=output)
+
+
+def _kubeconfig(text: str) -> str:
+    """An empty --kubeconfig would fall back to $KUBECONFIG without a word: refused, as every empty path is."""
+    return str(path_argument()(text))
+
+
+def _charts_source(text: str) -> str:
+    """--charts is a folder or a URL: an empty one is refused (it would unset the source without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the chart source is empty; give a folder, oci://... or a repository URL")
+    return text
 
 
 def _seconds(text: str) -> float:
@@ -98,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     add_plan_sources(parser)
     parser.add_argument("--import", metavar="CHART=FILE", type=_import_pair, action="append", default=[],
                         dest="imports", help="start from a customer's values file (repeatable; see wizard import)")
-    parser.add_argument("--bundle", metavar="FILE", type=Path,
+    parser.add_argument("--bundle", metavar="FILE", type=path_argument(),
                         help="start from the answers in a bundle written by wizard bundle (instead of "
                              "--preset/--answers)")
     parser.add_argument("--non-interactive", action="store_true",
@@ -106,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain", action="store_true",
                         help="ask the same questions as line prompts (serial consoles, screen readers, TERM=dumb; "
                              "answers may be piped in)")
-    parser.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
+    parser.add_argument("--out", metavar="DIR", type=path_argument(output=True), default=Path(DEFAULT_OUT),
                         help=f"folder for the values files, answers file and install.sh (default: {DEFAULT_OUT})")
     parser.add_argument("--force", action="store_true",
                         help="merge into values files that were edited by hand (comments and extra keys kept)")
@@ -145,16 +164,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`wizard pss ... | head`): not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
         return EXIT_BROKEN_PIPE
+    except OSError as error:  # the system refused a path (a loop of links, a full disk ...): the operator's to fix
+        if error.filename is None:
+            return _bug(error)
+        from wizard.paths import describe
+
+        print(f"wizard: {describe(error)}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("\nwizard: interrupted; files already reported as written stay, nothing else was written.",
               file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug: say so in one line rather than dump a traceback on an operator
-        if os.environ.get("WIZARD_DEBUG"):
-            raise
-        print(f"wizard: internal error ({type(error).__name__}: {error}). This is a bug in substra-wizard; please "
-              "report it with the command you ran. WIZARD_DEBUG=1 shows the details.", file=sys.stderr)
-        return EXIT_BUG
+        return _bug(error)
+
+
+def _bug(error: Exception) -> int:
+    if os.environ.get("WIZARD_DEBUG"):
+        raise error
+    print(f"wizard: internal error ({type(error).__name__}: {error}). This is a bug in substra-wizard; please "
+          "report it with the command you ran. WIZARD_DEBUG=1 shows the details.", file=sys.stderr)
+    return EXIT_BUG
 
 
 def _tolerant_output() -> None:

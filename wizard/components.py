@@ -27,9 +27,13 @@ class ChartRelease:
 
 
 def labels_of(obj: Mapping[str, Any]) -> dict[str, str]:
-    """The object's labels with its pods' labels over them (pods carry the most specific ones)."""
+    """The object's labels with its pods' labels over them (pods carry the most specific ones). A null value is "",
+    as the API server stores it."""
     own = (obj.get("metadata") or {}).get("labels") or {}
-    return {**own, **(pod_metadata(dict(obj)).get("labels") or {})}
+    merged = {**own, **(pod_metadata(dict(obj)).get("labels") or {})}
+    if None not in merged.values():
+        return merged
+    return {key: "" if value is None else value for key, value in merged.items()}
 
 
 def release_of(labels: Mapping[str, str]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.analysis.manifests import Manifest
+from wizard.analysis.manifests import Manifest, from_render
 from wizard.chart_inputs import ChartInput, nest, plan_inputs  # noqa: F401 - nest: its callers import it here
 from wizard.charts.renderer import EmbeddedRenderer, Renderer
 from wizard.components import ChartRelease
@@ -70,8 +70,7 @@ def release_manifests(item: ChartInput, runtime_pods: bool = True,
         raise WizardError(f"{error}. Explain its rendered manifests instead: helm template {chart.release} "
                           f"substra/{chart.chart} --version {chart.version} -n {chart.namespace} -f VALUES | "
                           "wizard explain --manifests -") from None
-    source = f"{chart.chart} {chart.version} (embedded model)"
-    return [Manifest(obj, source, index) for index, obj in enumerate(objects, start=1)]
+    return from_render(objects, f"{chart.chart} {chart.version} (embedded model)")
 
 
 def runtime_manifests(manifests: Sequence[Manifest], charts: Sequence[ChartRelease]) -> tuple[list[Manifest],
@@ -90,7 +89,7 @@ def runtime_manifests(manifests: Sequence[Manifest], charts: Sequence[ChartRelea
             notes_.append(Finding("security", "info", f"run-time pods of {chart.chart} {chart.version} (release "
                                   f"{chart.release}) are not shown: the wizard has no model of that version", None))
             continue
-        found += [Manifest(obj, "run-time pods (embedded model)", i) for i, obj in enumerate(objects, start=1)]
+        found += from_render(objects, "run-time pods (embedded model)")
     return found, notes_
 
 

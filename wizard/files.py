@@ -43,7 +43,9 @@ def read_bytes(path: Path, *, limit: int = MAX_READ_BYTES, what: str = "a values
     except PermissionError:
         raise OutputError(f"Permission denied reading {path}; check the file's permissions.") from None
     except OSError as exc:
-        raise OutputError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        from wizard.paths import describe
+
+        raise OutputError(describe(exc).capitalize()) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -145,6 +147,18 @@ _WRITE_REASONS = {
     errno.EISDIR: "a directory is in the way; move it or choose another output path",
     errno.ENOENT: "its directory does not exist; create it or choose another output directory",
     errno.ENOTDIR: "part of its directory path is a file; choose another output directory",
+    errno.ENAMETOOLONG: "a name in the path is longer than the file system allows (255 bytes a name, 4095 the whole "
+                        "path); choose a shorter path",
+    errno.ELOOP: "the path goes through a loop of symbolic links; fix the links or choose another path",
+    errno.EINVAL: "the file system refuses this name; choose another name",
+    errno.EEXIST: "something already exists there; move it or choose another path",
+    errno.EMLINK: "the folder holds too many links or entries; choose another folder",
+    errno.EFBIG: "the file would be larger than the file system or a limit allows; choose another place",
+    errno.ETXTBSY: "the file is in use by a running program; choose another path",
+    errno.EBUSY: "the file or folder is busy (a mount point?); choose another path",
+    errno.EXDEV: "the move crosses file systems; choose a folder on the same file system",
+    errno.ENOTEMPTY: "a folder that is not empty is in the way; move it or choose another path",
+    errno.EIO: "the disk reported an input/output error; check the disk",
 }
 
 

@@ -29,8 +29,8 @@ _REFERENCE_ROOT = "the reference page says only Kaniko build pods and the add-ce
 
 def add_findings(report: Report, manifests: Sequence[Manifest]) -> Report:
     """The report with its findings filled in, most severe first within each area."""
-    found = [*_security(report.pods), *_network(report.pods), *page_findings(report), *_volumes(report),
-             *_broken_images(manifests)]
+    found = [*_malformed(manifests), *_security(report.pods), *_network(report.pods), *page_findings(report),
+             *_volumes(report), *_broken_images(manifests)]
     if report.helm_tests:
         found.append(Finding("security", "info", f"helm test pods left out of the tables (they run only on helm "
                                                  f"test): {', '.join(report.helm_tests)}"))
@@ -115,6 +115,22 @@ def _volumes(report: Report) -> list[Finding]:
         found.append(Finding("volumes", "info", "the reference page's volume table leaves out the server's media "
                              "claim; the chart creates it (ReadWriteOnce, reusable)",
                              "server.persistence.servermedias.existingClaim"))
+    return found
+
+
+def _malformed(manifests: Sequence[Manifest]) -> list[Finding]:
+    """Objects the embedded models rendered with a field of the wrong type (someone's values put it there): the API
+    server refuses them, so helm install fails; the report read them without those fields."""
+    found = []
+    for manifest in manifests:
+        if manifest.malformed:
+            first = manifest.malformed[0]
+            more = f" ({len(manifest.malformed) - 1} more)" if len(manifest.malformed) > 1 else ""
+            area = "volumes" if manifest.kind == "PersistentVolumeClaim" or any(
+                step in ("volumes", "volumeClaimTemplates") for step in first.steps) else "security"
+            found.append(Finding(area, "danger", f"{manifest.label} as {manifest.file} renders it: {first}{more}: the "
+                                 "API server will refuse this object, so helm install fails; fix the values that set "
+                                 "it (this report reads the object without that field)", None))
     return found
 
 

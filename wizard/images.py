@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wizard.analysis.manifests import Manifest, pod_spec
+from wizard.analysis.manifests import Manifest, from_render, pod_spec
 from wizard.chart_defaults import coalesce, get_path, load_defaults
 from wizard.charts.renderer import EmbeddedRenderer
 from wizard.components import ChartRelease, component_of, is_helm_test, is_runtime
@@ -88,7 +88,7 @@ def _uses(inputs: Sequence[Any], runtime_pods: bool) -> list[ImageUse]:
         render = renderer.render_with_runtime_pods if runtime_pods else renderer.render
         objects = render(chart.chart, chart.version, dict(item.values), release=chart.release,
                          namespace=chart.namespace)
-        manifests = [Manifest(obj, chart.chart, index) for index, obj in enumerate(objects, 1)]
+        manifests = from_render(objects, chart.chart)
         found += images_of(chart, manifests, item.values)
     return found
 

@@ -3,6 +3,7 @@ the charts and the reference page disagree). Each message names the field and sa
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -112,9 +113,15 @@ def read_ca_file(path: str) -> str:
 def ca_file_problem(path: str) -> str | None:
     """Why the private CA file cannot be used, or None."""
     from wizard.errors import OutputError
+    from wizard.paths import problem
+    from wizard.shown import shown
 
-    if not Path(path).expanduser().exists():
-        return f"{path} does not exist: give the path of the CA certificate (PEM), relative to the current folder"
+    reason = problem(path)
+    if reason:
+        return f"{reason}: give the path of the CA certificate (PEM)"
+    if not os.path.lexists(Path(path).expanduser()):
+        return (f"{shown(path)} does not exist: give the path of the CA certificate (PEM), relative to the current "
+                "folder")
     try:
         text = read_ca_file(path)
     except OutputError as error:

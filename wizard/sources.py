@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.errors import ConfigError, Problem
+from wizard.errors import ConfigError, Problem, WizardError
+from wizard.shown import shown
 
 if TYPE_CHECKING:
     from wizard.explain import ChartInput
@@ -66,7 +67,11 @@ def resolve(spec: str) -> Side:
         ConfigError: the spec is none of the accepted forms, or names both a file and a preset.
         WizardError: the files it names cannot be read (each error names the file).
     """
-    kind, _, rest = spec.partition(":")
+    if not spec.strip():
+        raise _unknown(spec, "the configuration is empty")
+    kind, colon, rest = spec.partition(":")
+    if kind in KINDS and colon and not rest:
+        raise _unknown(spec, f"nothing follows {kind}:; write {kind}:{_WHAT.get(kind, 'PATH')}")
     if kind in KINDS and rest:
         return _by_kind(kind, rest, spec)
     if "=" in spec and spec.partition("=")[0] in CHARTS:
@@ -74,10 +79,19 @@ def resolve(spec: str) -> Side:
     return _by_kind(_guess(spec), spec, spec)
 
 
+_WHAT = {"preset": "NAME", "answers": "FILE", "dir": "DIR", "bundle": "FILE.tar.gz", "values": "CHART=FILE"}
+
+
 def _guess(spec: str) -> str:
     from wizard import presets
+    from wizard.paths import problem
 
-    path, preset = Path(spec), spec in presets.names()
+    preset = spec in presets.names()
+    reason = None if preset else problem(spec)
+    if reason:
+        raise WizardError(f'"{shown(spec)}" is not a preset, and {reason}; give a preset name or the path of a '
+                          "file or folder")
+    path = Path(spec)
     if path.exists() and preset:
         raise _unknown(spec, f"{spec!r} is both a preset and a file here; write preset:{spec} or ./{spec}")
     if preset:
@@ -108,12 +122,16 @@ def _is_gzip(path: Path) -> bool:
 
 
 def _unknown(spec: str, why: str) -> ConfigError:
-    return ConfigError([Problem(spec, f"{why}. A configuration is one of: {'; '.join(FORMS)}")])
+    return ConfigError([Problem(shown(spec), f"{why}. A configuration is one of: {'; '.join(FORMS)}")])
 
 
 def _by_kind(kind: str, rest: str, spec: str) -> Side:
+    from wizard.paths import check
+
     if kind == "preset":
         return plan_side(spec, "preset", preset=rest)
+    if kind in ("answers", "dir", "bundle"):
+        check(rest, f"{kind}:")
     if kind == "answers":
         return plan_side(spec, "answers", answers_file=Path(rest))
     if kind == "dir":
@@ -134,7 +152,9 @@ def parse_values_spec(text: str, spec: str) -> list[tuple[str, Path]]:
             raise _unknown(spec, f"{item!r} is not CHART=FILE with CHART one of {', '.join(CHARTS)}")
         if chart in dict(pairs):
             raise _unknown(spec, f"{chart} is given twice")
-        pairs.append((chart, Path(path)))
+        from wizard.paths import check
+
+        pairs.append((chart, check(path, f"{chart}=")))
     return pairs
 
 

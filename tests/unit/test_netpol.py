@@ -369,7 +369,7 @@ def test_cli_warns_when_objects_mix_a_hard_coded_namespace_with_none(tmp_path, c
         "kind: Pod\nmetadata: {name: b}\nspec: {containers: [{name: c}]}\n"
     )
     assert main(["netpol", str(path)]) == 0
-    assert "1 objects name no namespace and are taken to be in default, while others name org-1" in (
+    assert "1 object names no namespace and is taken to be in default, while others name org-1" in (
         capsys.readouterr().err)
     assert main(["netpol", "--namespace", "org-1", str(path)]) == 0
     assert "name no namespace" not in capsys.readouterr().err

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from wizard.analysis.selectors import InvalidPolicy
+from wizard.shown import shown
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -86,6 +87,8 @@ class IpBlock:
 
     text: str
     networks: tuple[Network, ...]
+    notes: tuple[str, ...] = ()
+    """What the API server accepts but changes (a CIDR with host bits set, leading zeros)."""
 
     def contains(self, ip: str) -> bool:
         address = ipaddress.ip_address(ip)
@@ -93,32 +96,53 @@ class IpBlock:
 
 
 def parse_ip_block(raw: Any, where: str) -> IpBlock:
-    """Parse and validate an ipBlock. Host bits in the cidr are accepted and cleared, as the e2e tests rely on."""
-    if not isinstance(raw, dict) or not raw.get("cidr"):
+    """Parse and validate an ipBlock as the API server does: cidr a CIDR with its prefix length, each except a CIDR
+    strictly inside it. A CIDR with host bits set (10.0.0.1/8) is accepted and taken as its network (10.0.0.0/8), as
+    Kubernetes does; `IpBlock.notes` says so."""
+    if not isinstance(raw, dict) or raw.get("cidr") in (None, ""):
         raise InvalidPolicy(f"{where}: an ipBlock needs a cidr")
-    cidr = _network(raw["cidr"], where)
-    excepts = [_network(e, where) for e in raw.get("except") or []]
+    notes: list[str] = []
+    cidr = _network(raw["cidr"], where, "cidr", notes)
+    excepts_raw = raw.get("except")
+    if excepts_raw is not None and not isinstance(excepts_raw, list):
+        raise InvalidPolicy(f"{where}: except must be a list of CIDRs, not {shown(excepts_raw)!r}")
+    excepts = [_network(e, where, "except", notes) for e in excepts_raw or []]
     for cut in excepts:
         if cut.version != cidr.version or cut == cidr or not cut.subnet_of(cidr):  # type: ignore[arg-type]
             raise InvalidPolicy(f"{where}: except {cut} must be strictly inside the cidr {cidr}")
     text = str(cidr) + (f" except {', '.join(str(c) for c in excepts)}" if excepts else "")
-    return IpBlock(text, tuple(_exclude([cidr], excepts)))
+    return IpBlock(text, tuple(_exclude([cidr], excepts)), tuple(notes))
 
 
-def _network(value: Any, where: str) -> Network:
-    network = _parse_network(str(value).strip())
-    if network is None:
-        raise InvalidPolicy(f"{where}: {value!r} is not a CIDR such as 10.0.0.0/8")
-    return network
+def _network(value: Any, where: str, field: str, notes: list[str]) -> Network:
+    if not isinstance(value, str):
+        raise InvalidPolicy(f"{where}: {field} {shown(value)!r} is not a CIDR such as 10.0.0.0/8 (a string)")
+    found = _parse_network(value)
+    if isinstance(found, str):
+        raise InvalidPolicy(f"{where}: {field} {shown(value)!r} {found}")
+    if str(found) != value:
+        notes.append(f"{where}: {field} {shown(value)} is not in canonical form; Kubernetes takes it as {found} "
+                     "(newer API servers warn about it)")
+    return found
 
 
 @lru_cache(maxsize=4096)
-def _parse_network(text: str) -> Network | None:
-    """Cached: the charts' policies name the same few CIDRs on every explain, and networks are immutable."""
+def _parse_network(text: str) -> Network | str:
+    """The network of a CIDR as the API server parses it, or why it refuses it. Cached: the charts' policies name the
+    same few CIDRs on every explain, and networks are immutable."""
+    address, slash, prefix = text.partition("/")
+    if not slash:
+        return "has no prefix length: Kubernetes wants a CIDR, e.g. 10.0.0.0/8 (or /32 for one address)"
+    if "%" in address:
+        return "has an IPv6 zone (%...): Kubernetes refuses zones in a CIDR"
+    if not prefix.isascii() or not prefix.isdigit() or len(prefix) > 3:
+        return "has no valid prefix length after the /"
+    if "." in address and ":" not in address:
+        address = ".".join(part.lstrip("0") or "0" if part.isdigit() else part for part in address.split("."))
     try:
-        return ipaddress.ip_network(text, strict=False)
+        return ipaddress.ip_network(f"{address}/{int(prefix)}", strict=False)
     except ValueError:
-        return None
+        return "is not a CIDR such as 10.0.0.0/8"
 
 
 @dataclass(frozen=True)

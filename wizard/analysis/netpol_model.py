@@ -12,6 +12,7 @@ from wizard.analysis.ipblocks import IpBlock, parse_ip_block
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.ports import PROTOCOLS, PortSpec, parse_port
 from wizard.analysis.selectors import InvalidPolicy, Selector, label_value, parse_selector
+from wizard.shown import shown
 
 INGRESS, EGRESS = "Ingress", "Egress"
 NAME_LABEL = "kubernetes.io/metadata.name"
@@ -81,6 +82,8 @@ class Policy:
     types: frozenset[str]
     ingress: tuple[Rule, ...] = ()
     egress: tuple[Rule, ...] = ()
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """What the API server accepts but changes (e.g. a CIDR with host bits set), to tell the operator."""
 
     def rules(self, direction: str) -> tuple[Rule, ...]:
         return self.ingress if direction == INGRESS else self.egress
@@ -88,32 +91,37 @@ class Policy:
 
 def parse_policy(obj: Mapping[str, Any], default_namespace: str, where: str = "") -> Policy:
     """A NetworkPolicy as the API server would store it (defaults applied); InvalidPolicy where it would refuse it."""
-    meta = obj.get("metadata") or {}
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
     name = str(meta.get("name") or "")
     where = where or f"NetworkPolicy {name}"
-    spec = obj.get("spec") or {}
+    spec = obj.get("spec")
+    spec = {} if spec is None else spec
     if not isinstance(spec, dict):
-        raise InvalidPolicy(f"{where}: spec must be a mapping")
+        raise InvalidPolicy(f"{where}: spec must be a mapping, not {shown(spec)!r}")
     ingress = tuple(_rule(r, "from", f"{where}, ingress rule {i}")
                     for i, r in enumerate(_list(spec, "ingress", where), 1))
     egress = tuple(_rule(r, "to", f"{where}, egress rule {i}") for i, r in enumerate(_list(spec, "egress", where), 1))
+    notes = tuple(note for rule in ingress + egress for peer in rule.peers if peer.block for note in peer.block.notes)
     return Policy(name, str(meta.get("namespace") or default_namespace),
-                  parse_selector(spec.get("podSelector") or {}, f"{where}, podSelector"),
-                  _types(spec.get("policyTypes"), bool(egress), where), ingress, egress)
+                  parse_selector(spec.get("podSelector"), f"{where}, podSelector"),
+                  _types(spec.get("policyTypes"), bool(egress), where), ingress, egress, notes)
 
 
 def _list(spec: Mapping[str, Any], key: str, where: str) -> list[Any]:
     value = spec.get(key)
     if value is not None and not isinstance(value, list):
-        raise InvalidPolicy(f"{where}: {key} must be a list of rules")
+        raise InvalidPolicy(f"{where}: {key} must be a list of rules, not {shown(value)!r}")
     return value or []
 
 
 def _types(raw: Any, has_egress: bool, where: str) -> frozenset[str]:
     """Omitted policyTypes: Ingress always, Egress only when there is at least one egress rule."""
-    if not raw:
+    if raw is None or raw == []:
         return frozenset({INGRESS, EGRESS} if has_egress else {INGRESS})
-    types = [str(t) for t in raw] if isinstance(raw, list) else [str(raw)]
+    if not isinstance(raw, list):
+        raise InvalidPolicy(f"{where}: policyTypes must be a list (Ingress and/or Egress), not {shown(raw)!r}")
+    types = [t if isinstance(t, str) else repr(t) for t in raw]
     wrong = [t for t in types if t not in (INGRESS, EGRESS)]
     if wrong or len(types) > 2:
         raise InvalidPolicy(f"{where}: policyTypes must be Ingress and/or Egress (at most two), not {types}")
@@ -131,10 +139,10 @@ def _rule(raw: Any, peers_key: str, where: str) -> Rule:
 
 
 def _items(raw: Mapping[str, Any], key: str, where: str) -> list[Any]:
-    value = raw.get(key) or []
-    if not isinstance(value, list):
-        raise InvalidPolicy(f"{where}: {key} must be a list, not {value!r}")
-    return value
+    value = raw.get(key)
+    if value is not None and not isinstance(value, list):
+        raise InvalidPolicy(f"{where}: {key} must be a list, not {shown(value)!r}")
+    return value or []
 
 
 def _peer(raw: Any, where: str) -> PeerSpec:
@@ -183,20 +191,30 @@ _PARSED: dict[tuple[bytes, str], Policy] = {}
 _PARSED_MAX = 1024
 
 
+def check_policy(obj: Mapping[str, Any], where: str) -> None:
+    """Raise InvalidPolicy where the API server would refuse the policy (manifests.check_policies: every file read,
+    whatever the command)."""
+    _cached_policy(obj, "default", where)
+
+
 def _parsed_policy(item: Manifest, default_namespace: str) -> Policy:
+    return _cached_policy(item.obj, default_namespace, f"{item.file}, document {item.document} ({item.label})")
+
+
+def _cached_policy(obj: Mapping[str, Any], default_namespace: str, where: str) -> Policy:
     """`parse_policy`, remembered by the policy's content: a Policy is immutable, and the charts render the same
     policies on every explain (the TUI reruns it on each change). The key is the object's marshal bytes, so a
-    changed policy is parsed again; one marshal refuses (e.g. a date from YAML) is parsed every time."""
-    where = f"{item.file}, document {item.document} (NetworkPolicy {item.name})"
+    changed policy is parsed again; one marshal refuses (e.g. a date from YAML) is parsed every time. A refused
+    policy is not remembered: its message names the file it came from."""
     try:
-        key = (marshal.dumps(item.obj), default_namespace)
+        key = (marshal.dumps(obj), default_namespace)
     except ValueError:
-        return parse_policy(item.obj, default_namespace, where)
+        return parse_policy(obj, default_namespace, where)
     found = _PARSED.get(key)
     if found is None:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
-        found = _PARSED[key] = parse_policy(item.obj, default_namespace, where)
+        found = _PARSED[key] = parse_policy(obj, default_namespace, where)
     return found
 
 
@@ -240,4 +258,4 @@ def _container_ports(container: Mapping[str, Any]) -> list[ContainerPort]:
 def _labels(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
         return {}
-    return {str(k): label_value(v) for k, v in raw.items() if v is not None}
+    return {str(k): label_value(v) for k, v in raw.items()}  # a null value is "", as the API server stores it

@@ -9,11 +9,14 @@ from functools import lru_cache
 from typing import Any
 
 from wizard.analysis.selectors import InvalidPolicy
+from wizard.shown import shown
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 _ORDER = {protocol: index for index, protocol in enumerate(PROTOCOLS)}
 MAX_PORT = 65535
-_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME, at most 15 characters
+# IANA_SVC_NAME: at most 15 characters, lower-case letters, digits and '-', at least one letter, no '--', no '-' at
+# either end.
+_PORT_NAME = re.compile(r"^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")
 
 Range = tuple[str, int, int]
 
@@ -170,16 +173,20 @@ def _resolve(specs: tuple[PortSpec, ...], named: Mapping[tuple[str, str], int] |
 
 
 def parse_port(raw: Any, where: str) -> PortSpec:
-    """Parse and validate one `ports` entry as the API server would."""
+    """Parse and validate one `ports` entry as the API server would (ValidateNetworkPolicyPort): protocol TCP, UDP
+    or SCTP (default TCP); port a number from 1 to 65535 or a port name; endPort only after a numeric port."""
     if not isinstance(raw, dict):
         raise InvalidPolicy(f"{where}: a ports entry must be a mapping with port and protocol")
-    protocol = str(raw.get("protocol") or "TCP")
-    if protocol not in PROTOCOLS:
-        raise InvalidPolicy(f"{where}: protocol {protocol!r} is not TCP, UDP or SCTP")
+    protocol = raw.get("protocol")
+    if protocol is None:
+        protocol = "TCP"
+    elif protocol not in PROTOCOLS:
+        raise InvalidPolicy(f"{where}: protocol {shown(protocol)!r} is not TCP, UDP or SCTP (in capitals)")
     port, end = raw.get("port"), raw.get("endPort")
-    if isinstance(port, str) and port.isdigit():
-        port = int(port)
     if isinstance(port, str):
+        if port.isdigit():
+            raise InvalidPolicy(f'{where}: port "{shown(port)}" is quoted, so Kubernetes reads it as a port name, '
+                                f"and a name needs a letter: write {shown(port)} without quotes")
         return _named(protocol, port, end, where)
     if port is not None:
         _check_number(port, where, "port")
@@ -190,7 +197,8 @@ def parse_port(raw: Any, where: str) -> PortSpec:
 
 def _named(protocol: str, name: str, end: Any, where: str) -> PortSpec:
     if not _PORT_NAME.match(name):
-        raise InvalidPolicy(f"{where}: port {name!r} is neither a number nor a valid port name")
+        raise InvalidPolicy(f"{where}: port {shown(name)!r} is neither a number nor a valid port name (at most 15 "
+                            "lower-case letters, digits and single '-', with a letter)")
     if end is not None:
         raise InvalidPolicy(f"{where}: endPort needs a numeric port, not the name {name!r}")
     return PortSpec(protocol, name)
@@ -198,7 +206,7 @@ def _named(protocol: str, name: str, end: Any, where: str) -> PortSpec:
 
 def _check_number(value: Any, where: str, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PORT:
-        raise InvalidPolicy(f"{where}: {field} {value!r} must be a number from 1 to {MAX_PORT}")
+        raise InvalidPolicy(f"{where}: {field} {shown(value)!r} must be a number from 1 to {MAX_PORT}")
 
 
 def _check_range(port: Any, end: Any, where: str) -> None:

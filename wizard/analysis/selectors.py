@@ -2,17 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from wizard.errors import WizardError
+from wizard.shown import shown
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
 class InvalidPolicy(WizardError):
     """A NetworkPolicy the API server would reject: the analysis cannot say what it does."""
+
+    def __init__(self, msg: str, title: str = "") -> None:
+        super().__init__(f"{msg}; the API server would refuse this NetworkPolicy", title)
+
+
+def key_problem(key: object) -> str | None:
+    """Why `key` is not a label key the API server accepts (a qualified name: [prefix/]name), or None."""
+    if not isinstance(key, str):
+        return f"the label key {shown(key)} is not a string (quote it)"
+    parts = key.split("/")
+    if len(parts) > 2:
+        return f'the label key "{shown(key)}" has more than one "/"'
+    name = parts[-1]
+    if len(parts) == 2 and (not parts[0] or len(parts[0]) > 253 or not _SUBDOMAIN.fullmatch(parts[0])):
+        return (f'the label key "{shown(key)}" has the prefix "{shown(parts[0])}", which is not a DNS subdomain '
+                "(lower-case letters, digits, '-' and '.', at most 253 characters)")
+    if not name or len(name) > 63 or not _NAME.fullmatch(name):
+        return (f'the label key "{shown(key)}" is not a valid name: at most 63 letters, digits, \'-\', \'_\' or '
+                "'.', starting and ending with a letter or digit")
+    return None
+
+
+def value_problem(value: object) -> str | None:
+    """Why `value` is not a label value the API server accepts, or None (null counts as "")."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        text = ("true" if value else "false") if isinstance(value, bool) else shown(value)
+        return f"the label value {text} is not a string (quote it)"
+    if len(value) > 63 or value and not _NAME.fullmatch(value):
+        return (f'the label value "{shown(value)}" is not valid: at most 63 letters, digits, \'-\', \'_\' or \'.\', '
+                "starting and ending with a letter or digit")
+    return None
 
 
 @dataclass(frozen=True)
@@ -71,11 +108,18 @@ def parse_selector(raw: Any, where: str) -> Selector:
         return EVERYTHING
     if not isinstance(raw, dict):
         raise InvalidPolicy(f"{where}: a label selector must be a mapping, not {raw!r}")
-    labels = raw.get("matchLabels") or {}
-    if not isinstance(labels, dict):
+    labels = raw.get("matchLabels")
+    if labels is not None and not isinstance(labels, dict):
         raise InvalidPolicy(f"{where}: matchLabels must be a mapping of label to value")
-    equals = tuple(sorted((str(k), label_value(v)) for k, v in labels.items()))
-    expressions = tuple(_requirement(e, where) for e in raw.get("matchExpressions") or [])
+    for key, value in (labels or {}).items():
+        problem = key_problem(key) or value_problem(value)
+        if problem:
+            raise InvalidPolicy(f"{where}: matchLabels: {problem}")
+    equals = tuple(sorted((str(k), label_value(v)) for k, v in (labels or {}).items()))
+    found = raw.get("matchExpressions")
+    if found is not None and not isinstance(found, list):
+        raise InvalidPolicy(f"{where}: matchExpressions must be a list of {{key, operator, values}}")
+    expressions = tuple(_requirement(e, where) for e in found or [])
     key = repr((equals, [(r.key, r.operator, sorted(r.values)) for r in expressions]))
     return Selector(equals, expressions, key)
 
@@ -87,17 +131,29 @@ def label_value(value: Any) -> str:
 
 
 def _requirement(raw: Any, where: str) -> Requirement:
-    if not isinstance(raw, dict) or "key" not in raw:
+    """One matchExpressions entry, checked as the API server checks it (metav1 ValidateLabelSelectorRequirement)."""
+    if not isinstance(raw, dict) or raw.get("key") is None:
         raise InvalidPolicy(f"{where}: each matchExpressions entry needs a key and an operator")
-    operator = str(raw.get("operator", ""))
+    key, operator, raw_values = raw["key"], raw.get("operator"), raw.get("values")
+    problem = key_problem(key)
+    if problem:
+        raise InvalidPolicy(f"{where}: matchExpressions: {problem}")
     if operator not in OPERATORS:
-        raise InvalidPolicy(f"{where}: matchExpressions operator {operator!r} is not one of {', '.join(OPERATORS)}")
-    values = frozenset(label_value(v) for v in raw.get("values") or [])
+        raise InvalidPolicy(f"{where}: matchExpressions operator {shown(operator)!r} (key {key}) is not one of "
+                            f"{', '.join(OPERATORS)}")
+    if raw_values is not None and not isinstance(raw_values, list):
+        raise InvalidPolicy(f"{where}: matchExpressions values (key {key}) must be a list of strings, not "
+                            f"{shown(raw_values)!r}")
+    for value in raw_values or []:
+        problem = "a value is null" if value is None else value_problem(value)
+        if problem:
+            raise InvalidPolicy(f"{where}: matchExpressions values (key {key}): {problem}")
+    values = frozenset(raw_values or [])
     if operator in ("In", "NotIn") and not values:
-        raise InvalidPolicy(f"{where}: operator {operator} needs at least one value (key {raw['key']})")
+        raise InvalidPolicy(f"{where}: operator {operator} needs at least one value (key {key})")
     if operator in ("Exists", "DoesNotExist") and values:
-        raise InvalidPolicy(f"{where}: operator {operator} takes no values (key {raw['key']})")
-    return Requirement(str(raw["key"]), operator, values)
+        raise InvalidPolicy(f"{where}: operator {operator} takes no values (key {key})")
+    return Requirement(key, operator, values)
 
 
 class LabelIndex:

@@ -10,6 +10,10 @@ from typing import Any
 
 from wizard.analysis.manifests import Manifest, pod_spec
 
+MAX_LISTED_REPLICAS = 100
+"""Replicas of a StatefulSet whose claims are listed one by one; the claims of the others are one line (a hostile
+`replicas: 2000000000` would otherwise list two billion claims)."""
+
 
 @dataclass(frozen=True)
 class VolumeClaim:
@@ -83,9 +87,14 @@ def _templates(manifest: Manifest, namespace: str) -> list[VolumeClaim]:
         count = replicas if isinstance(replicas, int) and replicas >= 0 else 1  # unset: Kubernetes defaults to 1
         for template in spec.get("volumeClaimTemplates") or []:
             base = (template.get("metadata") or {}).get("name", "")
-            for index in range(count):
+            for index in range(min(count, MAX_LISTED_REPLICAS)):
                 source = f"{manifest.label} (template {base}, replica {index})"
                 claims.append(_from_spec(f"{base}-{manifest.name}-{index}", namespace, source, template.get("spec")))
+            if count > MAX_LISTED_REPLICAS:
+                first, last = MAX_LISTED_REPLICAS, count - 1
+                source = f"{manifest.label} (template {base}, replicas {first} to {last}: one claim each)"
+                claims.append(_from_spec(f"{base}-{manifest.name}-{first}...{last}", namespace, source,
+                                         template.get("spec")))
     for volume in (pod_spec(manifest.obj) or {}).get("volumes") or []:
         template = (volume.get("ephemeral") or {}).get("volumeClaimTemplate")
         if template:

@@ -135,6 +135,10 @@ def connect(kubeconfig: str | os.PathLike[str] | None = None, context: str | Non
     if not any(Path(p).expanduser().is_file() for p in path.split(os.pathsep) if p):
         raise ClusterError(f"no kubeconfig at {path}: point KUBECONFIG at one (kind, k3d and minikube write "
                            "~/.kube/config when they create a cluster)")
+    for part in path.split(os.pathsep):
+        if part and Path(part).expanduser().exists():
+            _readable_kubeconfig(Path(part).expanduser())
+    import yaml
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
@@ -150,8 +154,27 @@ def connect(kubeconfig: str | os.PathLike[str] | None = None, context: str | Non
                                 persist_config=False)
     except ConfigException as error:
         raise ClusterError(f"cannot use the kubeconfig {path}: {error}") from None
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:  # a hostile file
+        raise ClusterError(f"cannot use the kubeconfig {path}: it is not a kubeconfig the client can read "
+                           f"({type(error).__name__}); check it with kubectl config view") from None
     configuration.retries = False  # one attempt per call: an unreachable cluster answers within the timeout
     return Connection(client.ApiClient(configuration), chosen, configuration.host, timeout)
+
+
+def _readable_kubeconfig(path: Path) -> None:
+    """The client reads the file itself, without bounds: check first that it is a regular UTF-8 file of a sane size
+    (a FIFO would hang, /dev/zero never ends, a binary file ends in a decoding error).
+
+    Raises:
+        ClusterError: naming the file and what is wrong.
+    """
+    from wizard import files
+    from wizard.errors import OutputError
+
+    try:
+        files.read_text(path, what="a kubeconfig")
+    except OutputError as error:
+        raise ClusterError(f"cannot use the kubeconfig: {error.msg}") from None
 
 
 def describe_failure(error: BaseException, server: str) -> str:

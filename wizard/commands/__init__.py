@@ -8,7 +8,9 @@ import argparse
 
 def add_manifest_files(parser: argparse.ArgumentParser) -> None:
     """The FILE... argument of the commands that read rendered manifests."""
-    parser.add_argument("files", nargs="+", metavar="FILE",
+    from wizard.cli import path_argument
+
+    parser.add_argument("files", nargs="+", metavar="FILE", type=path_argument(stdin=True),
                         help="manifest files (multi-document YAML, e.g. helm template output); - reads standard input")
 
 

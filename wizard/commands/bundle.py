@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from wizard.cli import add_plan_sources, default_preset
 from wizard.commands import add_report_options
-from wizard.commands.explain import chart_pair
+from wizard.commands.explain import chart_pair, chart_path_pair
 from wizard.errors import ConfigError, Problem
+from wizard.paths import output_file
 from wizard.sources import FORMS
 
 if TYPE_CHECKING:
@@ -33,11 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     source = parser.add_argument_group("what to bundle (one of; default: --preset minimal)")
     add_plan_sources(source)
-    source.add_argument("--values", metavar="CHART=FILE", type=chart_pair, action="append", default=[],
+    source.add_argument("--values", metavar="CHART=FILE", type=chart_path_pair, action="append", default=[],
                         help="a customer values file as passed to helm -f (repeatable)")
     source.add_argument("--from", dest="spec", metavar="CONFIG",
                         help="any configuration wizard diff accepts: " + "; ".join(FORMS))
-    parser.add_argument("--out", metavar="FILE.tar.gz", type=Path, required=True, help="the bundle to write")
+    parser.add_argument("--out", metavar="FILE.tar.gz", type=output_file(), required=True,
+                        help="the bundle to write")
     parser.add_argument("--release", metavar="CHART=NAME", type=chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS", help="namespace for --values (default: org-1)")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
-from wizard.cli import add_plan_sources
+from wizard.cli import add_plan_sources, path_argument
 from wizard.commands import add_report_options
 from wizard.errors import ConfigError, Problem, WizardError
 from wizard.report import Report
@@ -31,6 +31,12 @@ def chart_pair(value: str) -> tuple[str, str]:
     return chart, rest
 
 
+def chart_path_pair(value: str) -> tuple[str, str]:
+    """CHART=FILE with FILE a usable path (wizard.paths)."""
+    chart, path = chart_pair(value)
+    return chart, str(path_argument()(path))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wizard explain",
@@ -42,12 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     source = parser.add_argument_group("what to explain (one of)")
     add_plan_sources(source)
-    source.add_argument("--values", metavar="CHART=FILE", type=chart_pair, action="append", default=[],
+    source.add_argument("--values", metavar="CHART=FILE", type=chart_path_pair, action="append", default=[],
                         help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
                              "or substra-frontend)")
-    source.add_argument("--manifests", nargs="+", metavar="FILE",
+    source.add_argument("--manifests", nargs="+", metavar="FILE", type=path_argument(stdin=True),
                         help="rendered manifests (helm template output; - reads standard input)")
-    source.add_argument("--bundle", metavar="FILE", type=Path,
+    source.add_argument("--bundle", metavar="FILE", type=path_argument(),
                         help="a bundle written by wizard bundle (offline; its releases and Kubernetes version)")
     parser.add_argument("--release", metavar="CHART=NAME", type=chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wizard.charts import SUPPORTED_VERSIONS
+from wizard.cli import path_argument
 
 
 def chart_file(value: str) -> tuple[str, Path]:
@@ -20,7 +21,7 @@ def chart_file(value: str) -> tuple[str, Path]:
     if chart not in SUPPORTED_VERSIONS:
         raise argparse.ArgumentTypeError(f"{chart!r} is not a chart the wizard knows; use one of "
                                          f"{', '.join(SUPPORTED_VERSIONS)}")
-    return chart, Path(path)
+    return chart, path_argument()(path)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--values", metavar="CHART=FILE", type=chart_file, action="append", required=True,
                         help="a values file (repeatable; several files of one chart merge in order like helm -f); "
                              f"CHART is one of {', '.join(SUPPORTED_VERSIONS)}")
-    parser.add_argument("--out", metavar="DIR", type=Path, help="write the run's files into this folder")
+    parser.add_argument("--out", metavar="DIR", type=path_argument(output=True),
+                        help="write the run's files into this folder")
     parser.add_argument("--force", action="store_true",
                         help="with --out: merge into values files edited by hand (comments and extra keys kept)")
     parser.add_argument("--format", choices=("text", "json"), default="text")

@@ -74,6 +74,8 @@ def main(argv: Sequence[str]) -> int:
     manifests = read_manifests(args.files)
     _warn_mixed_namespaces(manifests, args.namespace)
     pods, policies, namespaces = from_manifests(manifests, args.namespace, labels)
+    for note in dict.fromkeys(note for policy in policies for note in policy.notes):
+        sys.stderr.write(f"wizard netpol: note: {note}\n")
     if not pods:
         raise WizardError(f"no pods or workloads in {', '.join(args.files)}: give rendered manifests, e.g. the "
                           "output of helm template")
@@ -88,11 +90,15 @@ def main(argv: Sequence[str]) -> int:
 
 def _warn_mixed_namespaces(manifests: Sequence[Manifest], default: str) -> None:
     """Some charts hard-code a namespace in part of their objects: if the rest fall in another namespace (the default
-    one), policies stop selecting pods they would select in the cluster, silently. Say so."""
-    named = {m.namespace for m in manifests if m.namespace}
-    unnamed = sum(1 for m in manifests if not m.namespace)
+    one), policies stop selecting pods they would select in the cluster, silently. Say so. Cluster-scoped objects
+    (a Namespace, a ClusterRole ...) live in no namespace, so they count on neither side."""
+    scoped = [m for m in manifests if not m.cluster_scoped]
+    named = {m.namespace for m in scoped if m.namespace}
+    unnamed = sum(1 for m in scoped if not m.namespace)
     if unnamed and named and default not in named:
-        sys.stderr.write(f"wizard netpol: {unnamed} objects name no namespace and are taken to be in {default}, while "
+        objects = "1 object names no namespace and is" if unnamed == 1 else \
+            f"{unnamed} objects name no namespace and are"
+        sys.stderr.write(f"wizard netpol: {objects} taken to be in {default}, while "
                          f"others name {', '.join(sorted(named))}; if you rendered with helm template --namespace NS, "
                          "pass the same --namespace NS\n")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,15 @@ from wizard.chart_defaults import MISSING
 from wizard.charts import SUPPORTED_VERSIONS
 from wizard.cli import add_plan_sources, default_preset
 from wizard.errors import WizardError
+from wizard.shown import shown
+
+MAX_KEY_LENGTH = 300
+"""Characters of KEY read: the longest Plan field path or values key of the supported charts is under 120."""
+MAX_INDEX_DIGITS = 6
+"""Digits of a list index (`channels[123456]`): no Plan list comes near a million items."""
+# A Plan field path: names joined by dots, list indexes as [N] or .N (`channels[0].name`, `channels.0.name`).
+_FIELD_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]|\.[0-9]+)*")
+_INDEX = re.compile(r"\[([0-9]+)\]|\.([0-9]+)(?=[.\[]|$)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +50,7 @@ def _shown(value: Any) -> str:
 def main(argv: Sequence[str]) -> int:
     """Run `wizard why`; returns the exit code."""
     args = _parser().parse_args(list(argv))
+    _check_key(args.key)
     from wizard.layers import build_plan, plan_layers
 
     preset = args.preset if args.imports else default_preset(args.preset, args.answers)
@@ -54,10 +65,38 @@ def main(argv: Sequence[str]) -> int:
     return 0
 
 
+def _check_key(key: str) -> None:
+    """Refuse a KEY that cannot name anything, before the Plan is built: empty, too long, unprintable, odd brackets,
+    empty segments (`a..b`), or an index too large to be one."""
+    if not key.strip():
+        raise WizardError("KEY is empty: give a Plan field such as storage.worker.size or a values key such as "
+                          "substra-backend:worker.persistence.size")
+    if len(key) > MAX_KEY_LENGTH:
+        raise WizardError(f"KEY {shown(key)} is {len(key)} characters long; keys are at most {MAX_KEY_LENGTH}")
+    if not key.isprintable():
+        raise WizardError(f"KEY {shown(key)} holds control characters; type the key as the values file or "
+                          "wizard --help writes it")
+    chart, colon, rest = key.rpartition(":") if ":" in key else ("", "", key)
+    if colon and (not chart or not rest or ":" in chart):
+        raise WizardError(f"{shown(key)}: write CHART:KEY with one colon, CHART one of "
+                          f"{', '.join(SUPPORTED_VERSIONS)} and a key after it, e.g. "
+                          "substra-backend:worker.persistence.size")
+    if ":" not in key and ("[" in key or "]" in key) and not _FIELD_PATH.fullmatch(key):
+        raise WizardError(f"{shown(key)}: a list index is written [N] with N a number from 0, after a field name, "
+                          "e.g. channels[0].name")
+    if "" in rest.split("."):
+        raise WizardError(f"{shown(key)}: a key has no empty parts; write its names joined by single dots, e.g. "
+                          "storage.worker.size")
+    for match in _INDEX.finditer(key if ":" not in key else ""):
+        digits = match.group(1) or match.group(2)
+        if len(digits.lstrip("0")) > MAX_INDEX_DIGITS:
+            raise WizardError(f"{shown(key)}: the index {shown(digits)} is larger than any Plan list")
+
+
 def _is_field(key: str) -> bool:
     from wizard.declare import declaration
 
-    if ":" in key:
+    if ":" in key or not _FIELD_PATH.fullmatch(key):
         return False
     try:
         declaration(key)
@@ -66,22 +105,46 @@ def _is_field(key: str) -> bool:
     return True
 
 
-def _field(layers: Sequence[Any], plan: Any, path: str) -> str:
-    from wizard.declare import split_path
+def _field(layers: Sequence[Any], plan: Any, text: str) -> str:
+    from wizard.declare import join_path, split_path
     from wizard.provenance import field_origin, history
     from wizard.values import render
 
-    value: Any = plan.model_dump(mode="json")
-    for step in split_path(path):
-        value = value[step]
+    steps = split_path(text)
+    path = join_path(steps)  # channels.0.name and channels[0].name are the same field
+    value = _value_at(plan.model_dump(mode="json"), steps, text)
     winner, found = field_origin(layers, path), history(layers, path)
-    lines = [f"{path} = {_shown(value)}", f"  set by {winner}"]
+    lines = [f"{text} = {_shown(value)}", f"  set by {winner}"]
     lines += [f"  overrides {origin}: {_shown(origin.value)}" for origin in reversed(found[:-1])]
     written = [(v.chart, ".".join(s.path), s.path in {o.path for o in v.overrides})
                for v in render(plan) for s in v.settings if s.field == path or s.field.startswith(path + ".")]
     for chart, key, differs in written:
         lines.append(f"  writes {chart}:{key}" + ("" if differs else " (equal to the chart default, so not written)"))
     return "\n".join(lines) + "\n"
+
+
+def _value_at(tree: Any, steps: Sequence[str | int], text: str) -> Any:
+    """The Plan's value at `steps`, or a WizardError saying which step names nothing in this Plan (an index past
+    the end of a list, an index on a section, a field name on a list)."""
+    from wizard.declare import join_path
+
+    value = tree
+    for depth, step in enumerate(steps):
+        above = join_path(steps[:depth])
+        if isinstance(step, int):
+            if not isinstance(value, list):
+                raise WizardError(f"{shown(text)}: {above} is not a list, so [{step}] names nothing; write "
+                                  f"{above}.FIELD")
+            if step >= len(value):
+                have = f"has {len(value)} item{'s' if len(value) != 1 else ''} ([0] to [{len(value) - 1}])" \
+                    if value else "is empty"
+                raise WizardError(f"{shown(text)}: there is no {above}[{step}] in this Plan: {above} {have}")
+        elif isinstance(value, list):
+            raise WizardError(f"{shown(text)}: {above} is a list; name one item, e.g. {above}[0].{step}")
+        elif not isinstance(value, dict) or step not in value:
+            raise WizardError(f"{shown(text)} is not a Plan field")
+        value = value[step]
+    return value
 
 
 def _values_key(text: str, plan: Any, layers: Sequence[Any]) -> tuple[str, str]:
