@@ -43,6 +43,12 @@ def compose(text: str, source: str, *, documents: int = 1, nodes: int = yamlguar
         mark = exc.problem_mark or exc.context_mark
         where = f"{source} line {mark.line + 1}, column {mark.column + 1}" if mark else source
         raise yamlguard.invalid(source, f"{where}: {exc.problem or exc.context or 'invalid YAML'}") from None
+    except yaml.reader.ReaderError as exc:  # NUL and other control characters
+        before = text.encode("utf-8")[: exc.position] if loader is not yaml.SafeLoader else text[: exc.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise yamlguard.invalid(source, f"{source} line {line}: the character U+{code:04X} is not allowed in YAML "
+                                        f"({exc.reason}): remove it") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise yamlguard.invalid(source, f"{source}: {str(exc).strip() or type(exc).__name__}") from None
     return roots, Reader(source, guard.tagged, guard.total)
