@@ -128,7 +128,8 @@ def _learn(redactor: Redactor, side: Side, plans: Mapping[str, dict[str, Any]], 
 def _redactions_json(redactor: Redactor) -> str:
     """redactions.json, one redaction a line (a values file can give thousands; the indenting encoder is slow)."""
     head = _json({"schema": REDACTIONS_SCHEMA, "marker": MARKER.format("N"), "secrets": redactor.distinct})
-    lines = [json.dumps(r.__dict__, ensure_ascii=False) for r in redactor.redactions]
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps would build one a record
+    lines = [encode(r.__dict__) for r in redactor.redactions]
     items = "\n    " + ",\n    ".join(lines) + "\n  " if lines else ""
     return head.rstrip().removesuffix("}").rstrip() + ',\n  "redactions": [' + items + "]\n}\n"
 
