@@ -10,16 +10,16 @@ appended after, those "following lines" are moved, so that a comment written abo
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from wizard.yamlio import BLOCK_STRINGS, assign, helm_items, safe_str, yaml_safe
+from wizard.yamlio import BLOCK_STRINGS, assign, safe_str, yaml_safe
+from wizard.yamlsharing import Sharing, delete_own, is_container, own, settle
 
 MARKER = "wizard:"
 _MARKER_RE = re.compile(r"\s*#\s*" + re.escape(MARKER))
@@ -50,10 +50,6 @@ class Entry:
 # --- comment tokens (see the module docstring) ---------------------------------------------------
 
 
-def _is_container(value: Any) -> bool:
-    return isinstance(value, (CommentedMap, CommentedSeq))
-
-
 def _index(c: Any) -> int:
     """Where an entry's line token sits in its ca.items list: 2 in a map, 0 in a list."""
     return 2 if isinstance(c, CommentedMap) else 0
@@ -64,7 +60,7 @@ def _slot(c: Any, key: Any) -> list[Any]:
     slot = c.ca.items.get(key)
     if slot is None:
         slot = c.ca.items[key] = [None, None, None, None]
-        if _is_container(c[key]) and c[key].ca.comment:
+        if is_container(c[key]) and c[key].ca.comment:
             slot[_index(c)] = c[key].ca.comment[0]
     return slot
 
@@ -73,7 +69,7 @@ def _line_token(c: Any, key: Any) -> CommentToken | None:
     """The token with the comment on the line of `key` (plus, for a scalar, the lines after it)."""
     slot = c.ca.items.get(key)
     token = slot[_index(c)] if slot else None
-    if token is None and _is_container(c[key]) and c[key].ca.comment:
+    if token is None and is_container(c[key]) and c[key].ca.comment:
         token = c[key].ca.comment[0]
     return token
 
@@ -81,13 +77,13 @@ def _line_token(c: Any, key: Any) -> CommentToken | None:
 def _set_line_token(c: Any, key: Any, token: CommentToken) -> None:
     """Store a line token in both places the emitter reads it from (entry, and a container value)."""
     _slot(c, key)[_index(c)] = token
-    if _is_container(c[key]):
+    if is_container(c[key]):
         c[key].ca.comment = [token, c[key].ca.comment[1] if c[key].ca.comment else None]
 
 
 def _tail(c: Any, key: Any) -> tuple[Any, Any]:
     """The (container, key) whose token holds the comment lines written after the whole entry."""
-    while _is_container(c[key]) and len(c[key]):
+    while is_container(c[key]) and len(c[key]):
         last = _last_key(c[key]) if isinstance(c[key], CommentedMap) else len(c[key]) - 1
         if last is None:
             break
@@ -100,8 +96,6 @@ def _last_key(m: CommentedMap) -> Any:
     return next((key for key in reversed(m) if m._unmerged_contains(key)), None)
 
 
-def _own(m: CommentedMap, key: Any) -> bool:
-    return bool(m._unmerged_contains(key))
 
 
 def _block_header(m: CommentedMap, key: Any) -> list[Any] | None:
@@ -192,12 +186,12 @@ def _add_key(m: CommentedMap, key: str, value: Any) -> None:
 def _replace(m: CommentedMap, key: Any, value: Any) -> None:
     """Replace a value; the key's line comment and the comment lines after the entry stay put."""
     old = m[key]
-    if not isinstance(old, BLOCK_STRINGS) and not _is_container(old):
-        if not isinstance(value, BLOCK_STRINGS) and not _is_container(value):
+    if not isinstance(old, BLOCK_STRINGS) and not is_container(old):
+        if not isinstance(value, BLOCK_STRINGS) and not is_container(value):
             assign(m, key, value)  # scalar to scalar: the comment token (and its column) stays
             return
     eol, following = _eol_text(m, key), _take_following(m, key)
-    if _is_container(old):
+    if is_container(old):
         following = _outer_lines(m, key, following)
     slot = m.ca.items.pop(key, None)
     assign(m, key, value)
@@ -208,117 +202,22 @@ def _replace(m: CommentedMap, key: Any, value: Any) -> None:
     _append_following(m, key, following)
 
 
-class _Sharing:
-    """Where each anchored map or list of an operator's document is written (its first place, in the order
-    written), and per map with a merge key the keys whose value Helm takes from the merge; built once per edit.
-
-    An edit through an alias (`b: *a`) or a merge (`<<: *a`) must not reach the anchor's other uses: such a value is
-    replaced at that place by a copy before it is edited (see _settle). At the place where it is written, it is
-    edited in place, as an operator editing that line would.
-    """
-
-    def __init__(self, doc: Any) -> None:
-        self.sites: dict[int, tuple[int, Any]] = {}
-        self.wins: dict[int, set[Any]] = {}
-        if doc is not None:
-            self._visit(doc)
-
-    def _visit(self, c: Any) -> None:
-        for key, value in _written_items(c):
-            if _is_container(value) and id(value) not in self.sites:
-                self.sites[id(value)] = (id(c), key)
-                self._visit(value)
-
-    def shared_here(self, c: Any, key: Any) -> bool:
-        """c[key] is a map or list written elsewhere (an alias of an anchor), so editing it in place is wrong."""
-        value = c[key]
-        return _is_container(value) and value.yaml_anchor() is not None and self.sites.get(id(value)) != (id(c), key)
-
-    def merge_wins(self, m: CommentedMap) -> set[Any]:
-        """Keys of `m` whose value Helm takes from its `<<` (not set in m after the merge key)."""
-        if id(m) not in self.wins:
-            merge = getattr(m, merge_attrib, None)
-            found: set[Any] = set()
-            if merge:
-                own = [key for key, _ in m.non_merged_items()]
-                at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(own)
-                for source in merge:
-                    found.update(key for key, _ in helm_items(source))
-                found -= set(own[at:])
-            self.wins[id(m)] = found
-        return self.wins[id(m)]
-
-
-_MERGE = object()
-"""The place of the maps a `<<` merges (they may be written there, `<<: &a {...}`)."""
-
-
-def _written_items(c: Any) -> list[tuple[Any, Any]]:
-    """The entries written in a container, in order; for a map, its merge sources where its `<<` is."""
-    if isinstance(c, CommentedSeq):
-        return list(enumerate(c))
-    items = list(c.non_merged_items())
-    merge = getattr(c, merge_attrib, None)
-    if merge:
-        at = merge.merge_pos if isinstance(getattr(merge, "merge_pos", None), int) else len(items)
-        items[at:at] = [(_MERGE, source) for source in merge]
-    return items
-
-
-def _detached(value: Any) -> Any:
-    """A copy of a map or list as Helm reads it (merges applied, aliases expanded), with no anchor to share."""
-    if isinstance(value, CommentedMap):
-        return CommentedMap((key, _detached(item)) for key, item in helm_items(value))
-    if isinstance(value, CommentedSeq):
-        return CommentedSeq(_detached(item) for item in value)
-    return value
-
-
-def _delete_own(m: CommentedMap, keys: Iterable[Any]) -> None:
-    """Delete keys written in `m`, keeping its `<<` in place; plain dict operations, because ruamel's own delete
-    calls back the maps that merge `m` and fails there (ruamel 0.19)."""
-    doomed = set(keys)
-    merge = getattr(m, merge_attrib, None)
-    if merge and isinstance(getattr(merge, "merge_pos", None), int):
-        before = [key for key, _ in m.non_merged_items()][: merge.merge_pos]
-        merge.merge_pos -= sum(1 for key in before if key in doomed)
-    for key in doomed:
-        m._ok.discard(key)
-        OrderedDict.__delitem__(m, key)
-        m.ca.items.pop(key, None)
-
-
-def _settle(m: CommentedMap, key: Any, sharing: _Sharing) -> None:
-    """Make m[key] safe to edit, as Helm reads it: a value that `<<` sets becomes m's own key, written after the
-    merge so that it wins, holding a copy of the merged value; a map or list reached through an alias is replaced
-    here by a copy."""
-    wins = sharing.merge_wins(m)
-    if key in wins:
-        value = _detached(dict(helm_items(m))[key])
-        if _own(m, key):
-            _delete_own(m, [key])
-        m[key] = value
-        wins.discard(key)
-    elif _own(m, key) and sharing.shared_here(m, key):
-        assign(m, key, _detached(m[key]))
-
-
-def _set_path(doc: CommentedMap, entry: Entry, *, force: bool, sharing: _Sharing) -> None:
+def _set_path(doc: CommentedMap, entry: Entry, *, force: bool, sharing: Sharing) -> None:
     """Set one entry. Missing or non-map intermediate keys become maps, built whole before they are
     inserted so that comments following the old last key land after the complete new subtree."""
     m, depth, path = doc, 0, entry.path
     while depth < len(path) - 1:
-        _settle(m, path[depth], sharing)
-        if not (_own(m, path[depth]) and isinstance(m[path[depth]], Mapping)):
+        settle(m, path[depth], sharing)
+        if not (own(m, path[depth]) and isinstance(m[path[depth]], Mapping)):
             break
         if not isinstance(m[path[depth]], CommentedMap):
             assign(m, path[depth], _commented(m[path[depth]]))
         m, depth = m[path[depth]], depth + 1
-    _settle(m, path[depth], sharing)
+    settle(m, path[depth], sharing)
     value = _commented(yaml_safe(entry.value))
     for key in reversed(path[depth + 1 :]):
         value = CommentedMap([(safe_str(key, key=True), value)])
-    (_replace if _own(m, path[depth]) else _add_key)(m, path[depth], value)
+    (_replace if own(m, path[depth]) else _add_key)(m, path[depth], value)
     for key in path[depth:-1]:
         m = m[key]
     current = _eol_text(m, path[-1])
@@ -329,13 +228,13 @@ def _set_path(doc: CommentedMap, entry: Entry, *, force: bool, sharing: _Sharing
 def build_document(entries: Iterable[Entry]) -> CommentedMap:
     """A new document with the entries in the given order, each comment at the end of its key's line."""
     doc = CommentedMap()
-    sharing = _Sharing(None)
+    sharing = Sharing(None)
     for entry in entries:
         _set_path(doc, entry, force=True, sharing=sharing)
     return doc
 
 
-def _remove(m: CommentedMap, paths: list[tuple[Any, ...]], sharing: _Sharing) -> tuple[bool, str]:
+def _remove(m: CommentedMap, paths: list[tuple[Any, ...]], sharing: Sharing) -> tuple[bool, str]:
     """Delete the paths below `m`, and maps this leaves empty, in one pass over `m`'s keys; returns (removed,
     comment lines to re-home when `m` itself became empty). Comment lines that followed a removed entry move to the
     entry after it."""
@@ -346,9 +245,9 @@ def _remove(m: CommentedMap, paths: list[tuple[Any, ...]], sharing: _Sharing) ->
             deeper.setdefault(path[0], []).append(path[1:])
     removed, carried = False, {}
     for key, below in deeper.items():
-        if not _own(m, key) or not isinstance(m[key], CommentedMap):
+        if not own(m, key) or not isinstance(m[key], CommentedMap):
             continue
-        _settle(m, key, sharing)
+        settle(m, key, sharing)
         gone, lines = _remove(m[key], below, sharing)
         removed = removed or gone
         if gone and not len(m[key]):
@@ -371,7 +270,7 @@ def _remove(m: CommentedMap, paths: list[tuple[Any, ...]], sharing: _Sharing) ->
                 slot[1] = [CommentToken(pending, CommentMark(0)), *(slot[1] or [])]
                 pending = ""
             last = key
-    _delete_own(m, doomed)
+    delete_own(m, doomed)
     if pending and last is not None:
         _append_following(m, last, pending)
         pending = ""
@@ -386,9 +285,9 @@ def merge_entries(
     A map or list value replaces the old value as a whole. An entry's comment replaces the key's
     end-of-line comment only when there was none or it starts with the wizard MARKER; comment=None
     leaves the comment alone. A comment line written directly above a removed key is kept. Keys set
-    through a merge key or an alias are written where they are set, never into the anchor (see _Sharing).
+    through a merge key or an alias are written where they are set, never into the anchor (see Sharing).
     """
-    sharing = _Sharing(doc)
+    sharing = Sharing(doc)
     for entry in entries:
         _set_path(doc, entry, force=False, sharing=sharing)
     removed, carried = _remove(doc, [tuple(path) for path in remove if path], sharing)

@@ -39,6 +39,9 @@ from wizard.errors import OutputError
 from wizard.files import comment_lines
 from wizard.yamlguard import MAX_DEPTH, MAX_DOCUMENTS, MAX_EXPANDED_NODES, Guard, invalid
 
+MAX_ROUNDTRIP_CHARS = 512 * 1024
+"""An operator-edited values file the wizard merges into (--force) is read by ruamel's pure-Python round-trip loader
+(about 250 KB a second) and written back: at this size the merge takes about 3 s."""
 MAX_MANIFEST_BYTES = 1024 * 1024
 """Rendered manifests (wizard pss, netpol, explain --manifests): `helm template` of the three charts writes about
 300 KB; at this size an analysis takes about 2 s."""
@@ -292,6 +295,10 @@ def load_roundtrip(text: str, source: str) -> CommentedMap | None:
     reads the same for Helm as before. Merge keys stay as written (`<<: *a`); their maps are CommentedMaps
     shared with the anchor: see helm_items for what Helm reads from a map with a merge.
     """
+    if len(text) > MAX_ROUNDTRIP_CHARS:
+        raise OutputError(f"{source} is {len(text) // 1024} KB; the wizard merges its keys into an edited values file "
+                          f"of at most {MAX_ROUNDTRIP_CHARS // 1024} KB: move the file away to write a fresh one, then "
+                          "carry your edits over by hand.", title="File too large to merge into")
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.Constructor = _RoundTripConstructor

@@ -69,7 +69,8 @@ def test_a_merge_list_makes_a_bundle_and_a_diff(tmp_path: Path, capsys) -> None:
 
 def test_answers_and_manifests_apply_merges_in_the_order_written(tmp_path: Path) -> None:
     assert load_plain(MERGES, "answers.yaml")["server"] == HELM_SERVER  # type: ignore[index]
-    assert load_plain("a: &a {k: 1}\nb: {<<: *a, <<: {k: 2, j: 3}}\n", "x.yaml")["b"] == {"k": 2, "j": 3}  # type: ignore[index]
+    twice = load_plain("a: &a {k: 1}\nb: {<<: *a, <<: {k: 2, j: 3}}\n", "x.yaml")  # several <<, as Helm allows
+    assert twice["b"] == {"k": 2, "j": 3}  # type: ignore[index]
 
 
 # --- keys that are not text -----------------------------------------------------------------------------------------
@@ -114,7 +115,8 @@ def test_manifest_keys_are_text_as_kubernetes_reads_them(tmp_path: Path, capsys)
                                       "spec: {containers: [{name: c, image: i}]}\n")
     code, _, err = run(capsys, "pss", str(pod))
     assert code in (0, 1) and "internal error" not in err
-    assert load_plain(pod.read_text(), "pod.yaml")["metadata"]["labels"] == {"1": "a", "true": "b", "app": "c"}  # type: ignore[index]
+    labels = load_plain(pod.read_text(), "pod.yaml")["metadata"]["labels"]  # type: ignore[index]
+    assert labels == {"1": "a", "true": "b", "app": "c"}
 
 
 # --- lone surrogates and other characters no file can hold ----------------------------------------------------------
@@ -237,6 +239,20 @@ def test_manifests_over_the_cap_are_refused_also_on_standard_input(tmp_path: Pat
 
 
 def test_too_many_documents_are_refused(tmp_path: Path, capsys) -> None:
-    stream = write(tmp_path, "m.yaml", "".join(f"---\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(6000)))
+    stream = write(tmp_path, "m.yaml",
+                   "".join(f"---\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(6000)))
     code, _, err = run(capsys, "pss", str(stream))
     assert refused(code, err, str(stream), "more than 5,000 YAML documents")
+
+
+# --- layout tricks: CRLF, tabs, a BOM in the middle, very long keys -------------------------------------------------
+
+
+def test_crlf_reads_like_lf_and_layout_tricks_are_refused_with_their_line(tmp_path: Path, capsys) -> None:
+    crlf = write(tmp_path, "crlf.yaml", "server:\r\n  a: yes\r\n  b: \"x\"\r\n")
+    assert read_values_file(crlf).data == {"server": {"a": True, "b": "x"}}
+    for name, text, line in [("tab.yaml", "server:\n\ta: 1\n", 2), ("bom.yaml", "a: 1\n\ufeffb: 2\n", 2),
+                             ("long.yaml", "k" * 2000 + ": 1\n", 1)]:
+        path = write(tmp_path, name, text)
+        code, _, err = run(capsys, "import", "--values", f"substra-backend={path}")
+        assert refused(code, err, str(path), f"line {line}"), name
