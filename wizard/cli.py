@@ -45,7 +45,7 @@ _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace"
 
 def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """--preset, --answers and --set: where a Plan comes from (the wizard and `wizard explain` share them)."""
-    parser.add_argument("--preset", metavar="NAME",
+    parser.add_argument("--preset", metavar="NAME", type=_preset_name,
                         help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
                              "see wizard --list-presets)")
     parser.add_argument("--answers", metavar="FILE", type=path_argument(),
@@ -88,9 +88,19 @@ def _kubeconfig(text: str) -> str:
 
 
 def _charts_source(text: str) -> str:
-    """--charts is a folder or a URL: an empty one is refused (it would unset the source without a word)."""
+    """--charts is a folder or a URL: an empty one is refused (it would unset the source without a word), and a
+    folder is checked as every path is."""
     if not text.strip():
         raise argparse.ArgumentTypeError("the chart source is empty; give a folder, oci://... or a repository URL")
+    if "://" not in text:
+        path_argument()(text)
+    return text
+
+
+def _preset_name(text: str) -> str:
+    """An empty --preset would mean the default preset without a word: refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the preset name is empty; see wizard --list-presets")
     return text
 
 
