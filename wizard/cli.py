@@ -82,6 +82,12 @@ def path_argument(*, stdin: bool = False, output: bool = False) -> Callable[[str
     return argument(stdin=stdin, output=output)
 
 
+def manifest_file(text: str) -> str:
+    """argparse `type=` of the manifest files (FILE..., --manifests): a path as every path option checks it, or `-`
+    for standard input; kept as the text given, which messages repeat."""
+    return str(path_argument(stdin=True)(text))
+
+
 def _kubeconfig(text: str) -> str:
     """An empty --kubeconfig would fall back to $KUBECONFIG without a word: refused, as every empty path is."""
     return str(path_argument()(text))
