@@ -2,11 +2,12 @@
 allowed") or in one `wizard: ...` line with exit 2, never in exit 70, in every command that reads manifests.
 
 The objects come from the embedded chart models and the cluster objects of tests/data (always here) and from the
-real renders in ../shared (when checked out). Each distinct field is replaced by each wrong type in turn: list items count once, a pod template's fields
-count once whatever the workload kind (every kind's template is read the same way), metadata fields once whatever
-the kind. The mutated object is given with a plain Pod beside it (so `wizard netpol` always has a pod to analyse).
-YAML parsing is not what is under test (tests/unit/test_yamlio.py is), so the commands read the objects from memory:
-the rest of each command runs as on the command line, through `cli.main`.
+real renders in ../shared (when checked out). Each distinct field is replaced by each wrong type in turn: list items
+count once, a pod template's fields count once whatever the workload kind (every kind's template is read the same
+way), metadata fields once whatever the kind. The mutated object is given with a plain Pod beside it (so
+`wizard netpol` always has a pod to analyse). YAML parsing is not what is under test (tests/unit/test_yamlio.py
+is), so the commands read the objects from memory: the rest of each command runs as on the command line, through
+`cli.main`.
 """
 
 from __future__ import annotations
