@@ -214,3 +214,21 @@ def test_an_empty_preset_name_is_refused_not_taken_for_the_default(argv: list[st
 def test_an_unknown_preset_name_is_shown_cut(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     status, err = run(capsys, argv)
     assert status == 2 and "no preset" in err and "…" in err and LONG not in err
+
+
+class _Endless:
+    """Standard input that never ends (`wizard pss - < /dev/zero`): each read returns as much as asked."""
+
+    class buffer:  # noqa: N801 - the attribute name sys.stdin has
+        @staticmethod
+        def read(size: int = -1) -> bytes:
+            assert size > 0, "an unbounded read of standard input"
+            return b"\0" * size
+
+
+@pytest.mark.parametrize("command", [["pss", "-"], ["netpol", "-"], ["explain", "--manifests", "-"]])
+def test_standard_input_is_read_within_the_cap(command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", _Endless())
+    status, err = run(capsys, command)
+    assert status == 2 and "standard input holds more than 20 MB" in err
