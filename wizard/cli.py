@@ -45,7 +45,7 @@ _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace"
 
 def add_plan_sources(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """--preset, --answers and --set: where a Plan comes from (the wizard and `wizard explain` share them)."""
-    parser.add_argument("--preset", metavar="NAME",
+    parser.add_argument("--preset", metavar="NAME", type=_preset_name,
                         help=f"start from a preset (default: {DEFAULT_PRESET} when no --answers is given; "
                              "see wizard --list-presets)")
     parser.add_argument("--answers", metavar="FILE", type=path_argument(),
@@ -82,15 +82,31 @@ def path_argument(*, stdin: bool = False, output: bool = False) -> Callable[[str
     return argument(stdin=stdin, output=output)
 
 
+def manifest_file(text: str) -> str:
+    """argparse `type=` of the manifest files (FILE..., --manifests): a path as every path option checks it, or `-`
+    for standard input; kept as the text given, which messages repeat."""
+    return str(path_argument(stdin=True)(text))
+
+
 def _kubeconfig(text: str) -> str:
     """An empty --kubeconfig would fall back to $KUBECONFIG without a word: refused, as every empty path is."""
     return str(path_argument()(text))
 
 
 def _charts_source(text: str) -> str:
-    """--charts is a folder or a URL: an empty one is refused (it would unset the source without a word)."""
+    """--charts is a folder or a URL: an empty one is refused (it would unset the source without a word), and a
+    folder is checked as every path is."""
     if not text.strip():
         raise argparse.ArgumentTypeError("the chart source is empty; give a folder, oci://... or a repository URL")
+    if "://" not in text:
+        path_argument()(text)
+    return text
+
+
+def _preset_name(text: str) -> str:
+    """An empty --preset would mean the default preset without a word: refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the preset name is empty; see wizard --list-presets")
     return text
 
 

@@ -31,7 +31,9 @@ def load(name: str) -> Preset:
     """
     known = names()
     if name not in known:
-        raise ConfigError([Problem("--preset", f'no preset "{name}"; choose one of {", ".join(known)} '
+        from wizard.shown import shown
+
+        raise ConfigError([Problem("--preset", f'no preset "{shown(name)}"; choose one of {", ".join(known)} '
                                                "(wizard --list-presets describes them)")])
     text = resources.files("presets").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     data = yamlio.load_plain(text, f"preset {name}")

@@ -1,12 +1,13 @@
 """Hostile manifest shapes: every field of real renders, turned into each wrong type, ends in exit 0 (or 1, pss's "not
 allowed") or in one `wizard: ...` line with exit 2, never in exit 70, in every command that reads manifests.
 
-The objects come from the embedded chart models (always here) and from the real renders in ../shared (when checked
-out). Each distinct field is replaced by each wrong type in turn: list items count once, a pod template's fields
-count once whatever the workload kind (every kind's template is read the same way), metadata fields once whatever
-the kind. The mutated object is given with a plain Pod beside it (so `wizard netpol` always has a pod to analyse).
-YAML parsing is not what is under test (tests/unit/test_yamlio.py is), so the commands read the objects from memory:
-the rest of each command runs as on the command line, through `cli.main`.
+The objects come from the embedded chart models and the cluster objects of tests/data (always here) and from the
+real renders in ../shared (when checked out). Each distinct field is replaced by each wrong type in turn: list items
+count once, a pod template's fields count once whatever the workload kind (every kind's template is read the same
+way), metadata fields once whatever the kind. The mutated object is given with a plain Pod beside it (so
+`wizard netpol` always has a pod to analyse). YAML parsing is not what is under test (tests/unit/test_yamlio.py
+is), so the commands read the objects from memory: the rest of each command runs as on the command line, through
+`cli.main`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from wizard.analysis.manifests import POD_SPEC_PATHS
 from wizard.charts.renderer import EmbeddedRenderer
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+DATA = Path(__file__).resolve().parents[1] / "data"
 RENDER_FOLDERS = ("substra-renders", "substra-renders-releases", "substra-renders-secure")
 WRONG: dict[str, Any] = {"a string": "x", "a number": 7, "true": True, "a list": ["x"], "a map": {"x": "y"},
                          "null": None}
@@ -100,6 +102,28 @@ def _model_objects() -> list[dict[str, Any]]:
             for obj in renderer.render_with_runtime_pods(chart, version, None, release="rel", namespace="org-1")]
 
 
+def _data_objects() -> list[dict[str, Any]]:
+    """The Kubernetes objects in tests/data's recorded cluster answers (items of lists included)."""
+    import json
+
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            kind = node.get("kind")
+            if isinstance(kind, str) and "metadata" in node and not kind.endswith("List") and kind != "Status":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((DATA / "cluster").glob("*.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return found
+
+
 def _render_objects(folder: str) -> list[dict[str, Any]]:
     found = []
     for path in sorted((SHARED / folder).rglob("*.yaml")):
@@ -138,7 +162,8 @@ def _failures(objects: list[dict[str, Any]], given: list[list[Any]]) -> tuple[li
 
 
 def test_every_field_of_the_renders_in_every_wrong_type(given: list[list[Any]]) -> None:
-    objects = _model_objects()
+    objects = _model_objects() + _data_objects()
+    assert any(obj["kind"] == "Deployment" for obj in _data_objects())
     for folder in RENDER_FOLDERS:
         objects += _render_objects(folder) if (SHARED / folder).is_dir() else []
     failures, count = _failures(objects, given)
@@ -238,3 +263,24 @@ def test_explain_of_values_that_render_a_malformed_pod_says_helm_install_fails(t
     assert ("StatefulSet/backend-postgresql as substra-backend 26.15.3 (embedded model) renders it: "
             "spec.template.spec.securityContext.seccompProfile is a string") in out.getvalue()
     assert "the API server will refuse this object, so helm install fails" in out.getvalue()
+
+
+@pytest.mark.parametrize(("documents", "words"), [
+    ([], {"netpol": "no pods or workloads in rendered.yaml", "explain": "no Kubernetes objects in rendered.yaml"}),
+    ([{"kind": "Secret", "metadata": {"name": "s"}}], {"netpol": "no pods or workloads in rendered.yaml"}),
+    ([{"kind": "List", "items": "x"}], {c: "items is not a list of objects" for c in COMMANDS}),
+    ([{"kind": "List", "items": ["x"]}], {c: "not a Kubernetes object" for c in COMMANDS}),
+    ([{"kind": "PodList", "items": {"a": 1}}], {"netpol": "no pods or workloads"}),
+    ([["a"], "x"], {c: "not a Kubernetes object" for c in COMMANDS}),
+    ([{"kind": ["Pod"], "metadata": {"name": "p"}}], {c: "kind is a list" for c in COMMANDS}),
+    ([{"kind": "Pod", "metadata": {"name": "p", "labels": {1: "a"}}}],
+     {c: "metadata.labels[1] is a key that is not a string" for c in COMMANDS}),
+])
+def test_files_without_pods_or_with_odd_lists_end_in_a_line_or_an_answer(documents: list[Any], words: dict[str, str],
+                                                                         given: list[list[Any]]) -> None:
+    for command, (argv, allowed) in COMMANDS.items():
+        given[0] = copy.deepcopy(documents)
+        code, err = _run([*argv, "rendered.yaml"])
+        assert code in allowed and "internal error" not in err, (command, err)
+        if command in words:
+            assert code == 2 and words[command] in err, (command, err)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
+from wizard.yamlio import MAX_MANIFEST_BYTES
 
 LONG = "n" * 300
 # Every path option, as (argv before the path, argv after it): the path goes in between.
@@ -20,6 +21,7 @@ PATH_OPTIONS = {
     "wizard --bundle": (["--non-interactive", "--out", "o", "--bundle"], []),
     "wizard --import": (["--non-interactive", "--out", "o", "--import"], []),
     "wizard --kubeconfig": (["--non-interactive", "--out", "o", "--kubeconfig"], []),
+    "wizard --charts": (["--non-interactive", "--out", "o", "--charts"], []),
     "import --values": (["import", "--values"], []),
     "import --out": (["import", "--values", "substra-backend=v.yaml", "--out"], []),
     "bundle --out": (["bundle", "--preset", "minimal", "--out"], []),
@@ -197,3 +199,37 @@ def test_a_private_ca_path_that_cannot_work_is_a_plan_problem(capsys: pytest.Cap
                                "--set", "features.add_cert_image_tag=1.0.1", "--set",
                                f"features.private_ca_file={LONG}"])
     assert status == 2 and "features.private_ca_file: the name is 300 bytes long" in err and LONG not in err
+
+
+@pytest.mark.parametrize("argv", [["--non-interactive", "--out", "o", "--preset", ""], ["explain", "--preset", ""],
+                                  ["why", "storage.worker.size", "--preset", ""]])
+def test_an_empty_preset_name_is_refused_not_taken_for_the_default(argv: list[str], in_empty_folder: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = run(capsys, argv)
+    assert status == 2 and "the preset name is empty" in err
+    assert sorted(p.name for p in in_empty_folder.iterdir()) == ["v.yaml"]
+
+
+@pytest.mark.parametrize("argv", [["--non-interactive", "--out", "o", "--preset", LONG],
+                                  ["diff", f"preset:{LONG}", "x"]])
+def test_an_unknown_preset_name_is_shown_cut(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = run(capsys, argv)
+    assert status == 2 and "no preset" in err and "…" in err and LONG not in err
+
+
+class _Endless:
+    """Standard input that never ends (`wizard pss - < /dev/zero`): each read returns as much as asked."""
+
+    class buffer:  # noqa: N801 - the attribute name sys.stdin has
+        @staticmethod
+        def read(size: int = -1) -> bytes:
+            assert size > 0, "an unbounded read of standard input"
+            return b"\0" * size
+
+
+@pytest.mark.parametrize("command", [["pss", "-"], ["netpol", "-"], ["explain", "--manifests", "-"]])
+def test_standard_input_is_read_within_the_cap(command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", _Endless())
+    status, err = run(capsys, command)
+    assert status == 2 and f"standard input holds more than {MAX_MANIFEST_BYTES >> 20} MB" in err

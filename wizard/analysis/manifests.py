@@ -79,7 +79,7 @@ class Manifest:
 
 
 class MalformedManifest(OutputError):
-    """An object with a field of the wrong type, or a NetworkPolicy the API server would refuse."""
+    """An object with a field of the wrong type (the API server would refuse it)."""
 
 
 def check(manifest: Manifest) -> None:
@@ -154,14 +154,22 @@ def _read(path: Path | str) -> tuple[str, str]:
     """Each file, and standard input, within yamlio.MAX_MANIFEST_BYTES (a stream from /dev/zero ends there)."""
     limit = yamlio.MAX_MANIFEST_BYTES
     if str(path) == "-":
-        import sys
-
-        text = sys.stdin.read(limit + 1)
-        if len(text) > limit:
-            raise OutputError(f"standard input holds more than {limit // (1 << 20)} MB of manifests; the wizard reads "
-                              "manifests up to that size", title="Input too large")
-        return text, "standard input"
+        return _read_stdin(limit), "standard input"
     return files.read_text(Path(path), limit=limit, what="rendered manifests"), str(path)
+
+
+def _read_stdin(limit: int) -> str:
+    """Standard input, within the cap files have (`wizard pss - < /dev/zero` would read for ever)."""
+    import sys
+
+    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
+    if len(data) > limit:
+        raise OutputError(f"standard input holds more than {limit >> 20} MB; the wizard reads manifests up to "
+                          f"{limit >> 20} MB: give the rendered manifests themselves", title="Input too large")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"standard input is not valid UTF-8 (byte offset {exc.start}); give UTF-8 text") from None
 
 
 def _objects(doc: object, source: str, index: int) -> Iterator[Manifest]:

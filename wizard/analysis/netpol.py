@@ -32,7 +32,7 @@ from wizard.analysis.netpol_model import (
     Rule,
     from_manifests,
 )
-from wizard.analysis.ports import ALL_PORTS, NO_PORTS, Ports, PortSpec, resolve_all
+from wizard.analysis.ports import ALL_PORTS, Ports, PortSpec, resolve_all, union_all
 from wizard.analysis.selectors import LabelIndex, Selector, could_match_new
 
 __all__ = ["Connection", "Connectivity", "Finding", "Peer", "Pod", "Policy", "Namespace", "ContainerPort",
@@ -100,6 +100,7 @@ class _Grant:
     ports: tuple[PortSpec, ...]
     fixed: Ports | None = field(init=False, compare=False, repr=False)
     """The ports the rule opens on any destination, resolved once; None when a named port makes them depend on it."""
+    _by_named: dict[int, tuple[object, Ports]] = field(init=False, compare=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         named = any(isinstance(spec.port, str) for spec in self.ports)
@@ -109,8 +110,45 @@ class _Grant:
         return self.pods is None or key in self.pods
 
     def opens(self, named: Mapping[tuple[str, str], int] | None) -> Ports:
-        """The ports the rule opens on a destination with these named ports."""
-        return self.fixed if self.fixed is not None else resolve_all(self.ports, named)
+        """The ports the rule opens on a destination with these named ports (resolved once per set of them)."""
+        if self.fixed is not None:
+            return self.fixed
+        found = self._by_named.get(id(named))  # a pod's named ports are one dict (Pod.named_ports): kept with it
+        if found is None:
+            found = self._by_named[id(named)] = (named, resolve_all(self.ports, named))
+        return found[1]
+
+
+class _GrantIndex:
+    """A list of rules indexed by the pods they reach, with the ports they open memoised per set of rules that
+    reach a peer (and named ports, when a rule names one): pods with the same labels share one answer, so hundreds
+    of rules are unioned once per kind of peer, not once per pair. Sides with the same rules share one index."""
+
+    def __init__(self, grants: Sequence[_Grant]) -> None:
+        self.grants = grants
+        self._by_peer: dict[Hashable, tuple[_Grant, ...]] | None = None
+        self._everyone: tuple[_Grant, ...] = ()
+        self._named = False
+        self._opened: dict[tuple[int, int | None], tuple[object, object, Ports]] = {}
+
+    def pod_ports(self, peer: Hashable, named: Mapping[tuple[str, str], int] | None) -> Ports:
+        if self._by_peer is None:
+            found: dict[Hashable, list[_Grant]] = {}
+            for grant in self.grants:
+                for key in grant.pods or ():
+                    found.setdefault(key, []).append(grant)
+            same: dict[tuple[int, ...], tuple[_Grant, ...]] = {}  # one tuple per set of rules, shared by its peers
+            self._by_peer = {key: same.setdefault(tuple(map(id, grants)), tuple(grants))
+                             for key, grants in found.items()}
+            self._everyone = tuple(g for g in self.grants if g.pods is None)
+            self._named = any(g.fixed is None for g in self.grants)
+        specific = self._by_peer.get(peer, ())
+        slot = (id(specific), id(named) if self._named else None)  # both kept alive: by the index, by the pod
+        found = self._opened.get(slot)
+        if found is None:
+            found = self._opened[slot] = (specific, named, union_all(g.opens(named) for g in (*self._everyone,
+                                                                                               *specific)))
+        return found[2]
 
 
 @dataclass
@@ -119,31 +157,13 @@ class _Side:
 
     policies: list[str] = field(default_factory=list)
     grants: list[_Grant] = field(default_factory=list)
-    _by_peer: dict[Hashable, list[_Grant]] | None = field(default=None, repr=False)
-    _opened: dict[Hashable, Ports] = field(default_factory=dict, repr=False)
-    _everyone: list[_Grant] = field(default_factory=list, repr=False)
-    _named: bool = field(default=False, repr=False)
+    index: _GrantIndex | None = field(default=None, repr=False)
 
     def pod_ports(self, peer: Hashable, named: Mapping[tuple[str, str], int] | None) -> Ports:
-        """The ports these rules open towards the pod `peer`, named ports resolved with `named` (the destination's;
-        within one side it is always the same pod for one peer). Memoised per peer, and shared by every peer that
-        only the rules for every pod reach, when none of them names a port."""
-        if self._by_peer is None:
-            self._by_peer = {}
-            for grant in self.grants:
-                for key in grant.pods or ():
-                    self._by_peer.setdefault(key, []).append(grant)
-            self._everyone = [g for g in self.grants if g.pods is None]
-            self._named = any(g.fixed is None for g in self._everyone)
-        specific = self._by_peer.get(peer)
-        slot = peer if specific or self._named else None
-        found = self._opened.get(slot)
-        if found is None:
-            found = NO_PORTS
-            for grant in self._everyone + (specific or []):
-                found = found.union(grant.opens(named))
-            self._opened[slot] = found
-        return found
+        """The ports these rules open towards the pod `peer`, named ports resolved with `named` (the destination's)."""
+        if self.index is None:
+            self.index = _GrantIndex(self.grants)
+        return self.index.pod_ports(peer, named)
 
 
 class Connectivity:
@@ -159,6 +179,7 @@ class Connectivity:
         self._pairs: dict[tuple[str, str], Connection | None] = {}
         self._peers: dict[str, Peer] = {}
         self._merged: dict[tuple[object, ...], list[tuple[_External, Ports]]] = {}
+        self._meets: dict[tuple[int, int], tuple[Ports, Ports, Ports]] = {}
 
     @property
     def everyone(self) -> list[Pod]:
@@ -212,11 +233,7 @@ class Connectivity:
         named = destination.named_ports if isinstance(destination, Pod) else None
         if isinstance(peer, Pod):
             return side.pod_ports(peer.key, named)
-        found = NO_PORTS
-        for grant in side.grants:
-            if _reaches(grant, peer):
-                found = found.union(grant.opens(named))
-        return found
+        return union_all(grant.opens(named) for grant in side.grants if _reaches(grant, peer))
 
     def _pair(self, src: Pod, dst: Pod) -> Connection | None:
         """The connection `src` may open to `dst` (None: no port), on the ports its egress opens there and dst's
@@ -227,9 +244,18 @@ class Connectivity:
         egress, ingress = self._sides.get((src.key, EGRESS)), self._sides.get((dst.key, INGRESS))
         ports = ALL_PORTS if egress is None else egress.pod_ports(dst.key, dst.named_ports)
         if ingress is not None and not ports.empty:
-            ports = ports.intersect(ingress.pod_ports(src.key, dst.named_ports))
+            ports = self._meet(ports, ingress.pod_ports(src.key, dst.named_ports))
         found = self._pairs[key] = None if ports.empty else Connection(self._peer(src), self._peer(dst), ports)
         return found
+
+    def _meet(self, a: Ports, b: Ports) -> Ports:
+        """`a.intersect(b)`, once per pair of port sets: pods with the same labels get the same (memoised) sets, so
+        most pairs of pods intersect sets already intersected. The sets are kept with the answer, so ids stay theirs."""
+        key = (id(a), id(b))
+        found = self._meets.get(key)
+        if found is None:
+            found = self._meets[key] = (a, b, a.intersect(b))
+        return found[2]
 
     def outgoing(self, pod: str | Pod) -> list[Connection]:
         """Connections `pod` may open: to pods whose ingress also allows it, and to external classes."""
@@ -305,9 +331,7 @@ class Connectivity:
         open_ports = [p for e, p in self._externals(pod, INGRESS, pod) if e.name == INTERNET]
         if not open_ports:
             return []
-        ports = open_ports[0]
-        for more in open_ports[1:]:
-            ports = ports.union(more)
+        ports = union_all(open_ports)
         return [Finding(pod.key, f"accepts connections from the internet on {ports.describe()}")] if not ports.empty \
             else []
 
@@ -395,6 +419,9 @@ def analyze(pods: Sequence[Pod], policies: Sequence[Policy], namespaces: Sequenc
                 side = sides.setdefault((str(key), direction), _Side())
                 side.policies.append(policy.name)
                 side.grants.extend(grants)
+    indexes: dict[tuple[int, ...], _GrantIndex] = {}
+    for side in sides.values():  # pods under the same policies share one index of their rules
+        side.index = indexes.setdefault(tuple(map(id, side.grants)), _GrantIndex(side.grants))
     return Connectivity(everyone, sides, set(resolver.namespace_labels))
 
 

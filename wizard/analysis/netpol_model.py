@@ -12,10 +12,17 @@ from wizard.analysis.ipblocks import IpBlock, parse_ip_block
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.ports import PROTOCOLS, PortSpec, parse_port
 from wizard.analysis.selectors import InvalidPolicy, Selector, label_value, parse_selector
+from wizard.errors import WizardError
 from wizard.shown import shown
 
 INGRESS, EGRESS = "Ingress", "Egress"
 NAME_LABEL = "kubernetes.io/metadata.name"
+MAX_PODS = 200
+"""Pods and workloads the NetworkPolicy analysis takes at once: it answers for every pair of them, so its time
+grows with the square; 200 pods under 400 policies that all select each other take a few seconds. One Substra
+organisation renders about 15 workloads and 25 policies."""
+MAX_POLICIES = 400
+"""NetworkPolicies the analysis takes at once (see MAX_PODS)."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,10 @@ def from_manifests(manifests: Sequence[Manifest], default_namespace: str,
             pod = _pod(item, namespace)
             key = _unique(pods, pod)
             pods[key] = pod if key == pod.key else _renamed(pod)
+    if len(pods) > MAX_PODS or len(policies) > MAX_POLICIES:
+        raise WizardError(f"{len(pods)} pods and workloads under {len(policies)} NetworkPolicies: the network "
+                          f"analysis takes at most {MAX_PODS} and {MAX_POLICIES} at once (one Substra organisation "
+                          "renders about 15 and 25); give the manifests of fewer releases or namespaces")
     for name, extra in (namespace_labels or {}).items():
         labels.setdefault(name, {}).update(extra)
     namespaces = [Namespace(n, {**v, NAME_LABEL: n}) for n, v in labels.items()]

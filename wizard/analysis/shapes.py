@@ -138,7 +138,8 @@ class _MapOf(_Node):
             return
         for key, item in value.items():
             if not isinstance(key, str):
-                out.append(Malformed((*path, key), "string keys", f"the key {_found(key)}"))
+                out.append(Malformed((*path, key), "string keys (quote it)", f"a key that is not a string "
+                                                                              f"({_found(key)})"))
             elif item is not None:
                 self.value.check(item, (*path, key), out)
 

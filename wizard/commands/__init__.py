@@ -8,9 +8,9 @@ import argparse
 
 def add_manifest_files(parser: argparse.ArgumentParser) -> None:
     """The FILE... argument of the commands that read rendered manifests."""
-    from wizard.cli import path_argument
+    from wizard.cli import manifest_file
 
-    parser.add_argument("files", nargs="+", metavar="FILE", type=path_argument(stdin=True),
+    parser.add_argument("files", nargs="+", metavar="FILE", type=manifest_file,
                         help="manifest files (multi-document YAML, e.g. helm template output); - reads standard input")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
-from wizard.cli import add_plan_sources, path_argument
+from wizard.cli import add_plan_sources, manifest_file, path_argument
 from wizard.commands import add_report_options
 from wizard.errors import ConfigError, Problem, WizardError
 from wizard.report import Report
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--values", metavar="CHART=FILE", type=chart_path_pair, action="append", default=[],
                         help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
                              "or substra-frontend)")
-    source.add_argument("--manifests", nargs="+", metavar="FILE", type=path_argument(stdin=True),
+    source.add_argument("--manifests", nargs="+", metavar="FILE", type=manifest_file,
                         help="rendered manifests (helm template output; - reads standard input)")
     source.add_argument("--bundle", metavar="FILE", type=path_argument(),
                         help="a bundle written by wizard bundle (offline; its releases and Kubernetes version)")

@@ -162,6 +162,8 @@ def _lines(result: Connectivity, pod: Pod, conns: list[Connection], direction: s
 
 def _is_anyone(result: Connectivity, pod: Pod, peers: list[Peer]) -> bool:
     pods = {p.name for p in peers if p.kind == "pod"}
+    if len(pods) < len(result.everyone) - 1:  # quick no: listing every pod for every line is quadratic
+        return False
     externals = {p.name for p in peers if p.kind != "pod" and p.detail in ("", "any pod")}
     everyone = {p.key for p in result.everyone if p.key != pod.key}
     return pods >= everyone and externals >= set(_EXTERNAL_WORDS)
