@@ -18,7 +18,6 @@ from wizard.analysis.root import RootContainer, root_containers
 from wizard.analysis.volumes import VolumeClaim, inventory
 from wizard.claims import CLAIMS_BY_ID, Claim
 from wizard.components import ChartRelease, charts_in, component_of, is_helm_test, is_runtime, labels_of, release_of
-from wizard.errors import OutputError
 
 SCHEMA = "substra-wizard/report@1"
 KUBE_DNS_KEY = "kube-system/kube-dns"
@@ -76,11 +75,6 @@ class Report:
     """`helm test` pods, shown apart: they run only when someone runs helm test."""
 
 
-MAX_WORKLOADS = 400
-"""Every pod's incoming and outgoing paths are listed, so the report grows with the square of the workloads: 400
-take about 2 s, 1,000 over 10 s. A Substra deployment has about 20."""
-
-
 def build(manifests: Sequence[Manifest], *, version: tuple[int, int], default_namespace: str, source: str,
           charts: Sequence[ChartRelease] = ()) -> Report:
     """Analyse the manifests and name everything by Substra component."""
@@ -88,11 +82,6 @@ def build(manifests: Sequence[Manifest], *, version: tuple[int, int], default_na
     kept = [m for m in manifests if not is_helm_test(m)]
     charts = list(charts) or charts_in(kept, default_namespace)
     workloads = [m for m in kept if pod_spec(m.obj) is not None]
-    if len(workloads) > MAX_WORKLOADS:
-        raise OutputError(f"{source} holds {len(workloads):,} workloads; wizard explain analyses at most "
-                          f"{MAX_WORKLOADS} (a Substra deployment has about 20): give the render of the Substra charts, "
-                          "or use wizard pss / wizard netpol, which take a whole cluster's manifests.",
-                          title="Too many workloads")
     components = {_key(m, default_namespace): component_of(m, charts) for m in workloads}
     connectivity = analyze(*from_manifests(kept, default_namespace))
     known = {p.key for p in connectivity.pods}

@@ -257,16 +257,3 @@ def test_crlf_reads_like_lf_and_layout_tricks_are_refused_with_their_line(tmp_pa
         code, _, err = run(capsys, "import", "--values", f"substra-backend={path}")
         assert refused(code, err, str(path), f"line {line}"), name
 
-
-def test_explain_refuses_more_workloads_than_it_can_list_in_time(tmp_path, capsys) -> None:
-    """The report lists every pod's paths (quadratic): past report.MAX_WORKLOADS, one line instead of minutes."""
-    from wizard.cli import main
-    from wizard.report import MAX_WORKLOADS
-
-    pod = "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{}, namespace: ns}}\nspec: {{containers: [{{name: c, image: x}}]}}\n"
-    many = tmp_path / "many.yaml"
-    many.write_text("---\n".join(pod.format(i) for i in range(MAX_WORKLOADS + 1)), encoding="utf-8")
-    assert main(["explain", "--manifests", str(many)]) == 2
-    err = capsys.readouterr().err
-    assert f"holds {MAX_WORKLOADS + 1:,} workloads" in err and "wizard pss / wizard netpol" in err
-    assert main(["netpol", str(many)]) == 0  # the whole-cluster commands still take it
