@@ -5,7 +5,7 @@ the analysis and the output.
 
 Cases: the real render of the backend's defaults (../shared, when present, else the embedded model's objects); the
 same render copied with new names to fill a 20 MB file (the read cap: pss analyses it, netpol and explain refuse it,
-past their 200 pods / 400 policies); at those caps, 200 pods under 400 policies that all select each other, each
+past their 150 pods / 300 policies); at those caps, 150 pods under 300 policies that all select each other, each
 with its own port and address block (the network analysis' worst case); and hostile shapes: a StatefulSet of two
 billion replicas, a pod of 20,000 containers, 50,000 labels, a NetworkPolicy of 5,000 peers and 5,000 ports, a
 selector with 20,000 values, 2,000 malformed fields in one object (refused), and one malformed field in the last of
@@ -102,7 +102,7 @@ def cases() -> dict[str, list[dict[str, Any]]]:
     return {
         "real render (backend defaults)": render,
         f"render copies up to the {MAX_READ_BYTES >> 20} MB cap": _filled(render),
-        "200 pods under 400 policies, all selecting each other": _dense(200, 400),
+        "150 pods under 300 policies (the caps), all selecting each other": _dense(150, 300),
         "StatefulSet of 2,000,000,000 replicas": [{
             "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"},
             "spec": {"replicas": 2_000_000_000, "template": {"spec": {"containers": [container]}},

@@ -1,4 +1,4 @@
-"""The network analysis at scale: past 200 pods or 400 NetworkPolicies it refuses in one line (its time grows with
+"""The network analysis at scale: past 150 pods or 300 NetworkPolicies it refuses in one line (its time grows with
 the square of the pods), and the shortcuts that keep it fast within those caps (ports unioned and intersected in one
 pass, answers shared by pods under the same rules) give the answers of the plain definitions."""
 

@@ -17,11 +17,11 @@ from wizard.shown import shown
 
 INGRESS, EGRESS = "Ingress", "Egress"
 NAME_LABEL = "kubernetes.io/metadata.name"
-MAX_PODS = 200
+MAX_PODS = 150
 """Pods and workloads the NetworkPolicy analysis takes at once: it answers for every pair of them, so its time
-grows with the square; 200 pods under 400 policies that all select each other take a few seconds. One Substra
-organisation renders about 15 workloads and 25 policies."""
-MAX_POLICIES = 400
+grows with the square; 150 pods under 300 policies that all select each other take about two seconds
+(bench/hostile_manifests.py). One Substra organisation renders about 15 workloads and 25 policies."""
+MAX_POLICIES = 300
 """NetworkPolicies the analysis takes at once (see MAX_PODS)."""
 
 
