@@ -17,25 +17,31 @@ import yaml
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.netpol import analyze, from_manifests
+from wizard.analysis.netpol_model import InvalidPolicy
 from wizard.analysis.volumes import inventory
 from wizard.charts.renderer import EmbeddedRenderer
 
-RENDERS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-renders"
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+# Every render folder that shares the format: the charts' defaults and features, then the hardening set (storage
+# NetworkPolicies, credentials, accounts, image mirrors, TLS). New folders of the same shape join by name.
+RENDER_FOLDERS = ("substra-renders", "substra-renders-secure")
 RELEASE, NAMESPACE = "rel", "org-1"
 RENDERER = EmbeddedRenderer()
 
 
 def _scenarios() -> list[Any]:
     found = []
-    for chart, version in RENDERER.supported():
-        for values in sorted((RENDERS / chart).glob("*.values.json")) if (RENDERS / chart).is_dir() else []:
-            render = values.with_name(values.name.removesuffix(".values.json") + ".yaml")
-            found.append(pytest.param(chart, version, values, render, id=f"{chart}/{render.stem}"))
+    for folder in RENDER_FOLDERS:
+        for chart, version in RENDERER.supported():
+            charts = REFERENCE / folder / chart
+            for values in sorted(charts.glob("*.values.json")) if charts.is_dir() else []:
+                render = values.with_name(values.name.removesuffix(".values.json") + ".yaml")
+                found.append(pytest.param(chart, version, values, render, id=f"{folder}/{chart}/{render.stem}"))
     return found
 
 
 SCENARIOS = _scenarios()
-pytestmark = pytest.mark.skipif(not SCENARIOS, reason=f"no render scenarios under {RENDERS} (the shared reference "
+pytestmark = pytest.mark.skipif(not SCENARIOS, reason=f"no render scenarios under {REFERENCE} (the shared reference "
                                                       "is not checked out next to this repository)")
 
 
@@ -92,7 +98,21 @@ def _compare_objects(model: list[Manifest], real: list[Manifest]) -> list[str]:
     return diffs
 
 
+def _refusal(manifests: list[Manifest]) -> str | None:
+    """Why the analysis refuses these manifests (a policy the API server would reject), without the file name and
+    document number (the model does not emit every object the chart does)."""
+    try:
+        _connectivity(manifests)
+    except InvalidPolicy as refused:
+        return str(refused).split(", ", 1)[1].split(" ", 2)[2]
+    return None
+
+
 def _compare_connectivity(model: list[Manifest], real: list[Manifest]) -> list[str]:
+    refused = _refusal(model), _refusal(real)
+    if refused != (None, None):
+        # A deliberately broken scenario: the model must produce the same invalid object the chart does.
+        return [] if refused[0] == refused[1] else [f"refusal: model {refused[0]!r}, render {refused[1]!r}"]
     mine, theirs = _connectivity(model), _connectivity(real)
     diffs = [f"pod only in the model's connectivity: {pod}" for pod in sorted(mine.keys() - theirs.keys())]
     diffs += [f"pod only in the render's connectivity: {pod}" for pod in sorted(theirs.keys() - mine.keys())]

@@ -248,22 +248,33 @@ def _bitnami_labels(ctx: Ctx, chart: str, component: str | None = None) -> dict[
 
 
 def _bitnami_policy(ctx: Ctx, name: str, selector: dict[str, str], ports: list[int], settings: dict[str, Any],
-                    client: str, dns: bool = True) -> dict[str, Any]:
+                    client: str, dns: tuple[str, ...] = ("UDP", "TCP"),
+                    peers: tuple[list[int], dict[str, str]] | None = None,
+                    extra_as_peers: bool = False) -> dict[str, Any]:
     """A Bitnami subchart NetworkPolicy: ingress on the service ports (from anyone with allowExternal, else from
-    the chart's own pods and `<fullname>-client` pods) and all egress with allowExternalEgress (else DNS only, or
-    nothing at all for standalone redis, whose template has no DNS rule)."""
+    the chart's own pods and `<fullname>-client` pods) and all egress with allowExternalEgress, else DNS over the
+    chart's protocols (none for standalone redis, whose template has no DNS rule) plus its own `peers` rule.
+
+    `extraIngress` items are whole rules after the first, except for minio (`extra_as_peers`), whose template puts
+    them as peers into the first rule's `from`, and only when closed: a rule-shaped item there becomes a peer the
+    API server refuses, exactly as the real chart renders it (render 22)."""
     ingress: dict[str, Any] = {"ports": [{"port": port} for port in ports]}
+    extra_ingress = [fresh(item) for item in settings.get("extraIngress") or []]
     if not settings.get("allowExternal"):
         ingress["from"] = [{"podSelector": {"matchLabels": {f"{client}-client": "true"}}},
                            {"podSelector": {"matchLabels": dict(selector)}}]
-    if settings.get("allowExternalEgress"):
-        egress: list[dict[str, Any]] = [{}]
-    elif dns:
-        egress = [{"ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]
-    else:
-        egress = []
+        if extra_as_peers:
+            ingress["from"] += extra_ingress
+    closed_egress = not settings.get("allowExternalEgress")
+    egress: list[dict[str, Any]] = [] if closed_egress else [{}]
+    if closed_egress and dns:
+        egress.append({"ports": [{"port": 53, "protocol": protocol} for protocol in dns]})
+    if closed_egress and peers is not None:
+        egress.append({"ports": [{"port": port} for port in peers[0]], "to": [{"podSelector": {"matchLabels": peers[1]}}]})
+    if closed_egress and not extra_as_peers:
+        egress += [fresh(item) for item in settings.get("extraEgress") or []]
     spec = {"podSelector": {"matchLabels": selector}, "policyTypes": ["Ingress", "Egress"], "egress": egress,
-            "ingress": [ingress]}
+            "ingress": [ingress] + ([] if extra_as_peers else extra_ingress)}
     return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(ctx, name), "spec": spec}
 
 
@@ -277,8 +288,9 @@ def _minio(ctx: Ctx) -> list[dict[str, Any]]:
     settings = node(values, "networkPolicy")
     if settings.get("enabled"):
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "minio"}
-        found.append(_bitnami_policy(ctx, name, selector, [ports.get("console", 9001), ports.get("api", 9000)],
-                                     settings, name))
+        service_ports = [ports.get("console", 9001), ports.get("api", 9000)]
+        found.append(_bitnami_policy(ctx, name, selector, service_ports, settings, name, dns=("UDP",),
+                                     peers=(service_ports, dict(selector)), extra_as_peers=True))
     if _own_claim(persistence):
         found.append(persistent(ctx, name, volume_claim(name, _modes(persistence), persistence, False)["spec"]))
     main = container("minio", subchart_image(ctx, values), without_enabled(values.get("containerSecurityContext")),
@@ -302,7 +314,8 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
     if settings.get("enabled"):
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "postgresql",
                     "app.kubernetes.io/component": "primary"}
-        found.append(_bitnami_policy(ctx, name, selector, [port], settings, name))
+        replicas = {**selector, "app.kubernetes.io/component": "read"}
+        found.append(_bitnami_policy(ctx, name, selector, [port], settings, name, peers=([port], replicas)))
     main = container("postgresql", subchart_image(ctx, values),
                      without_enabled(primary.get("containerSecurityContext")),
                      [{"name": "tcp-postgresql", "containerPort": port}])
@@ -346,5 +359,6 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
     if settings.get("enabled"):
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "redis"}
         replication = values.get("architecture") == "replication"
-        found.append(_bitnami_policy(ctx, name, selector, [port], settings, name, dns=replication))
+        found.append(_bitnami_policy(ctx, name, selector, [port], settings, name,
+                                     dns=("UDP", "TCP") if replication else ()))
     return found
