@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.components import ChartRelease
+from wizard.credentials import resolve
 from wizard.plan import Plan
-from wizard.values import render
+from wizard.values import ChartValues, Setting, render
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,15 @@ def nest(settings: Sequence[Any]) -> dict[str, Any]:
     return tree
 
 
-def plan_inputs(plan: Plan) -> list[ChartInput]:
-    """The releases a Plan installs, with every value it decides."""
-    return [ChartInput(ChartRelease(v.chart, v.version, v.release, v.namespace), nest(v.settings))
+def plan_inputs(plan: Plan, *, credentials: bool = True) -> list[ChartInput]:
+    """The releases a Plan installs, with every value it decides. The credentials the charts take inline come as
+    placeholders (the analysis sees that a value is set, never the value); `credentials=False` leaves them out, as
+    the values files do (a diff against those files)."""
+    return [ChartInput(ChartRelease(v.chart, v.version, v.release, v.namespace),
+                       nest(analysed_settings(v) if credentials else v.settings))
             for v in render(plan)]
+
+
+def analysed_settings(values: ChartValues) -> list[Setting]:
+    """A chart's settings as the analysis reads them: the values file's, then the private ones with placeholders."""
+    return [*values.settings, *(Setting(s.path, resolve(s.value, None), s.field) for s in values.private)]

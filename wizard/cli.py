@@ -323,7 +323,8 @@ def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict
     print(f"Plan from {started_from}. Files in {out_dir}/:")
     for item in planned:
         backup = f" (your edited version kept as {item.path.name}.bak)" if item.backup is not None else ""
-        print(f"  {_DONE[item.action]:<9} {item.path.name}{backup}")
+        shown = item.path.name if item.path.parent == out_dir else f"{item.path.parent.name}/{item.path.name}"
+        print(f"  {_DONE[item.action]:<9} {shown}{backup}")
     for path in output.unused_values_files(planned):
         print(f"  left as is {path.name}: this plan does not run that chart")
     if not args.install:  # with --install, installing is what comes next

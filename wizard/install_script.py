@@ -8,10 +8,11 @@ from wizard.claims import CLAIMS
 from wizard.derive import claim_in_use
 from wizard.helm.sources import SUBSTRA_REPO, Origin, locate, origin
 from wizard.plan import Plan, Volume
-from wizard.values import ORCHESTRATOR, ChartValues
+from wizard.values import BACKEND, ORCHESTRATOR, ChartValues
 
 REPO_NAME, REPO_URL = "substra", SUBSTRA_REPO
 FILE_NAME = "install.sh"
+SECRETS = "secrets"
 
 
 def prerequisites(plan: Plan) -> list[str]:
@@ -66,14 +67,34 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
     lines += image_comment(plan)
     where = origin(plan.target.charts)
     lines += _source_lines(where, charts)
+    lines += _secret_lines(plan, charts)
     for values in charts:
         args = ["helm", "upgrade", "--install", values.release, *_chart_args(where, values.chart, values.version),
                 "--namespace", values.namespace, "--create-namespace", "-f", values.file_name]
+        if values.private:
+            args += ["-f", f"{SECRETS}/{values.chart}-credentials.values"]
         if values.chart == ORCHESTRATOR:
             lines.append("# The backend fails to start while the orchestrator is unreachable: wait for it.")
             args += ["--wait", "--timeout", "10m"]
         lines += [_command(*args), ""]
     return "\n".join(lines)
+
+
+def _secret_lines(plan: Plan, charts: list[ChartValues]) -> list[str]:
+    """The Secrets before any chart: its pods (and the backend's migrations Job) read them at start. Server-side
+    apply, so that no copy of a credential lands in a last-applied annotation."""
+    if not any(values.chart in (ORCHESTRATOR, BACKEND) for values in charts):
+        return []
+    lines = ["# The credentials, from secrets/ (never in the values files): the namespaces first, then the Secrets."]
+    for namespace in dict.fromkeys(v.namespace for v in charts if v.chart in (ORCHESTRATOR, BACKEND)):
+        lines.append(f"kubectl get namespace {shlex.quote(namespace)} >/dev/null 2>&1 || "
+                     f"kubectl create namespace {shlex.quote(namespace)}")
+    lines.append(_command("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=substra-wizard",
+                          "-f", f"{SECRETS}/"))
+    if plan.target.backend.enabled:
+        lines.append("# Every upgrade syncs the admin users and organisations of secrets/ into the backend: those not "
+                     "listed there are deleted (users made in the web interface included, unless OIDC is on).")
+    return [*lines, ""]
 
 
 def _source_lines(where: Origin, charts: list[ChartValues]) -> list[str]:

@@ -35,8 +35,12 @@ COMMITTED = "committed"
 """In the staging folder: the JSON list of the staged names; its presence makes the generation complete."""
 _LISTING = "committed.partial"
 VALUES_FILES = ("orchestrator-values.yaml", "substra-backend-values.yaml", "substra-frontend-values.yaml")
+SECRET_FILES = tuple(f"{chart}-{kind}" for chart in ("orchestrator", "substra-backend")
+                     for kind in ("secrets.yaml", "credentials.values"))
+"""The files of a run's secrets/ folder, its own generation (see secret_files)."""
 RUN_FILES = frozenset(
-    name + suffix for name in (*VALUES_FILES, "wizard-answers.yaml", "install.sh") for suffix in ("", ".bak"))
+    [name + suffix for name in (*VALUES_FILES, "wizard-answers.yaml", "install.sh") for suffix in ("", ".bak")]
+    + list(SECRET_FILES))
 """Every name a run writes into a folder; recovery moves or removes nothing else (a crafted staging folder cannot
 place any other file)."""
 READER_WAIT_SECONDS = 10.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard import __version__, answers, files, install_script, journal, yamledit, yamlio
+from wizard import __version__, answers, files, install_script, journal, secret_files, yamledit, yamlio
 from wizard.chart_defaults import MISSING, get_path
 from wizard.errors import OutputError
 from wizard.plan import Plan
@@ -41,11 +41,21 @@ class PlannedFile:
     """The file's text when the run planned (None: absent); writing refuses if it changed meanwhile."""
 
 
+class PlannedRun(list[PlannedFile]):
+    """The files of a run, and the credentials they hold (`vault`: which were kept, generated or given)."""
+
+    vault: secret_files.Vault
+
+
 def plan_files(
     plan: Plan, out_dir: Path, *, force: bool = False, answers_from: Path | None = None,
-    extras: Mapping[str, Mapping[str, Any]] | None = None,
-) -> list[PlannedFile]:
+    extras: Mapping[str, Mapping[str, Any]] | None = None, given_secrets: Mapping[str, str] | None = None,
+    rotate_secrets: bool = False,
+) -> PlannedRun:
     """Render every file of the run and decide what happens to each.
+
+    The credentials go to `out_dir/secrets/` only (secret_files): those already there are kept, `given_secrets` (id
+    -> value, typed by the operator or imported) replace them, and `rotate_secrets` makes every one new.
 
     `extras` (chart -> values keys, e.g. from an import) are written verbatim over the Plan's keys, each marked as
     imported, and kept in the answers file so that the next run writes them again.
@@ -75,6 +85,7 @@ def plan_files(
     planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
         f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
     ), force, mode=files.EXECUTABLE))
+    planned += _secret_files(plan, out_dir, given_secrets, rotate_secrets, vault := secret_files.Vault())
     refused = [p.path for p in planned if p.action == "replace" and p.backup is None]
     if refused:
         names = "\n".join(f"  {path}" for path in refused)
@@ -84,6 +95,34 @@ def plan_files(
             "comments and extra keys are kept; other files are kept as <name>.bak), or choose another --out folder.",
             title="Refusing to overwrite edited files.",
         )
+    run = PlannedRun(planned)
+    run.vault = vault
+    return run
+
+
+def _secret_files(plan: Plan, out_dir: Path, given: Mapping[str, str] | None, rotate: bool,
+                  vault: secret_files.Vault) -> list[PlannedFile]:
+    """The secrets/ files: the credentials read back from there (or generated), checked as the backend checks them.
+    An edit there is this run's input, so they are never refused as edited files."""
+    secrets_dir = secret_files.folder(out_dir)
+    if secrets_dir.exists() and not secrets_dir.is_dir():
+        raise OutputError(f"{secrets_dir} is a file, not a folder: the wizard keeps the credentials there. Move it "
+                          "away, then run again.")
+    journal.settle(secrets_dir)
+    filled = secret_files.fill(plan, secret_files.read_existing(plan, out_dir), given=given, rotate=rotate)
+    vault.values, vault.generated, vault.kept, vault.given = filled.values, filled.generated, filled.kept, filled.given
+    wrong = secret_files.problems(plan, vault)
+    if wrong:
+        raise OutputError("\n".join(f"  {line}" for line in wrong) + "\nNothing was written. The backend skips such a "
+                          "user without saying so, and nobody could log in as it: give another password (at least "
+                          f"20 characters, not like the user name), or delete it from {secrets_dir} to have one "
+                          "generated.", title="A password the backend would refuse.")
+    planned = []
+    for name, text in secret_files.rendered(plan, vault).items():
+        path = secrets_dir / name
+        existing = _existing(path)
+        action: Action = "create" if existing is None else "unchanged" if existing == text else "rewrite"
+        planned.append(PlannedFile(path, text, action, before=existing))
     return planned
 
 
@@ -208,26 +247,36 @@ def write_files(planned: list[PlannedFile]) -> None:
     if not planned:
         return
     folder = planned[0].path.parent
-    if any(item.path.parent != folder for item in planned):
-        raise ValueError("the files of one run share one folder")
+    inner = [item for item in planned if item.path.parent != folder]
+    if any(item.path.parent != folder / secret_files.FOLDER for item in inner):
+        raise ValueError("the files of one run share one folder (and its secrets/)")
     with journal.writing(folder):
-        changed = [item.path for item in planned if _existing(item.path) != item.before]
-        if changed:
-            names = "\n".join(f"  {path}" for path in changed)
-            raise OutputError(f"These files changed while the wizard was preparing its own:\n{names}\nNothing was "
-                              "written; run again.", title="Files changed meanwhile.")
-        new = []
-        for item in planned:
-            if item.action == "unchanged":
-                continue
-            if item.backup is not None:
-                new.append(journal.NewFile(item.path.name + ".bak", _encoded(item.path, item.backup)))
-            new.append(journal.NewFile(item.path.name, _encoded(item.path, item.text), _mode(item)))
-        if new:
-            journal.commit(folder, new)
-        for item in planned:
-            if item.action == "unchanged":
-                _narrow(item.path, _mode(item))
+        if inner:  # the credentials first: the values files written next name their Secrets
+            with journal.writing(folder / secret_files.FOLDER):
+                _write_generation(folder / secret_files.FOLDER, inner)
+            _narrow(folder / secret_files.FOLDER, files.PRIVATE_DIR, stat.S_ISDIR)
+        _write_generation(folder, [item for item in planned if item.path.parent == folder])
+
+
+def _write_generation(folder: Path, planned: list[PlannedFile]) -> None:
+    """One folder's files as one generation (the caller holds the folder)."""
+    changed = [item.path for item in planned if _existing(item.path) != item.before]
+    if changed:
+        names = "\n".join(f"  {path}" for path in changed)
+        raise OutputError(f"These files changed while the wizard was preparing its own:\n{names}\nNothing was "
+                          "written; run again.", title="Files changed meanwhile.")
+    new = []
+    for item in planned:
+        if item.action == "unchanged":
+            continue
+        if item.backup is not None:
+            new.append(journal.NewFile(item.path.name + ".bak", _encoded(item.path, item.backup)))
+        new.append(journal.NewFile(item.path.name, _encoded(item.path, item.text), _mode(item)))
+    if new:
+        journal.commit(folder, new)
+    for item in planned:
+        if item.action == "unchanged":
+            _narrow(item.path, _mode(item))
 
 
 def _mode(item: PlannedFile) -> int:
@@ -241,12 +290,13 @@ def _encoded(path: Path, text: str) -> bytes:
         raise OutputError(f"Cannot write {path}: unencodable text at position {exc.start}.") from None
 
 
-def _narrow(path: Path, mode: int) -> None:
+def _narrow(path: Path, mode: int, kind: Any = stat.S_ISREG) -> None:
     """An unchanged file keeps its text but gets the mode a fresh write gives it (a file an older version wrote may
-    be 0644 and hold an imported password). A file of someone else's that cannot be narrowed is named, not fatal."""
+    be 0644 and hold an imported password); so does the secrets/ folder. One of someone else's that cannot be
+    narrowed is named, not fatal."""
     try:
         info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != mode:  # a link points at someone else's file
+        if kind(info.st_mode) and stat.S_IMODE(info.st_mode) != mode:  # a link points at someone else's file
             os.chmod(path, mode)
     except OSError as error:
         journal.say_on_stderr(f"warning: {path} is unchanged but stays readable by others ({files.write_reason(error)}"

@@ -16,6 +16,7 @@ from wizard.declare import decision
 from wizard.mirror import declared_keys as mirror_keys
 from wizard.mirror import mirror_problem
 from wizard.names import chart_source_problem, label_problem, subdomain_problem
+from wizard.passwords import username_problem
 from wizard.quantity import size_problem
 
 
@@ -73,6 +74,11 @@ def _chart_source(value: str) -> str:
 
 def _mirror(value: str) -> str:
     _check(mirror_problem(value))
+    return value
+
+
+def _username(value: str) -> str:
+    _check(username_problem(value))
     return value
 
 
@@ -261,6 +267,13 @@ class Features(Section):
     prepopulate: tuple[Prepopulate, ...] = decision((), label="Images to copy into the bundled registry",
         item="image", keys=["substra-backend:containerRegistry.prepopulate"],
         help="Each image gets a registry-prepopulate Deployment that copies it in. Bundled registry only.")
+    close_storage: bool = decision(True, label="Close the storage pods to outsiders",
+        keys=[f"{chart}:{sub}.networkPolicy.{key}" for chart, sub in (
+            ("substra-backend", "postgresql.primary"), ("substra-backend", "redis"), ("substra-backend", "minio"),
+            ("orchestrator", "postgresql.primary")) for key in ("allowExternal", "allowExternalEgress")],
+        help="The database, Redis and MinIO then accept only the Substra pods that use them: nothing from the "
+             "internet, other namespaces or other pods, and they open no connection themselves. Off: the Bitnami "
+             "charts' defaults, which let any source reach them.")
 
 
 # --- storage ---------------------------------------------------------------------------------------------------------
@@ -333,6 +346,26 @@ class Ingress(Section):
              "Empty: the backend host.")
 
 
+# --- accounts and secrets -------------------------------------------------------------------------------------------
+
+
+class AdminUser(Section):
+    name: Annotated[str, AfterValidator(_username)] = decision(label="User name",
+        keys=["substra-backend:addAccountOperator.existingSecret"],
+        help="Name to log in with (SDK and web interface). Not external or deleted, which the backend keeps.")
+    channel: Identifier | None = decision(None, label="Channel",
+        keys=["substra-backend:addAccountOperator.existingSecret"],
+        help="The channel this admin works on: one of the plan's channels. Empty: the first channel.")
+
+
+class Accounts(Section):
+    users: tuple[AdminUser, ...] = decision((AdminUser(name="admin"),), label="Admin users", item="user",
+        keys=["substra-backend:addAccountOperator.existingSecret"],
+        help="Users the backend creates, each an admin of its channel. Their passwords are generated (or typed in the "
+             "wizard) and kept in secrets/, never in a values or answers file. Each upgrade deletes users not in "
+             "this list, those made in the web interface included (unless OIDC is on).")
+
+
 # --- the plan ------------------------------------------------------------------------------------------------------
 
 
@@ -350,3 +383,14 @@ class Plan(Section):
     storage: Storage = decision(Storage(), label="Storage", help="Size, class and reuse of every volume.")  # type: ignore[valid-type]
     scale: Scale = decision(Scale(), label="Scale", help="Replica counts.")
     ingress: Ingress = decision(Ingress(), label="Ingress", help="Public host names and TLS.")
+    accounts: Accounts = decision(Accounts(), label="Accounts and secrets",
+        keys=[f"substra-backend:{key}" for key in (
+            "addAccountOperator.existingSecret", "database.auth.credentialsSecretName", "database.auth.password",
+            "postgresql.auth.enablePostgresUser", "postgresql.auth.existingSecret", "postgresql.auth.password",
+            "redis.auth.existingSecret", "redis.auth.password", "minio.auth.existingSecret", "minio.auth.rootUser",
+            "minio.auth.rootPassword", "localstack.environment")] + [f"orchestrator:{key}" for key in (
+            "database.auth.credentialsSecretName", "database.auth.password", "postgresql.auth.enablePostgresUser",
+            "postgresql.auth.existingSecret", "postgresql.auth.password")],
+        help="Admin users, and where every credential lives: Kubernetes Secrets written to secrets/ (0600 files in a "
+             "0700 folder), which the charts read by name. Generated once, kept on every re-run; --rotate-secrets "
+             "makes new ones.")

@@ -39,7 +39,8 @@ class Note:
 def problems(plan: Plan) -> list[Problem]:
     """Everything that stops the Plan from being written, in field order."""
     found: list[Problem] = []
-    for check in (_targets, _channels, _orchestrator, _private_ca, _registry, _ingress, _volumes, _replicas):
+    for check in (_targets, _channels, _orchestrator, _private_ca, _registry, _ingress, _volumes, _replicas,
+                  _accounts):
         found.extend(check(plan))
     return found
 
@@ -67,6 +68,27 @@ def _channels(plan: Plan) -> list[Problem]:
         if plan.target.orchestrator.enabled and not plan.target.backend.enabled and not channel.organizations:
             found.append(Problem(f"channels[{index}].organizations", "the channel has no members: list the MSP "
                                  "ids of the organisations in it"))
+    return found
+
+
+def _accounts(plan: Plan) -> list[Problem]:
+    """A backend nobody can log into is useless, and a user on an unknown channel is created but sees nothing."""
+    if not plan.target.backend.enabled:
+        return []
+    users = plan.accounts.users
+    if not users:
+        return [Problem("accounts.users", "at least one admin user is needed, or nobody can log in to the backend "
+                                          "(e.g. name: admin)")]
+    found, seen, channels = [], set(), [c.name for c in plan.channels]
+    for index, user in enumerate(users):
+        if user.name in seen:
+            found.append(Problem(f"accounts.users[{index}].name", f'user "{user.name}" is listed twice; give each '
+                                                                  "user a different name"))
+        seen.add(user.name)
+        if user.channel is not None and user.channel not in channels:
+            found.append(Problem(f"accounts.users[{index}].channel", f'"{user.channel}" is not one of the plan\'s '
+                                 f"channels ({', '.join(channels) or 'none'}): pick one of them, or leave it empty "
+                                 "for the first"))
     return found
 
 

@@ -165,7 +165,7 @@ def plan_side(label: str, kind: str, *, preset: str | None = None, answers_file:
     from wizard.layers import build_plan, plan_layers
 
     plan = build_plan(layers if layers is not None else plan_layers(preset, answers_file, sets))
-    return Side(label, kind, plan, plan_inputs(plan), plan_version(plan), placed=True)
+    return Side(label, kind, plan, plan_inputs(plan, credentials=False), plan_version(plan), placed=True)
 
 
 def folder_side(folder: Path, label: str) -> Side:

@@ -35,6 +35,9 @@ STEPS: tuple[Step, ...] = (
     Step("storage", "Storage", "Size, storage class, access mode and reuse of every volume the charts create, and "
          "the replica counts that share them.", ("storage", "scale")),
     Step("network", "Network and ingress", "Public host names, TLS, and the hosts the backend accepts.", ("ingress",)),
+    Step("accounts", "Accounts and secrets", "The admin users people log in with, and the credentials the charts "
+         "read from Kubernetes Secrets in secrets/ (generated, kept on every re-run, never in a values file).",
+         ("accounts",)),
     Step("review", "Review", "The values files exactly as they will be written, and what to look at before "
          "installing.", ()),
 )
@@ -119,6 +122,10 @@ def _charts(path: str, plan: Plan) -> bool:
     backend, orchestrator = plan.target.backend.enabled, plan.target.orchestrator.enabled
     if path == "features.image_mirror":  # every chart pulls images
         return backend or orchestrator or plan.target.frontend.enabled
+    if path == "features.close_storage":  # both charts bring a PostgreSQL
+        return backend or orchestrator
+    if parts[0] == "accounts":
+        return backend
     if parts[0] in ("features", "orchestrator") or path in ("scale.server_replicas", "scale.worker_replicas"):
         return backend
     if parts[0] in ("organisation", "channels") or path.startswith("channels["):

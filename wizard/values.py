@@ -12,6 +12,7 @@ from typing import Any
 
 from wizard.chart_defaults import get_path, load_defaults
 from wizard.claims import CLAIMS
+from wizard.credentials import private_settings, secret_names
 from wizard.declare import declaration
 from wizard.derive import (
     allowed_hosts,
@@ -53,6 +54,9 @@ class ChartValues:
     release: str
     namespace: str
     settings: tuple[Setting, ...]
+    private: tuple[Setting, ...] = ()
+    """Keys the chart takes only inline although they hold credentials (their values are `credentials.Ref`s): they go
+    to helm from secrets/, never into the values file."""
 
     @property
     def overrides(self) -> tuple[Setting, ...]:
@@ -86,8 +90,49 @@ def render(plan: Plan) -> list[ChartValues]:
             fill(plan, out)
             _mirror(plan, chart, target.version, out)
             _volumes(plan, chart, out)
-            rendered.append(ChartValues(chart, target.version, target.release, target.namespace, tuple(out.settings)))
+            _closed_storage(plan, chart, out)
+            _credentials(plan, chart, out)
+            private = tuple(Setting(path, value, "accounts")
+                            for path, value in private_settings(plan).get(chart, {}).items())
+            rendered.append(ChartValues(chart, target.version, target.release, target.namespace, tuple(out.settings),
+                                        private))
     return rendered
+
+
+_STORAGE_POLICIES = {ORCHESTRATOR: ("postgresql.primary",), BACKEND: ("postgresql.primary", "redis", "minio")}
+
+
+def _closed_storage(plan: Plan, chart: str, out: _Collector) -> None:
+    """The Bitnami subcharts' own policies: with `allowExternal` and `allowExternalEgress` off, a storage pod accepts
+    only its own chart's pods and `<release>-<chart>-client` pods, and opens no connection (DNS aside). Substra's own
+    policies still let the backend's pods in (render 20: every Substra pod keeps what it needs)."""
+    for prefix in _STORAGE_POLICIES.get(chart, ()):
+        if prefix == "minio" and plan.features.object_store != "minio":
+            continue
+        for key in ("allowExternal", "allowExternalEgress"):
+            out.set(f"{prefix}.networkPolicy.{key}", not plan.features.close_storage, "features.close_storage")
+
+
+def _credentials(plan: Plan, chart: str, out: _Collector) -> None:
+    """Point every credential key at the Secrets under secrets/ and blank the inline defaults, so that no chart
+    default password stays in effect and none lands in a pod spec (the wait-postgresql init containers copy
+    database.auth.password into plain env; they only run pg_isready, which needs none)."""
+    names = secret_names(plan)
+    prefix = "orchestrator-" if chart == ORCHESTRATOR else ""
+    if chart not in (ORCHESTRATOR, BACKEND):
+        return
+    if chart == BACKEND:
+        out.set("addAccountOperator.existingSecret", names["accounts"], "accounts.users")
+    out.set("database.auth.credentialsSecretName", names[f"{prefix}database"], "accounts")
+    out.set("database.auth.password", "", "accounts")
+    out.set("postgresql.auth.enablePostgresUser", True, "accounts")
+    out.set("postgresql.auth.existingSecret", names[f"{prefix}postgresql"], "accounts")
+    out.set("postgresql.auth.password", "", "accounts")
+    if chart == BACKEND:
+        out.set("redis.auth.existingSecret", names["redis"], "accounts")
+        out.set("redis.auth.password", "", "accounts")
+        if plan.features.object_store == "minio":
+            out.set("minio.auth.existingSecret", names["minio"], "accounts")
 
 
 def _orchestrator(plan: Plan, out: _Collector) -> None:

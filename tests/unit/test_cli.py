@@ -23,7 +23,9 @@ def run(*argv: str) -> int:
 def test_minimal_preset_writes_the_values_answers_and_install_script(tmp_path: Path, capsys) -> None:
     out = tmp_path / "deploy"
     assert run("--preset", "minimal", "--non-interactive", "--out", str(out)) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "secrets"])
+    assert sorted(p.name for p in (out / "secrets").iterdir()) == [
+        "orchestrator-secrets.yaml", "substra-backend-credentials.values", "substra-backend-secrets.yaml"]
     backend = yaml.safe_load((out / "substra-backend-values.yaml").read_text())
     assert backend["orchestrator"]["host"] == "orchestrator-server.orchestrator"
     assert os.access(out / "install.sh", os.X_OK)

@@ -36,6 +36,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def _secret_modes(prefix: str = "", *, backend: bool = True, orchestrator: bool = True) -> dict[str, int]:
+    """secrets/ as a run writes it: the folder 0700, each file 0600."""
+    names = (["orchestrator-secrets.yaml"] if orchestrator else []) + (
+        ["substra-backend-secrets.yaml", "substra-backend-credentials.values"] if backend else [])
+    return {f"{prefix}secrets": 0o700, **{f"{prefix}secrets/{name}": 0o600 for name in names}}
+
+
 def _modes(folder: Path) -> dict[str, int]:
     """Every entry below `folder` (hidden ones included) with its permission bits."""
     found = {".": stat.S_IMODE(folder.lstat().st_mode)}
@@ -76,12 +83,12 @@ def test_every_file_is_private_in_private_folders_whatever_the_umask(tmp_path: P
     assert _modes(tmp_path / "new") == {".": 0o700, "deploy": 0o700, "deploy/install.sh": 0o700,
                                         "deploy/orchestrator-values.yaml": 0o600,
                                         "deploy/substra-backend-values.yaml": 0o600,
-                                        "deploy/wizard-answers.yaml": 0o600}
+                                        "deploy/wizard-answers.yaml": 0o600, **_secret_modes("deploy/")}
     done = _run(["import", "--values", f"substra-backend={values}", "--out", "imported"], tmp_path, umask)
     assert done.returncode == 0, done.stderr
     assert PASSWORD in (tmp_path / "imported" / "wizard-answers.yaml").read_text()
     assert _modes(tmp_path / "imported") == {".": 0o700, "install.sh": 0o700, "substra-backend-values.yaml": 0o600,
-                                             "wizard-answers.yaml": 0o600}
+                                             "wizard-answers.yaml": 0o600, **_secret_modes(orchestrator=False)}
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o755)
@@ -106,7 +113,8 @@ def test_an_existing_wide_file_written_again_becomes_private(tmp_path: Path,
     assert cli.main(_args("gen-a", out)) == 0
     assert "unchanged" in capsys.readouterr().out
     assert _modes(out) == {".": 0o755, "install.sh": 0o700, "orchestrator-values.yaml": 0o600,
-                           "substra-backend-values.yaml": 0o600, "wizard-answers.yaml": 0o600}
+                           "substra-backend-values.yaml": 0o600, "wizard-answers.yaml": 0o600,
+                           **_secret_modes()}  # the credentials' folder is narrowed back to 0700
     (out / "orchestrator-values.yaml").chmod(0o666)
     assert cli.main(_args("gen-b", out)) == 0  # rewritten
     assert stat.S_IMODE((out / "orchestrator-values.yaml").stat().st_mode) == 0o600
@@ -159,7 +167,7 @@ def test_the_dry_run_gives_helm_private_files_and_removes_them_even_on_error(
     modes = seen["modes"]
     assert isinstance(modes, dict) and modes.pop(".") == 0o700
     assert modes == {"install.sh": 0o700, "orchestrator-values.yaml": 0o600, "substra-backend-values.yaml": 0o600,
-                     "wizard-answers.yaml": 0o600}
+                     "wizard-answers.yaml": 0o600, **_secret_modes()}
     assert not Path(str(seen["dir"])).exists()
 
 
@@ -170,16 +178,17 @@ import os, signal, sys
 from wizard import cli, files
 
 point, argv = sys.argv[1], sys.argv[2:]
-die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+die = lambda *paths: None if any("/secrets/" in str(p) for p in paths) else os.kill(os.getpid(), signal.SIGKILL)
+# secrets/ is its own generation, written first: the kill points are those of the values folder.
 if point == "staged":  # the first file is staged, nothing committed
     real_new = files.write_new
-    files.write_new = lambda *a, **k: (real_new(*a, **k), die())
+    files.write_new = lambda *a, **k: (real_new(*a, **k), die(a[0]))
 elif point == "committed":  # the list is in place, no file moved yet
     real_rename = os.rename
-    os.rename = lambda a, b: (real_rename(a, b), die())
+    os.rename = lambda a, b: (real_rename(a, b), die(a, b))
 elif point == "one-moved":  # committed, and one file already in place
     real_replace = os.replace
-    os.replace = lambda a, b: (real_replace(a, b), die())
+    os.replace = lambda a, b: (real_replace(a, b), die(a, b))
 sys.exit(cli.main(argv))
 """
 
@@ -216,7 +225,7 @@ def test_a_killed_write_is_undone_or_finished_by_the_next_command(
         assert cli.main(_args("gen-a" if point == "staged" else "gen-b", out)) == 0
     generation, said = EXPECTED[point]
     assert said in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == sorted(generations[generation])
+    assert sorted(p.name for p in out.iterdir() if p.name != "secrets") == sorted(generations[generation])
     assert _snapshot(out) == generations[generation]
 
 
@@ -346,7 +355,7 @@ def test_a_failure_while_staging_leaves_the_old_generation_and_no_staging(
     if isinstance(failure, OSError):
         assert "the disk is full" in str(caught.value) and "Nothing was written" in str(caught.value)
     assert _snapshot(out) == generations["gen-a"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(generations["gen-a"])
+    assert sorted(p.name for p in out.iterdir() if p.name != "secrets") == sorted(generations["gen-a"])
 
 
 def test_make_dirs_creates_private_folders_and_keeps_existing_ones(tmp_path: Path) -> None:
@@ -368,7 +377,7 @@ def test_every_file_a_run_writes_is_one_the_journal_knows() -> None:
     names = set()
     for preset in presets.names():
         for item in output.plan_files(build_plan(plan_layers(preset, None, [])), Path("/nonexistent-folder")):
-            names |= {item.path.name, item.path.name + ".bak"}
+            names |= {item.path.name} | ({item.path.name + ".bak"} if item.path.parent.name != "secrets" else set())
     assert names <= journal.RUN_FILES
     assert set(output.ALL_VALUES_FILES) <= journal.RUN_FILES
 

@@ -14,7 +14,8 @@ def minimal_draft() -> Draft:
 
 
 def test_the_plan_declares_its_lists_with_an_item_noun() -> None:
-    assert [(d.path, d.item) for d in list_decisions()] == [("channels", "channel"), ("features.prepopulate", "image")]
+    assert [(d.path, d.item) for d in list_decisions()] == [("channels", "channel"), ("features.prepopulate", "image"),
+                                                                 ("accounts.users", "user")]
     assert [d.path for d in lists_in(STEPS_BY_ID["organisation"].sections)] == ["channels"]
     assert lists_in(STEPS_BY_ID["review"].sections) == []
 
