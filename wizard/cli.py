@@ -39,6 +39,7 @@ SUBCOMMANDS = {
     "import": "wizard.commands.import_values",
     "why": "wizard.commands.why",
     "images": "wizard.commands.images",
+    "secrets": "wizard.commands.secrets",
 }
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
 
@@ -127,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
                     "answers file and install.sh. Other commands, each with --help: wizard explain (what a "
                     "configuration does to security, network and volumes), wizard pss FILE... (Pod Security of any "
                     "manifests), wizard netpol FILE... (who may reach whom), wizard images (every image the plan "
-                    "runs, to copy into a mirror).",
+                    "runs, to copy into a mirror), wizard secrets (the credentials under DIR/secrets/, masked).",
         epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
     )
     add_plan_sources(parser)
@@ -145,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"folder for the values files, answers file and install.sh (default: {DEFAULT_OUT})")
     parser.add_argument("--force", action="store_true",
                         help="merge into values files that were edited by hand (comments and extra keys kept)")
+    parser.add_argument("--rotate-secrets", action="store_true",
+                        help="make every credential under DIR/secrets/ new (the values and answers files stay as "
+                             "they are), then say what must be restarted; see also wizard secrets")
     parser.add_argument("--list-presets", action="store_true", help="describe the presets and exit")
     parser.add_argument("--install", action="store_true",
                         help="after writing the files, check the cluster of the current kube context and install "
@@ -234,6 +238,10 @@ def _run(args: argparse.Namespace) -> int:
         from wizard.commands.install import refusal
 
         raise WizardError(refusal())  # before any question or file: nothing could be installed this way
+    if args.rotate_secrets and (args.install or args.dry_run):
+        raise WizardError("--rotate-secrets writes new credentials, and the database passwords must be changed "
+                          "inside PostgreSQL before the pods use them: rotate without --install or --dry-run, do what "
+                          "it then says, and install after")
     args.non_interactive = args.non_interactive or args.yes
     args.sets = charts_sets(args)
     layers = _bundle_layers(args) if args.bundle else plan_layers(
@@ -254,6 +262,11 @@ def _run(args: argparse.Namespace) -> int:
     from wizard.layers import extras_of
 
     code = _write(plan, args, started_from=started_from, extras=extras_of(layers))
+    if args.rotate_secrets and code == EXIT_OK:
+        from wizard.commands.secrets import rotation_report
+
+        print(rotation_report(plan, args.out), end="")
+        args.install = False  # the database passwords first (rotation_report says how), then install.sh
     if args.install and code == EXIT_OK:
         from wizard.commands import install
 
@@ -317,7 +330,8 @@ def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict
     from wizard import output, rules
 
     out_dir = args.out
-    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras)
+    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras,
+                                rotate_secrets=args.rotate_secrets)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")

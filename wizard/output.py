@@ -309,3 +309,34 @@ def unused_values_files(planned: list[PlannedFile]) -> list[Path]:
         return []
     folder, written = planned[0].path.parent, {item.path.name for item in planned}
     return [folder / name for name in ALL_VALUES_FILES if name not in written and (folder / name).exists()]
+
+
+def plan_secret_files(plan: Plan, out_dir: Path, *, given_secrets: Mapping[str, str] | None = None,
+                      rotate_secrets: bool = False) -> PlannedRun:
+    """Only the secrets/ files of a run (`wizard secrets set`): the credentials read back, `given_secrets` over
+    them, checked and rendered exactly as plan_files does; the values, answers and install.sh are left alone.
+
+    Raises:
+        OutputError: as plan_files for secrets/ (a broken Secrets file, a password the backend would refuse).
+    """
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is not a folder the wizard wrote: give the --out folder of a wizard run")
+    journal.settle(out_dir)
+    run = PlannedRun(_secret_files(plan, out_dir, given_secrets, rotate_secrets, vault := secret_files.Vault()))
+    run.vault = vault
+    return run
+
+
+def write_secret_files(planned: list[PlannedFile], out_dir: Path) -> None:
+    """Write the secrets/ files of `plan_secret_files` as one generation of secrets/, the folder held and its modes
+    narrowed as write_files does (0700, files 0600).
+
+    Raises:
+        OutputError: as write_files.
+    """
+    secrets_dir = secret_files.folder(out_dir)
+    if any(item.path.parent != secrets_dir for item in planned):
+        raise ValueError("only the files of secrets/")
+    with journal.writing(out_dir), journal.writing(secrets_dir):
+        _write_generation(secrets_dir, planned)
+        _narrow(secrets_dir, files.PRIVATE_DIR, stat.S_ISDIR)

@@ -292,6 +292,8 @@ class _Walk:
         if key in known.DECLARED_NOT_CREDENTIALS:
             return False
         path = (*keys.split("."), key) if keys else (key,)
+        if path in known.DECLARED_CREDENTIAL_PATHS:
+            return True
         return path not in known.DECLARED_NOT_CREDENTIAL_PATHS and is_secret_key(key)
 
     def _key(self, key: Any, place: str, declared: bool, credential: str | None) -> Any:

@@ -40,6 +40,9 @@ LEAF = Leaf()
 
 # Keys the charts declare whose name sounds like a credential but which hold none: Secret names, a URL, a switch.
 DECLARED_NOT_CREDENTIALS = frozenset({"certificatesSecret", "scriptsSecret", "extraEnvVarsSecret", "authClients"})
+# Declared keys whose name does not sound like a credential but which hold one: MinIO's root user is the access key
+# half of the object store's credentials (the backend sends it with the password).
+DECLARED_CREDENTIAL_PATHS = frozenset({("minio", "auth", "rootUser")})
 DECLARED_NOT_CREDENTIAL_PATHS = frozenset({("oidc", "provider", "endpoints", "token"), ("privateCa", "secret"),
                                            ("orchestrator", "tls", "secrets")})
 

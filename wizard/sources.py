@@ -8,6 +8,9 @@ one is known), the values each chart gets, and the explain Report. Reading each 
     dir:DIR                  a folder written by the wizard: its wizard-answers.yaml, else its *-values.yaml files
     bundle:FILE              a bundle written by wizard bundle (bare FILE.tar.gz / .tgz works)
     values:CHART=FILE[,CHART=FILE...]   values files as given to helm -f (bare CHART=FILE,... works)
+
+Nothing here reads a folder's secrets/ (the credentials): dir: reads the answers file, else the values files beside
+it, and a file of secrets/ given as a values file is refused.
 """
 
 from __future__ import annotations
@@ -197,7 +200,23 @@ def read_values_file(path: Path) -> dict[str, Any]:
     """
     from wizard.importing.reading import read_values_file as read
 
+    refuse_secrets_file(path)
     return read(path).data or {}
+
+
+def refuse_secrets_file(path: Path) -> None:
+    """A file of a wizard run's secrets/ (its names are the wizard's own) holds credentials: reports, diffs and
+    bundles never read it (the values file beside secrets/ names the Secrets instead).
+
+    Raises:
+        WizardError: naming the file and what to give instead.
+    """
+    from wizard.journal import SECRET_FILES
+
+    if path.name in SECRET_FILES:
+        raise WizardError(f"{shown(str(path))} is a file of a wizard run's secrets/ folder: it holds the "
+                          "deployment's credentials, which diffs, bundles and reports never read. Give the values "
+                          "file beside secrets/ (CHART-values.yaml), or the whole folder as dir:FOLDER.")
 
 
 def values_side(files: Sequence[tuple[str, Path]], *, label: str, kind: str = "values",

@@ -45,10 +45,12 @@ def test_key_names_redact_declared_credentials_and_keep_references_and_switches(
         "config": {"CORS_ALLOW_CREDENTIALS": "true"}})
     assert out["redis"] == {"auth": {"password": "<redacted:1>", "existingSecret": "db-creds",
                                      "usePasswordFiles": True, "sentinel": False}}
-    assert out["minio"] == {"auth": {"rootUser": "admin", "rootPassword": "<redacted:2>"}}  # a number, by its key
+    # The root user is the object store's access key (helm get values carries it from secrets/); a number, by its key
+    assert out["minio"] == {"auth": {"rootUser": "<redacted:2>", "rootPassword": "<redacted:3>"}}
     assert out["postgresql"] == {"tls": {"certificatesSecret": "pg-certs"}, "primary": {"extraEnvVarsSecret": "pg-env"}}
     assert out["oidc"]["provider"]["endpoints"]["token"] == "https://idp.example.com/token"
-    assert [(r.place, r.reason) for r in redactor.redactions][:2] == [("redis.auth.password", "credential key"),
+    assert [(r.place, r.reason) for r in redactor.redactions][:3] == [("redis.auth.password", "credential key"),
+                                                                    ("minio.auth.rootUser", "credential key"),
                                                                     ("minio.auth.rootPassword", "credential key")]
 
 

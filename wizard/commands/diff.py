@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
 from wizard.commands import add_report_options
 from wizard.sources import FORMS
+
+if TYPE_CHECKING:
+    from wizard.sources import Side
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 
@@ -53,7 +57,20 @@ def main(argv: Sequence[str]) -> int:
     runtime = not args.no_runtime_pods
     diff = compare(a, b, a.report(a_version, runtime_pods=runtime), b.report(b_version, runtime_pods=runtime))
     if args.format == "json":
-        sys.stdout.write(json.dumps(diff_format.as_json(diff), indent=2, default=str) + "\n")
+        shown = json.dumps(diff_format.as_json(diff), indent=2, default=str) + "\n"
     else:
-        sys.stdout.write(diff_format.markdown(diff) if args.format == "markdown" else diff_format.text(diff))
+        shown = diff_format.markdown(diff) if args.format == "markdown" else diff_format.text(diff)
+    sys.stdout.write(without_credentials(shown, (a, b)))
     return EXIT_DIFFERENT if args.exit_code and diff.different else EXIT_SAME
+
+
+def without_credentials(text: str, sides: Sequence[Side]) -> str:
+    """The output with every credential the sides' values hold replaced by <redacted:N> (the same N for the same
+    value, so that a changed password still shows as changed): a diff is pasted into tickets and chats."""
+    from wizard.redact import Redactor
+
+    redactor = Redactor()
+    for side in sides:
+        for item in side.inputs:
+            redactor.learn_values(item.values, item.release.chart)
+    return redactor.scrub(text, "diff")
