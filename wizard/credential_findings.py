@@ -22,6 +22,8 @@ BACKEND, ORCHESTRATOR = "substra-backend", "orchestrator"
 AREA = "security"
 PLACEHOLDER = re.compile(r"\(secret [^()\s]+\)")
 """What chart_inputs.analysed_settings puts where a credential goes (credentials.resolve without a lookup)."""
+REDACTED = re.compile(r"<redacted:\d+>")
+"""What a bundle holds where the customer's value was (redact.MARKER): set, but unknown to the analysis."""
 LOCALSTACK_DEFAULTS = {"AWS_ACCESS_KEY_ID": "helloAws", "AWS_SECRET_ACCESS_KEY": "mySuperSecureAWSAccessKey1234"}
 """The LocalStack key pair of substra-backend 26.15.3's values.yaml: public, so anyone can send it."""
 MOVE = "`wizard import --values CHART=FILE --out DIR` moves it into a Kubernetes Secret under DIR/secrets/"
@@ -45,6 +47,12 @@ def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and PLACEHOLDER.fullmatch(value) is not None
 
 
+def unknown(value: Any) -> bool:
+    """A value that is set but cannot be judged: the wizard's placeholder, or a bundle's redaction (so that a bundle
+    explains as its values do, as far as it can)."""
+    return isinstance(value, str) and any(shape.fullmatch(value) for shape in (PLACEHOLDER, REDACTED))
+
+
 def _at(tree: Mapping[str, Any], key: str) -> Any:
     return get_path(tree, tuple(key.split(".")))
 
@@ -55,7 +63,8 @@ def _set(value: Any) -> bool:
 
 
 def _inline(value: Any, default: Any) -> bool:
-    """A credential written in the values file: set, not the chart's default, not the wizard's placeholder."""
+    """A credential written in the values file: set, not the chart's default, not the wizard's placeholder (a
+    bundle's redaction counts: something was written there)."""
     return isinstance(value, str) and value != "" and value != default and not is_placeholder(value)
 
 
@@ -179,8 +188,8 @@ def accounts_findings(merged: Mapping[str, Any]) -> list[Finding]:
                                               "accounts Secret"))
             continue
         check = user_problems if key == USERS else organisation_problems
-        for index, entry in enumerate(entries):
-            found += [_account_danger(key, f"addAccountOperator.{key}[{index}]{_named(entry)} {problem}")
+        for index, entry in enumerate(entries):  # by index only: a bundle redacts the names
+            found += [_account_danger(key, f"addAccountOperator.{key}[{index}] {problem}")
                       for problem in check(entry, key)]
         found.append(_inline_warning(f"addAccountOperator.{key}", " (and new users' passwords in the migrations "
                                                                   "Job's log)" if key == USERS else ""))
@@ -189,11 +198,6 @@ def accounts_findings(merged: Mapping[str, Any]) -> list[Finding]:
 
 def _account_danger(key: str, message: str) -> Finding:
     return Finding(AREA, "danger", message, f"addAccountOperator.{key}")
-
-
-def _named(entry: Any) -> str:
-    name = entry.get("name") if isinstance(entry, Mapping) else None
-    return f" ({name})" if isinstance(name, str) and name and len(name) <= 100 else ""
 
 
 def _not_text(entry: Mapping[str, Any], field: str) -> str | None:
@@ -219,13 +223,13 @@ def user_problems(entry: Any, _key: str = USERS) -> list[str]:
     if wrong:
         return wrong
     name, secret, channel = entry["name"], entry["secret"], entry["channel"]
-    if any(c.isspace() for c in channel):
+    if not unknown(channel) and any(c.isspace() for c in channel):
         return ["has a space in its channel: the backend splits the line at every space, so the migrations Job "
                 "crashes on it and the install or upgrade fails"]
-    name_problem = username_problem(name)
+    name_problem = None if unknown(name) else username_problem(name)
     if name_problem:
         return [f"cannot be created: {name_problem}"]
-    refused = password_problems(secret, name)
+    refused = [] if unknown(secret) or unknown(name) else password_problems(secret, name)
     if refused:
         return [f"has a password the backend refuses ({'; '.join(refused)}): the migrations Job skips this user "
                 "without failing, so it never exists and nobody is told"]
@@ -247,6 +251,8 @@ def organisation_problems(entry: Any, key: str) -> list[str]:
                      "organisation id and the channel as its secret; that organisation never authenticates, and the "
                      "secret shows in the migrations Job's log; remove channel")
     secret = entry["secret"]
+    if unknown(secret):
+        return found
     if secret == "":
         found.append("has an empty secret: " + ("nobody can ever log in as it" if key == INCOMING else
                                                 "the backend sends an empty password"))

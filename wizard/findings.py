@@ -188,9 +188,33 @@ def values_findings(chart: str, values: dict[str, Any], *, credentials: bool = T
         found.append(Finding("network", "danger", "no object storage: minio and localstack are both off, so "
                              "OBJECTSTORE_URL is empty and the storage NetworkPolicies select every pod of the "
                              "namespace; turn one of them on", "minio.enabled"))
+    found += _minio_policy_shapes(values)
     if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, MISSING):
         found.append(Finding("security", "danger", "private CA on without privateCa.image.tag: the add-cert image "
                              "renders as ...:%!s(<nil>) and the pods cannot start", "privateCa.image.tag"))
+    return found
+
+
+def _minio_policy_shapes(values: Mapping[str, Any]) -> list[Finding]:
+    """The MinIO chart reads its NetworkPolicy extras differently from PostgreSQL's and Redis's (FACTS_ACCOUNTS_
+    NETWORK_IMAGES.md §2.2): extraIngress items are peers, and extraEgress with allowExternalEgress off fails to
+    render."""
+    found = []
+    extra = _get(values, "minio.networkPolicy.extraIngress")
+    rules = [i for i, item in enumerate(extra) if isinstance(item, dict) and {"from", "ports"} & item.keys()] \
+        if isinstance(extra, list) else []
+    if rules:
+        items = ", ".join(f"minio.networkPolicy.extraIngress[{i}]" for i in rules)
+        found.append(Finding("network", "danger", f"{items} written as a whole rule ({{ports, from}}), but the MinIO "
+                             "chart adds each extraIngress item as a peer of its own "
+                             "rule: the peer has no selector, the API server refuses the NetworkPolicy and the "
+                             "install fails; write each item as a peer ({podSelector: ...} or {namespaceSelector: "
+                             "...})", "minio.networkPolicy.extraIngress"))
+    if _get(values, "minio.networkPolicy.extraEgress") not in (None, [], MISSING) \
+            and _get(values, "minio.networkPolicy.allowExternalEgress") is False:
+        found.append(Finding("network", "danger", "minio.networkPolicy.extraEgress with allowExternalEgress off does "
+                             "not render (the MinIO template reads a key that does not exist): helm install fails; "
+                             "leave extraEgress empty", "minio.networkPolicy.extraEgress"))
     return found
 
 
