@@ -73,6 +73,15 @@ def _inline_warning(key: str, extra: str = "") -> Finding:
                                     f"release record{extra}; {MOVE}", key)
 
 
+def _only_inline(key: str, where: str) -> Finding:
+    """The object store's credentials: the backend chart takes them only inline, so inline is no mistake; where they
+    are kept is what matters."""
+    return Finding(AREA, "info", f"{key} is given inline, as the chart requires (no existingSecret key reaches "
+                                 f"{where}): it ends in the Helm release record; keep it in a private values file, "
+                                 "not the one you share (`wizard import --values CHART=FILE --out DIR` writes it to "
+                                 "DIR/secrets/substra-backend-credentials.values, beside the Secrets)", key)
+
+
 def postgres_password(merged: Mapping[str, Any]) -> Any:
     """The password the bundled PostgreSQL enforces with enablePostgresUser (user postgres): Bitnami's
     postgres-password, `auth.postgresPassword` when set, else `auth.password`."""
@@ -141,8 +150,7 @@ def _object_store(merged: Mapping[str, Any], defaults: Mapping[str, Any]) -> lis
                                  "either MinIO accepts the default or the backend cannot reach it; give your own",
                                  "minio.auth.rootPassword"))
         elif _inline(password, default):
-            found.append(_inline_warning("minio.auth.rootPassword", " and in two Secrets (MinIO's and the backend's "
-                                                                    "object store)"))
+            found.append(_only_inline("minio.auth.rootPassword", "MinIO's and the backend's object-store Secrets"))
     if _at(merged, "localstack.enabled") is True:
         environment = _at(merged, "localstack.environment")
         entries = {item.get("name"): item.get("value") for item in environment if isinstance(item, dict)} \
@@ -154,7 +162,7 @@ def _object_store(merged: Mapping[str, Any], defaults: Mapping[str, Any]) -> lis
                                  "sends them; LocalStack accepts any key, so only the storage NetworkPolicy keeps "
                                  "others out); give keys of your own", "localstack.environment"))
         elif any(_inline(entries.get(name), value) for name, value in LOCALSTACK_DEFAULTS.items()):
-            found.append(_inline_warning("localstack.environment"))
+            found.append(_only_inline("localstack.environment", "the backend's object-store Secret"))
     return found
 
 

@@ -176,7 +176,7 @@ def values_findings(chart: str, values: dict[str, Any], *, credentials: bool = T
     import says them its own way) credentials left at a default, missing or inline."""
     found = credential_findings(chart, values) if credentials else []
     if chart != "substra-backend":
-        return found
+        return _ordered(found)
     found += [Finding("volumes", "warning", f"{key} has no effect in substra-backend 26.15.3: {why}", key)
              for key, why in _IGNORED_KEYS.items() if _get(values, key) not in (None, "", MISSING)]
     if _get(values, "docker-registry.enabled") is False and _get(values, "containerRegistry.local") is not False:
@@ -192,7 +192,12 @@ def values_findings(chart: str, values: dict[str, Any], *, credentials: bool = T
     if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, MISSING):
         found.append(Finding("security", "danger", "private CA on without privateCa.image.tag: the add-cert image "
                              "renders as ...:%!s(<nil>) and the pods cannot start", "privateCa.image.tag"))
-    return found
+    return _ordered(found)
+
+
+def _ordered(found: list[Finding]) -> list[Finding]:
+    """Most severe first, as add_findings orders the objects' findings."""
+    return sorted(found, key=lambda f: ("danger", "warning", "info").index(f.severity))
 
 
 def _minio_policy_shapes(values: Mapping[str, Any]) -> list[Finding]:

@@ -140,9 +140,10 @@ def test_a_customers_own_secrets_are_named_with_what_to_do(tmp_path: Path) -> No
                              "addAccountOperator: {existingSecret: my-accounts}\n"
                              "redis: {auth: {existingSecret: my-redis}}\n")
     result = import_values([(BACKEND, source)])
-    unknown = {n.key: n.message for n in result.notes if n.kind == "secret-unknown"}
+    unknown = {n.key: n.message for n in result.notes if n.kind in ("secret-unknown", "account")}
     assert set(unknown) == {"database.auth.credentialsSecretName", "addAccountOperator.existingSecret",
                             "redis.auth.existingSecret"}
+    assert next(n for n in result.notes if n.key == "addAccountOperator.existingSecret").kind == "account"  # danger
     assert "my-db" in unknown["database.auth.credentialsSecretName"] and "DATABASE_PASSWORD" in \
         unknown["database.auth.credentialsSecretName"]
     assert "deletes every user" in unknown["addAccountOperator.existingSecret"]
@@ -182,3 +183,9 @@ def test_wizard_import_flag_carries_the_credentials_into_secrets(tmp_path: Path,
     plan = build_plan([Layer("answers", answers.load_with_extras(out / answers.FILE_NAME)[0])])
     assert read_existing(plan, out)[f"{BACKEND}/database"] == "Db-Inline-Secret-77"
     assert "Db-Inline-Secret-77" not in (out / answers.FILE_NAME).read_text()
+
+
+def test_a_customer_secret_with_the_wizards_own_name_is_said_to_be_replaced(tmp_path: Path) -> None:
+    source = write(tmp_path, "database: {auth: {credentialsSecretName: backend-database-credentials}}\n")
+    (note,) = [n for n in import_values([(BACKEND, source)]).notes if n.kind == "secret-unknown"]
+    assert "the same name as yours: install.sh replaces your Secret" in note.message

@@ -134,10 +134,11 @@ def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
     from wizard.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
     from wizard.sources import read_values_file
 
+    from wizard.layers import merge
+
     releases = {**DEFAULT_RELEASES, **dict(args.release)}
-    inputs = []
-    for chart, path in args.values:
-        data = read_values_file(Path(path))
-        release = ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace)
-        inputs.append(ChartInput(release, data or {}))
-    return inputs
+    merged: dict[str, dict] = {}  # several files of one chart are one release, merged in order like helm -f a -f b
+    for chart, path in args.values:  # (the wizard's values file, then its secrets/<chart>-credentials.values)
+        merged[chart] = merge(merged.get(chart, {}), read_values_file(Path(path)) or {})
+    return [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace), data)
+            for chart, data in merged.items()]

@@ -181,8 +181,14 @@ class _Mover:
 
     def unreadable(self, chart: str, key: str, what: str, role: str, data_key: str) -> None:
         self.note("secret-unknown", chart, key, f"names your Secret {self.at(chart, key)}, which the wizard cannot "
-                  f"read: with --out it writes {self.where(chart, role)} with a new {what} instead. For a running "
-                  f"deployment, put your {what} under its key {data_key} and run the import again before install.sh")
+                  f"read: with --out it writes {self.where(chart, role)} with a new {what} instead"
+                  f"{self.same_name(chart, key, role)}. For a running deployment, put your {what} there under the "
+                  f"key {data_key} and run the import again before install.sh")
+
+    def same_name(self, chart: str, key: str, role: str) -> str:
+        """Said when the customer's Secret has the very name the wizard's takes: applying secrets/ replaces it."""
+        return " (the same name as yours: install.sh replaces your Secret)" \
+            if self.at(chart, key) == self.names[role] else ""
 
     # --- each credential ---
 
@@ -211,10 +217,10 @@ class _Mover:
                       "are")
         keys = ["database.auth.password", "postgresql.auth.password", "postgresql.auth.postgresPassword"]
         if not _text(password) or password == self.default(chart, "database.auth.password"):
+            external = "set it for the user postgres on your database server (database.host), then helm upgrade " \
+                "(install.sh) and restart the pods that use the database"
             self.generated(chart, "database.auth.password", ident, "your database password is the chart's default "
-                           "(or missing)", restart=enforced or (
-                               "set it for the user postgres on your database server (database.host), then helm "
-                               "upgrade (install.sh) and restart the pods that use the database" if not bundled else ""))
+                           "(or missing)", restart=enforced or (external if not bundled else ""))
         else:
             self.give(ident, password, chart, keys, role)
 
@@ -243,7 +249,8 @@ class _Mover:
                           f"{self.at(chart, 'minio.auth.existingSecret')}: MinIO took its root user and password "
                           "from it while the backend sent the inline minio.auth.rootUser and rootPassword. The "
                           f"imported Plan writes {self.where(chart, 'minio')} from the inline values (new ones where "
-                          "they are the chart's defaults)")
+                          "they are the chart's defaults)"
+                          f"{self.same_name(chart, 'minio.auth.existingSecret', 'minio')}")
             for key, suffix, what in (("minio.auth.rootUser", "minio-user", "root user"),
                                       ("minio.auth.rootPassword", "minio-password", "root password")):
                 value, ident = self.at(chart, key), f"{BACKEND}/{suffix}"
@@ -274,9 +281,10 @@ class _Mover:
     def accounts(self) -> None:
         chart = BACKEND
         if _named(self.at(chart, "addAccountOperator.existingSecret")):
-            self.note("secret-unknown", chart, "addAccountOperator.existingSecret", f"names your Secret "
+            self.note("account", chart, "addAccountOperator.existingSecret", f"names your Secret "
                       f"{self.at(chart, 'addAccountOperator.existingSecret')}, which the wizard cannot read: with "
-                      f"--out it writes {self.where(chart, 'accounts')} with the Plan's users "
+                      f"--out it writes {self.where(chart, 'accounts')}"
+                      f"{self.same_name(chart, 'addAccountOperator.existingSecret', 'accounts')} with the Plan's users "
                       f"({', '.join(u.name for u in self.plan.accounts.users)}) and this organisation's own pair. The "
                       "next upgrade deletes every user (unless OIDC is on) and organisation not listed there: put "
                       "your lines in it, then run the import again before install.sh")
