@@ -49,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     source = parser.add_argument_group("what to explain (one of)")
     add_plan_sources(source)
     source.add_argument("--values", metavar="CHART=FILE", type=chart_path_pair, action="append", default=[],
-                        help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
-                             "or substra-frontend)")
+                        help="a values file as passed to helm -f (repeatable; several files of one chart merge in "
+                             "order like helm -f a -f b, e.g. the wizard's values then its secrets/<chart>-"
+                             "credentials.values; CHART is orchestrator, substra-backend or substra-frontend)")
     source.add_argument("--manifests", nargs="+", metavar="FILE", type=manifest_file,
                         help="rendered manifests (helm template output; - reads standard input)")
     source.add_argument("--bundle", metavar="FILE", type=path_argument(),

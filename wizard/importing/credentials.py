@@ -139,6 +139,8 @@ def _named(value: Any) -> bool:
 
 
 class _Mover:
+    """One pass over the customer's merged values, credential by credential, filling `result`."""
+
     def __init__(self, plan: Plan, given: Mapping[str, Mapping[str, Any]]) -> None:
         self.plan, self.given = plan, given
         self.result = Moved()
