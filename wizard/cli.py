@@ -259,9 +259,9 @@ def _run(args: argparse.Namespace) -> int:
         from wizard.commands import install
 
         return install.run(plan, None, yes=args.yes, dry_run=True, **_cluster_args(args))
-    from wizard.layers import extras_of
+    from wizard.layers import extras_of, secrets_of
 
-    code = _write(plan, args, started_from=started_from, extras=extras_of(layers))
+    code = _write(plan, args, started_from=started_from, extras=extras_of(layers), given_secrets=secrets_of(layers))
     if args.rotate_secrets and code == EXIT_OK:
         from wizard.commands.secrets import rotation_report
 
@@ -326,12 +326,13 @@ def _import_pair(value: str) -> tuple[str, Path]:
     return chart_file(value)
 
 
-def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict | None = None) -> int:
+def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict | None = None,
+           given_secrets: dict[str, str] | None = None) -> int:
     from wizard import output, rules
 
     out_dir = args.out
     planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras,
-                                rotate_secrets=args.rotate_secrets)
+                                given_secrets=given_secrets, rotate_secrets=args.rotate_secrets)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")

@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.analysis.manifests import Manifest, from_render
 from wizard.chart_inputs import ChartInput, nest, plan_inputs  # noqa: F401 - nest: its callers import it here
+from wizard.chart_defaults import coalesce
 from wizard.charts.renderer import EmbeddedRenderer, Renderer
 from wizard.components import ChartRelease
 from wizard.declare import declaration
@@ -17,6 +18,7 @@ from wizard.images import images_of, mirror_findings
 from wizard.plan import Plan
 from wizard.report import Finding, Report, build
 from wizard.rules import notes
+from wizard.values import Setting
 
 _AREA = {"storage": "volumes", "ingress": "network", "orchestrator": "network", "target": "network"}
 
@@ -46,10 +48,22 @@ def explain(inputs: Sequence[ChartInput], *, version: tuple[int, int], runtime_p
     report = build(manifests, version=version, default_namespace=default_namespace, source="embedded",
                    charts=[i.release for i in inputs])
     add_findings(report, manifests)
-    report.findings += [f for i in inputs for f in values_findings(i.release.chart, dict(i.values))]
+    private = _private_values(plan) if plan else {}
+    report.findings += [f for i in inputs for f in values_findings(
+        i.release.chart, coalesce(dict(i.values), private.get(i.release.chart, {})))]
     report.findings += _plan_findings(plan) if plan else []
     report.findings += mirror_findings(images, mirror)
     return report
+
+
+def _private_values(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Per chart, the credentials a Plan gives helm from secrets/ (as placeholders): the inputs of a diff leave them
+    out, like the values files, but helm gets them, so the credential findings must see them."""
+    from wizard.credentials import resolve
+    from wizard.values import render
+
+    return {v.chart: nest([Setting(s.path, resolve(s.value, None), s.field) for s in v.private])
+            for v in render(plan) if v.private}
 
 
 def release_manifests(item: ChartInput, runtime_pods: bool = True,

@@ -9,6 +9,7 @@ from typing import Any
 from wizard.analysis.manifests import Manifest, pod_spec
 from wizard.analysis.root import IMAGE_DEFAULT
 from wizard.chart_defaults import MISSING, get_path
+from wizard.credential_findings import credential_findings
 from wizard.reference_page import page_findings
 from wizard.report import Finding, PodReport, Report
 
@@ -18,12 +19,16 @@ STORAGE = ("backend-database", "backend-redis", "backend-object-storage", "backe
 _CAUSE = {"backend-task-build": "builder.enabled", "backend-task-execution": "config.COMPUTE_POD_GKE_GPUS_LIMITS",
           "job-delete-compute-task": "hooks.deleteComputePods.enabled",
           "job-delete-stateful-pvc": "hooks.deleteWorkerPvc.enabled"}
-# The Bitnami subcharts' own policies (allowExternal) open what Substra's restrict; turning them off leaves
-# Substra's in force (FACTS.md §1.5).
-_SUBCHART_POLICY = {"backend-database": "postgresql.primary.networkPolicy.enabled",
-                    "orchestrator-database": "postgresql.primary.networkPolicy.enabled",
-                    "backend-redis": "redis.networkPolicy.enabled",
-                    "backend-object-storage": "minio.networkPolicy.enabled"}
+# The Bitnami subcharts' own policies open what Substra's restrict: with `allowExternal` (and `allowExternalEgress`)
+# off they admit only the chart's own and client-labelled pods, and Substra's policies still let the backend's pods in
+# (FACTS_ACCOUNTS_NETWORK_IMAGES.md §2.4). The wizard's decision features.close_storage sets exactly these keys.
+_SUBCHART_POLICY = {"backend-database": "postgresql.primary.networkPolicy",
+                    "orchestrator-database": "postgresql.primary.networkPolicy",
+                    "backend-redis": "redis.networkPolicy",
+                    "backend-object-storage": "minio.networkPolicy"}
+CLOSE_STORAGE = "features.close_storage"
+_CLOSE_HOW = f"in the wizard: {CLOSE_STORAGE}, \"Close the storage pods to outsiders\", closes every storage pod"
+DNS_PORT = 53
 _REFERENCE_ROOT = "the reference page says only Kaniko build pods and the add-cert init container run as root"
 
 
@@ -72,11 +77,20 @@ def _security(pods: Iterable[PodReport]) -> list[Finding]:
     return found
 
 
-def _policy_key(pod: PodReport) -> str | None:
-    """The subchart policy behind a storage pod's openness (LocalStack and the registry ship none of their own)."""
+def _policy_key(pod: PodReport, key: str) -> str | None:
+    """The subchart policy key behind a storage pod's openness (LocalStack and the registry ship no policy)."""
     if pod.component == "backend-object-storage" and "localstack" in pod.object:
         return None
-    return _SUBCHART_POLICY.get(pod.component)
+    prefix = _SUBCHART_POLICY.get(pod.component)
+    return f"{prefix}.{key}" if prefix else None
+
+
+def _dns_only(pod: PodReport) -> bool:
+    """Every connection the pod may open beyond the cluster's known peers is DNS (the Bitnami egress rule with
+    allowExternalEgress off allows port 53 to any destination)."""
+    wide = {"internet", "cluster-private", "other-namespaces"}
+    return all(all(start == end == DNS_PORT for _, start, end in c.ports.ranges) and not c.ports.other
+               for c in pod.outgoing if c.destination.name in wide)
 
 
 def _network(pods: Iterable[PodReport]) -> list[Finding]:
@@ -90,16 +104,25 @@ def _network(pods: Iterable[PodReport]) -> list[Finding]:
                                  "reference page says storage pods are reachable only from inside the cluster",
                                  "containerRegistry.local"))
         elif pod.component in STORAGE and public_in:
+            key = _policy_key(pod, "allowExternal")
+            fix = f"; close it with {key}: false ({_CLOSE_HOW})" if key else ""
             found.append(Finding("network", "danger", f"{pod.component} accepts connections from the internet (and "
-                                 "every pod); the reference page says storage pods are reachable only from inside the "
-                                 "cluster", _policy_key(pod)))
+                                 "every pod of every namespace); the reference page says storage pods are reachable "
+                                 f"only from inside the cluster{fix}", key))
         elif public_in:
             ports = next((c.ports.describe() for c in pod.incoming if c.source.name == "internet"), "some ports")
             found.append(Finding("network", "warning", f"{pod.component} accepts connections from the internet on "
                                                        f"{ports}", None))
         if pod.component in STORAGE and {"internet", "cluster-private"} & set(pod.egress_to):
-            found.append(Finding("network", "warning", f"{pod.component} may open connections to any address; the "
-                                 "reference page says storage pods have no outgoing connections", _policy_key(pod)))
+            key = _policy_key(pod, "allowExternalEgress")
+            if _dns_only(pod):
+                found.append(Finding("network", "info", f"{pod.component} may open connections to any address on "
+                                     "port 53 only (DNS: the subchart's egress rule names no destination); the "
+                                     "reference page says storage pods have no outgoing connections", key))
+            else:
+                fix = f"; close it with {key}: false ({_CLOSE_HOW})" if key else ""
+                found.append(Finding("network", "warning", f"{pod.component} may open connections to any address; "
+                                     f"the reference page says storage pods have no outgoing connections{fix}", key))
     return found
 
 
@@ -147,12 +170,14 @@ def _broken_images(manifests: Sequence[Manifest]) -> list[Finding]:
     return found
 
 
-def values_findings(chart: str, values: dict[str, Any]) -> list[Finding]:
+def values_findings(chart: str, values: dict[str, Any], *, credentials: bool = True) -> list[Finding]:
     """What a chart's override values say that the rendered objects cannot show: settings without effect in this
-    chart version, and combinations the chart renders although they cannot work."""
+    chart version, combinations the chart renders although they cannot work, and (unless `credentials` is off: the
+    import says them its own way) credentials left at a default, missing or inline."""
+    found = credential_findings(chart, values) if credentials else []
     if chart != "substra-backend":
-        return []
-    found = [Finding("volumes", "warning", f"{key} has no effect in substra-backend 26.15.3: {why}", key)
+        return _ordered(found)
+    found += [Finding("volumes", "warning", f"{key} has no effect in substra-backend 26.15.3: {why}", key)
              for key, why in _IGNORED_KEYS.items() if _get(values, key) not in (None, "", MISSING)]
     if _get(values, "docker-registry.enabled") is False and _get(values, "containerRegistry.local") is not False:
         found.append(Finding("network", "danger", "the bundled registry is off (docker-registry.enabled: false) "
@@ -163,9 +188,38 @@ def values_findings(chart: str, values: dict[str, Any]) -> list[Finding]:
         found.append(Finding("network", "danger", "no object storage: minio and localstack are both off, so "
                              "OBJECTSTORE_URL is empty and the storage NetworkPolicies select every pod of the "
                              "namespace; turn one of them on", "minio.enabled"))
+    found += _minio_policy_shapes(values)
     if _get(values, "privateCa.enabled") is True and _get(values, "privateCa.image.tag") in (None, MISSING):
         found.append(Finding("security", "danger", "private CA on without privateCa.image.tag: the add-cert image "
                              "renders as ...:%!s(<nil>) and the pods cannot start", "privateCa.image.tag"))
+    return _ordered(found)
+
+
+def _ordered(found: list[Finding]) -> list[Finding]:
+    """Most severe first, as add_findings orders the objects' findings."""
+    return sorted(found, key=lambda f: ("danger", "warning", "info").index(f.severity))
+
+
+def _minio_policy_shapes(values: Mapping[str, Any]) -> list[Finding]:
+    """The MinIO chart reads its NetworkPolicy extras differently from PostgreSQL's and Redis's (FACTS_ACCOUNTS_
+    NETWORK_IMAGES.md §2.2): extraIngress items are peers, and extraEgress with allowExternalEgress off fails to
+    render."""
+    found = []
+    extra = _get(values, "minio.networkPolicy.extraIngress")
+    rules = [i for i, item in enumerate(extra) if isinstance(item, dict) and {"from", "ports"} & item.keys()] \
+        if isinstance(extra, list) else []
+    if rules:
+        items = ", ".join(f"minio.networkPolicy.extraIngress[{i}]" for i in rules)
+        found.append(Finding("network", "danger", f"{items} written as a whole rule ({{ports, from}}), but the MinIO "
+                             "chart adds each extraIngress item as a peer of its own "
+                             "rule: the peer has no selector, the API server refuses the NetworkPolicy and the "
+                             "install fails; write each item as a peer ({podSelector: ...} or {namespaceSelector: "
+                             "...})", "minio.networkPolicy.extraIngress"))
+    if _get(values, "minio.networkPolicy.extraEgress") not in (None, [], MISSING) \
+            and _get(values, "minio.networkPolicy.allowExternalEgress") is False:
+        found.append(Finding("network", "danger", "minio.networkPolicy.extraEgress with allowExternalEgress off does "
+                             "not render (the MinIO template reads a key that does not exist): helm install fails; "
+                             "leave extraEgress empty", "minio.networkPolicy.extraEgress"))
     return found
 
 

@@ -39,6 +39,8 @@ class Layer:
     """chart -> values keys kept verbatim (imported keys no Plan decision writes), written over the Plan's."""
     value_origins: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Import layers: chart -> dotted values key -> "FILE:LINE" where the customer's file sets it."""
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Import layers: credential id -> value found inline in the customer's files; written to secrets/ only."""
 
     @property
     def kind_of(self) -> LayerKind:
@@ -56,6 +58,11 @@ def extras_of(layers: Sequence[Layer]) -> dict[str, dict[str, Any]]:
         for chart, tree in layer.extras.items():
             extras[chart] = merge(extras.get(chart, {}), copy.deepcopy(dict(tree)))
     return extras
+
+
+def secrets_of(layers: Sequence[Layer]) -> dict[str, str]:
+    """The credentials the layers carry (imported ones), a later layer's winning: the run's given secrets."""
+    return {ident: value for layer in layers for ident, value in layer.secrets.items()}
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -173,4 +173,12 @@ def step_for_values_key(key: str | None) -> Step | None:
     for decl in declarations():
         if any(k.split(":", 1)[1] in (key, key.rsplit(".", 1)[0]) for k in decl.values_keys):
             return step_of(decl.path)
+    # Keys a whole section declares (the credential keys of "Accounts and secrets"), and their siblings in the same
+    # credential map (redis.auth.enabled, addAccountOperator.users), not in a whole subchart's top level.
+    parent = key.rsplit(".", 1)[0] if "." in key else None
+    siblings = parent is not None and ("." in parent or parent == "addAccountOperator")
+    for step in STEPS:
+        for declared in (k.split(":", 1)[1] for section in step.sections for k in declaration(section).values_keys):
+            if declared == key or (siblings and declared.rsplit(".", 1)[0] == parent):
+                return step
     return None

@@ -39,8 +39,10 @@ def test_chart_defaults_pass_restricted_and_open_the_storage_pods(capsys) -> Non
                                  "namespace": "org-1"}]
     assert {p["pss_level"] for p in report["pods"]} == {"restricted"}
     dangers = {f["values_key"] for f in report["findings"] if f["severity"] == "danger"}
-    assert dangers == {"postgresql.primary.networkPolicy.enabled", "redis.networkPolicy.enabled",
-                       "minio.networkPolicy.enabled"}
+    # Each names the key that closes it, and the wizard decision that sets it.
+    assert dangers == {"postgresql.primary.networkPolicy.allowExternal", "redis.networkPolicy.allowExternal",
+                       "minio.networkPolicy.allowExternal"}
+    assert all("features.close_storage" in f["message"] for f in report["findings"] if f["severity"] == "danger")
     server = next(p for p in report["pods"] if p["component"] == "backend-server")
     assert "internet" in server["ingress_from"] and "backend-database" in server["egress_to"]
 

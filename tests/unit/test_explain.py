@@ -29,12 +29,23 @@ def test_values_that_cannot_work_or_have_no_effect(values: dict, key: str) -> No
     assert key in keys(values)
 
 
+# Credentials in Secrets, as the wizard writes them (credential findings: tests/unit/test_secrets_findings.py).
+SECRETS = {"database": {"auth": {"credentialsSecretName": "db", "password": ""}},
+           "postgresql": {"auth": {"enablePostgresUser": True, "existingSecret": "pg", "password": ""}}}
+
+
 def test_sound_values_have_no_value_findings() -> None:
-    assert keys({"docker-registry": {"enabled": False}, "containerRegistry": {"local": False, "host": "r.io"},
-                 "minio": {"enabled": False}, "localstack": {"enabled": True},
+    assert keys({**SECRETS, "docker-registry": {"enabled": False},
+                 "containerRegistry": {"local": False, "host": "r.io"}, "minio": {"enabled": False},
+                 "localstack": {"enabled": True, "environment": [
+                     {"name": "AWS_ACCESS_KEY_ID", "value": "(secret substra-backend/localstack-key-id)"},
+                     {"name": "AWS_SECRET_ACCESS_KEY", "value": "(secret substra-backend/localstack-secret)"}]},
+                 "redis": {"auth": {"existingSecret": "redis"}}, "addAccountOperator": {"existingSecret": "accounts"},
                  "privateCa": {"enabled": True, "image": {"tag": "1.0.1"}},
                  "server": {"persistence": {"servermedias": {"storageClass": "fast"}}}}) == set()
-    assert values_findings("orchestrator", {"postgresql": {"primary": {"persistence": {"storageClass": "x"}}}}) == []
+    assert values_findings("orchestrator", {**SECRETS,
+                                            "postgresql": {**SECRETS["postgresql"],
+                                                           "primary": {"persistence": {"storageClass": "x"}}}}) == []
 
 
 def explain_json(capsys, *argv: str) -> dict:

@@ -49,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     source = parser.add_argument_group("what to explain (one of)")
     add_plan_sources(source)
     source.add_argument("--values", metavar="CHART=FILE", type=chart_path_pair, action="append", default=[],
-                        help="a values file as passed to helm -f (repeatable; CHART is orchestrator, substra-backend "
-                             "or substra-frontend)")
+                        help="a values file as passed to helm -f (repeatable; several files of one chart merge in "
+                             "order like helm -f a -f b, e.g. the wizard's values then its secrets/<chart>-"
+                             "credentials.values; CHART is orchestrator, substra-backend or substra-frontend)")
     source.add_argument("--manifests", nargs="+", metavar="FILE", type=manifest_file,
                         help="rendered manifests (helm template output; - reads standard input)")
     source.add_argument("--bundle", metavar="FILE", type=path_argument(),
@@ -134,10 +135,11 @@ def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
     from wizard.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
     from wizard.sources import read_values_file
 
+    from wizard.layers import merge
+
     releases = {**DEFAULT_RELEASES, **dict(args.release)}
-    inputs = []
-    for chart, path in args.values:
-        data = read_values_file(Path(path))
-        release = ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace)
-        inputs.append(ChartInput(release, data or {}))
-    return inputs
+    merged: dict[str, dict] = {}  # several files of one chart are one release, merged in order like helm -f a -f b
+    for chart, path in args.values:  # (the wizard's values file, then its secrets/<chart>-credentials.values)
+        merged[chart] = merge(merged.get(chart, {}), read_values_file(Path(path)) or {})
+    return [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace), data)
+            for chart, data in merged.items()]

@@ -8,9 +8,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.charts import SUPPORTED_VERSIONS
 from wizard.cli import path_argument
+
+if TYPE_CHECKING:
+    from wizard.secret_files import Vault
 
 
 def chart_file(value: str) -> tuple[str, Path]:
@@ -29,9 +33,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="wizard import",
         description="Read a customer's values files (as given to helm -f, or helm get values output) back into the "
                     "wizard's decisions. Reports what each file decides, keys the wizard does not model (kept "
-                    "verbatim), keys the chart does not have, keys without effect and contradictions. With --out, "
-                    "writes the values files, answers file and install.sh; Helm merges the written values to the same "
-                    "result as the customer's.",
+                    "verbatim), keys the chart does not have, keys without effect and contradictions, and every "
+                    "credential: a chart default, a password the backend refuses, an account entry it crashes on. "
+                    "With --out, writes the values files, answers file and install.sh, and moves the credentials "
+                    "inline in the files into Kubernetes Secrets under DIR/secrets/ (new ones where they were the "
+                    "charts' defaults); Helm merges the written values to the same result as the customer's, apart "
+                    "from the credential keys, which name those Secrets.",
         epilog="Exit codes: 0 imported (notes are warnings), 2 unreadable input or files that would be overwritten.",
     )
     parser.add_argument("--values", metavar="CHART=FILE", type=chart_file, action="append", required=True,
@@ -55,12 +62,25 @@ def main(argv: Sequence[str]) -> int:
 
     result = import_values(args.values)
     plan = build_plan([result.layer])
-    planned = output.plan_files(plan, args.out, force=args.force, extras=result.extras) if args.out else []
+    planned = output.plan_files(plan, args.out, force=args.force, extras=result.extras,
+                                given_secrets=result.secrets) if args.out else []
     if args.format == "json":
         sys.stdout.write(json.dumps(as_json(result), indent=2, default=str) + "\n")
     else:
         sys.stdout.write(text(result))
     if planned:
         output.write_files(planned)
-        print(f"Files in {args.out}/: {', '.join(item.path.name for item in planned)}", file=sys.stderr)
+        shown = [item.path.name if item.path.parent == args.out else f"{item.path.parent.name}/{item.path.name}"
+                 for item in planned]
+        print(f"Files in {args.out}/: {', '.join(shown)}", file=sys.stderr)
+        _say_secrets(planned.vault)
     return 0
+
+
+def _say_secrets(vault: Vault) -> None:
+    """Which credentials came from the customer's files and which were made anew (ids only, never a value)."""
+    given, generated = vault.given, vault.generated
+    if given:
+        print(f"Moved into secrets/ from your files: {', '.join(given)}", file=sys.stderr)
+    if generated:
+        print(f"Generated into secrets/ (no usable value in your files): {', '.join(generated)}", file=sys.stderr)

@@ -23,6 +23,7 @@ from wizard.charts import SUPPORTED_VERSIONS
 from wizard.declare import join_path, split_path
 from wizard.errors import ConfigError, OutputError, Problem
 from wizard.findings import values_findings
+from wizard.importing import credentials
 from wizard.importing.extras import leaves, same, split_extras, written_tree
 from wizard.importing.reading import MAX_NODES, read_values_file
 from wizard.importing.reconstruct import Reader, reconstruct
@@ -46,7 +47,8 @@ class ImportNote:
     """One thing the operator must know about the customer's files."""
 
     kind: str
-    """unmodelled | unknown-key | no-effect | contradiction | unrepresentable | empty"""
+    """unmodelled | unknown-key | no-effect | contradiction | unrepresentable | empty, and for credentials:
+    secret-moved | default-credential | secret-unknown | account | own-pair | storage-open"""
     chart: str
     key: str | None
     message: str
@@ -73,6 +75,8 @@ class ImportResult:
     notes: tuple[ImportNote, ...]
     decisions: tuple[tuple[str, Any, str], ...] = field(default=())
     """(Plan field, value, "file:line key") for every decision read from a customer key, in Plan order."""
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Credential id -> value found inline in the customer's files: the run's given secrets (secrets/ only)."""
 
 
 def import_values(files: Sequence[tuple[str, Path]]) -> ImportResult:
@@ -130,6 +134,10 @@ def _import(given: dict[str, dict], where: dict[str, dict[KeyPath, tuple[str, in
     data = plan.model_dump(mode="json")
     notes += _key_notes(given, extras, overridden, at)
     notes += _unused_volume_notes(plan, given, at)
+    moved = credentials.move(plan, given)
+    notes += [ImportNote(n.kind, n.chart, n.key, n.message, *at(n.chart, tuple(n.key.split("."))))
+              for n in moved.notes]
+    notes += _open_storage_notes(plan, given, at)
     origins: dict[str, str] = {}
     decisions = []
     for name, sources in reader.origins.items():
@@ -145,8 +153,32 @@ def _import(given: dict[str, dict], where: dict[str, dict[KeyPath, tuple[str, in
     value_origins = {chart: {".".join(key): f"{file}:{line}" for key, (file, line) in keys.items()}
                      for chart, keys in where.items()}
     layer = Layer(f"imported {', '.join(names)}", data, kind="import", origins=origins, extras=extras,
-                  value_origins=value_origins)
-    return ImportResult(layer, extras, tuple(notes), tuple(decisions))
+                  value_origins=value_origins, secrets=moved.secrets)
+    return ImportResult(layer, extras, tuple(notes), tuple(decisions), moved.secrets)
+
+
+def _open_storage_notes(plan: Plan, given: Mapping[str, dict], at: Any) -> list[ImportNote]:
+    """With features.close_storage off, the storage policy keys the customer's values leave open (one note per
+    chart, at the first of them)."""
+    if plan.features.close_storage:
+        return []
+    notes = []
+    for values in render(plan):
+        effective = coalesce(load_defaults(values.chart, values.version), given.get(values.chart, {}))
+        open_keys = [s.path for s in values.settings if s.field == "features.close_storage"
+                     and get_path(effective, s.path) is not False and get_path(effective, (s.path[0], "enabled"))
+                     is not False]  # a subchart that is off runs no pod to open
+        if not open_keys:
+            continue
+        ingress = [".".join(p) for p in open_keys if p[-1] == "allowExternal"]
+        egress = [".".join(p) for p in open_keys if p[-1] == "allowExternalEgress"]
+        what = [f"{', '.join(ingress)} let any pod of any namespace, and the internet, reach the storage"] * bool(
+            ingress) + [f"{', '.join(egress)} let the storage open connections to any address"] * bool(egress)
+        notes.append(ImportNote("storage-open", values.chart, ".".join(open_keys[0]), f"open in your values: "
+                                f"{'; '.join(what)}. The imported Plan keeps features.close_storage off to write "
+                                "them back as they are; turn it on (--set features.close_storage=true, or the "
+                                "Features step) to close every storage pod", *at(values.chart, open_keys[0])))
+    return notes
 
 
 def _section_of(field_path: str, origins: Mapping[str, Any]) -> str:
@@ -209,6 +241,14 @@ def _reset(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
 def _fix(data: dict[str, Any], base: Mapping[str, Any], path: str) -> None:
     """Move the Plan away from one cross-field problem (rules.problems) with the smallest change."""
     steps = split_path(path)
+    if steps[:2] == ["accounts", "users"] and len(steps) > 2:  # a user on a channel the Plan lost: the first one
+        users = data["accounts"]["users"]
+        if steps[-1] == "channel":
+            users[steps[2]]["channel"] = None
+        else:
+            del users[steps[2]]
+        data["accounts"]["users"] = users or copy.deepcopy(base["accounts"]["users"])
+        return
     if steps[:1] == ["channels"]:
         if len(steps) == 1:
             data["channels"] = copy.deepcopy(base["channels"])
@@ -258,6 +298,8 @@ def _null_conflicts(plan: Plan, given: Mapping[str, dict]) -> list[str]:
     for values in render(plan):
         effective = coalesce(load_defaults(values.chart, values.version), given.get(values.chart, {}))
         for setting in values.settings:
+            if credentials.credential_setting(setting.field):
+                continue  # the Plan's own credential keys: the customer's are not written back (credentials.OWNED)
             if get_path(effective, setting.path) is None and setting.value is not None:
                 fields.append(setting.field)
     return fields
@@ -297,7 +339,7 @@ def _key_notes(given: Mapping[str, dict], extras: Mapping[str, dict], overridden
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             notes.append(ImportNote("unknown-key", chart, ".".join(path), f"{chart} {version} has no such key, so "
                                     f"Helm ignores it (kept as written){hint}", *at(chart, path)))
-        for finding in values_findings(chart, data):
+        for finding in values_findings(chart, data, credentials=False):  # credentials: importing.credentials
             kind = "no-effect" if "has no effect" in finding.message else "contradiction"
             key = tuple((finding.values_key or "").split("."))
             notes.append(ImportNote(kind, chart, finding.values_key, finding.message, *at(chart, key)))
@@ -379,11 +421,13 @@ def _free_below(chart: str, version: str, path: KeyPath) -> bool:
 
 
 def check_round_trip(plan: Plan, extras: Mapping[str, dict], given: Mapping[str, dict]) -> list[str]:
-    """The charts whose written values would not merge to what the customer's do (empty: the import is exact)."""
+    """The charts whose written values would not merge to what the customer's do, apart from the credential keys,
+    which name the wizard's Secrets now (empty: the import is exact)."""
     written = written_tree(plan, extras)
     wrong = []
     for chart, data in given.items():
         defaults = load_defaults(chart, SUPPORTED_VERSIONS[chart])
-        if not same(coalesce(defaults, written.get(chart, {})), coalesce(defaults, data)):
+        ours = credentials.without_credentials(chart, coalesce(defaults, written.get(chart, {})))
+        if not same(ours, credentials.without_credentials(chart, coalesce(defaults, data))):
             wrong.append(chart)
     return wrong

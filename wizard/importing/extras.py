@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wizard.chart_defaults import MISSING, coalesce, copy_json, get_path, load_defaults
+from wizard.importing.credentials import credential_setting, owned
 from wizard.plan import Plan
 from wizard.values import render
 
@@ -55,7 +56,10 @@ def put(tree: dict[str, Any], path: KeyPath, value: Any) -> None:
 
 
 def split_extras(plan: Plan, given: Mapping[str, dict]) -> tuple[dict[str, dict], dict[str, list[KeyPath]]]:
-    """(extras per chart, the keys where the Plan's own value had to be overridden) for an imported Plan."""
+    """(extras per chart, the keys where the Plan's own value had to be overridden) for an imported Plan.
+
+    The credential keys are the Plan's (importing.credentials): a customer's key there is never kept (its credential
+    moves to secrets/), and the Plan's own value there is never overridden."""
     extras: dict[str, dict] = {}
     overridden: dict[str, list[KeyPath]] = {}
     for values in render(plan):
@@ -65,12 +69,14 @@ def split_extras(plan: Plan, given: Mapping[str, dict]) -> tuple[dict[str, dict]
         decided = {setting.path: setting for setting in values.settings}
         kept: dict[str, Any] = {}
         for path, value in leaves(customer):
+            if owned(chart, path):
+                continue
             setting = decided.get(path)
             if setting is None or not same(setting.value, get_path(effective, path)):
                 put(kept, path, copy_json(value))
         for setting in values.settings:
             result = get_path(effective, setting.path)
-            if same(setting.value, result) or _under_leaf(kept, setting.path):
+            if credential_setting(setting.field) or same(setting.value, result) or _under_leaf(kept, setting.path):
                 continue
             put(kept, setting.path, None if result is MISSING else copy_json(result))
             overridden.setdefault(chart, []).append(setting.path)

@@ -75,6 +75,8 @@ def reconstruct(reader: Reader) -> None:
         _features(reader)
         _registry(reader)
         _scale(reader)
+        _accounts(reader)
+    _close_storage(reader)
     _storage(reader)
     _ingress(reader)
 
@@ -278,3 +280,53 @@ def _orchestrator_ingress(reader: Reader) -> None:
             and reader.data["ingress"].get("cluster_issuer") is None:
         key = "orchestrator.tls.createCertificates.issuer"
         reader.put("ingress.cluster_issuer", reader.get(ORCHESTRATOR, key), (ORCHESTRATOR, key))
+
+
+def _accounts(reader: Reader) -> None:
+    """The admin users (name and channel; their passwords go to secrets/, see importing.credentials): each entry the
+    Plan can hold, once, with its channel when that is one of the Plan's. None listed: the Plan keeps its own admin."""
+    from pydantic import ValidationError
+
+    from wizard.plan import AdminUser
+
+    entries = reader.get(BACKEND, "addAccountOperator.users")
+    channels = [c.get("name") for c in reader.data.get("channels", []) if isinstance(c, dict)]
+    users: list[dict[str, Any]] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or any(u["name"] == entry.get("name") for u in users):
+            continue
+        channel = entry.get("channel")
+        try:
+            user = AdminUser.model_validate({"name": entry.get("name"),
+                                             "channel": channel if channel in channels else None})
+        except ValidationError:
+            continue
+        users.append({"name": user.name, "channel": user.channel})
+    if users:
+        reader.put("accounts.users", users, (BACKEND, "addAccountOperator.users"))
+
+
+STORAGE_POLICIES = {ORCHESTRATOR: ("postgresql.primary",), BACKEND: ("postgresql.primary", "redis", "minio")}
+"""The subchart policies features.close_storage closes (minio only with MinIO as the object store)."""
+
+
+def storage_policy_keys(reader: Reader) -> list[tuple[str, str]]:
+    """(chart, key) of every policy key features.close_storage would write for the imported charts."""
+    keys = []
+    for chart, prefixes in STORAGE_POLICIES.items():
+        if chart not in reader.effective:
+            continue
+        for prefix in prefixes:
+            if prefix == "minio" and reader.data["features"].get("object_store") != "minio":
+                continue
+            keys += [(chart, f"{prefix}.networkPolicy.{key}") for key in ("allowExternal", "allowExternalEgress")]
+    return keys
+
+
+def _close_storage(reader: Reader) -> None:
+    """On only when the customer closed every storage policy the decision closes, so that the Plan writes their
+    policies back as they are; anything left open keeps it off (and the import says what is open)."""
+    keys = storage_policy_keys(reader)
+    if keys:
+        left_open = [(chart, key) for chart, key in keys if reader.get(chart, key) is not False]
+        reader.put("features.close_storage", not left_open, *(left_open or keys))

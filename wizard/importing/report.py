@@ -11,7 +11,8 @@ from wizard.importing.extras import leaves
 SCHEMA = "substra-wizard/import@1"
 MAX_PER_KIND = 40  # a file of thousands of unknown keys should not bury the contradictions
 _SEVERITY = {"unknown-key": "warning", "no-effect": "warning", "contradiction": "danger", "unrepresentable": "warning",
-             "unmodelled": "info", "empty": "info"}
+             "unmodelled": "info", "empty": "info", "default-credential": "danger", "account": "danger",
+             "storage-open": "danger", "secret-unknown": "warning", "secret-moved": "warning", "own-pair": "info"}
 
 
 def severity(kind: str) -> str:
