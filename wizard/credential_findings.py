@@ -147,7 +147,9 @@ def _object_store(merged: Mapping[str, Any], defaults: Mapping[str, Any]) -> lis
             found.append(Finding(AREA, "danger", "MinIO's root password is the chart's default "
                                  "(minio.auth.rootPassword): the backend's object-store Secret always takes the inline "
                                  "minio.auth.rootUser and rootPassword, also with minio.auth.existingSecret, so "
-                                 "either MinIO accepts the default or the backend cannot reach it; give your own",
+                                 "either MinIO accepts the default or the backend cannot reach it; give your own (a "
+                                 "wizard run passes them from secrets/substra-backend-credentials.values: add it as a "
+                                 "second --values to judge what helm gets)",
                                  "minio.auth.rootPassword"))
         elif _inline(password, default):
             found.append(_only_inline("minio.auth.rootPassword", "MinIO's and the backend's object-store Secrets"))

@@ -191,16 +191,18 @@ def folder_side(folder: Path, label: str) -> Side:
     return values_side([(path.name.removesuffix("-values.yaml"), path) for path in present], label=label, kind="dir")
 
 
-def read_values_file(path: Path) -> dict[str, Any]:
+def read_values_file(path: Path, *, judge_only: bool = False) -> dict[str, Any]:
     """A values file as plain data, read as Helm reads it (importing.reading: YAML 1.1 scalars, merge keys, the same
-    size limit as wizard import); {} when empty.
+    size limit as wizard import); {} when empty. `judge_only`: for `wizard explain`, whose report never shows a value,
+    so the credentials file of secrets/ may be given to judge what helm gets (diffs and bundles refuse it).
 
     Raises:
         WizardError: unreadable, not YAML, or not a map (naming the file).
     """
     from wizard.importing.reading import read_values_file as read
 
-    refuse_secrets_file(path)
+    if not judge_only:
+        refuse_secrets_file(path)
     return read(path).data or {}
 
 

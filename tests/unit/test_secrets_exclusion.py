@@ -111,7 +111,6 @@ def test_a_diff_of_folders_carries_no_secret(tmp_path: Path, capsys, opened, pre
     ["diff", "substra-backend={file}", "minimal"],
     ["diff", "values:substra-backend={file}", "minimal"],
     ["bundle", "--values", "substra-backend={file}", "--out", "{tmp}/b.tar.gz"],
-    ["explain", "--values", "substra-backend={file}"],
 ])
 def test_a_file_of_secrets_is_refused_as_values(tmp_path: Path, capsys, argv) -> None:
     out, planted = _planted(tmp_path, "minimal")
@@ -122,6 +121,24 @@ def test_a_file_of_secrets_is_refused_as_values(tmp_path: Path, capsys, argv) ->
     assert "is a file of a wizard run's secrets/ folder" in printed.err
     assert not [form for form in _forms(planted) if form in printed.out + printed.err]
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_explain_judges_with_the_credentials_file_but_never_shows_a_value(tmp_path: Path, capsys, fmt: str) -> None:
+    """explain may read secrets/<chart>-credentials.values (to judge what helm gets: without it the MinIO root
+    password looks like the chart default), and its report still carries no credential."""
+    out, planted = _planted(tmp_path, "minimal")
+    capsys.readouterr()
+    values = f"substra-backend={out / 'substra-backend-values.yaml'}"
+    alone = main(["explain", "--values", values, "--format", fmt])
+    said_alone = capsys.readouterr().out
+    both = main(["explain", "--values", values, "--values",
+                 f"substra-backend={secret_files.folder(out) / 'substra-backend-credentials.values'}", "--format", fmt])
+    said = capsys.readouterr().out
+    assert (alone, both) == (0, 0)
+    assert "root password is the chart's default" in said_alone
+    assert "root password is the chart's default" not in said
+    assert not [form for form in _forms(planted) if form in said]
 
 
 CUSTOMER = """\

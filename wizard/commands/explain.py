@@ -140,6 +140,6 @@ def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
     releases = {**DEFAULT_RELEASES, **dict(args.release)}
     merged: dict[str, dict] = {}  # several files of one chart are one release, merged in order like helm -f a -f b
     for chart, path in args.values:  # (the wizard's values file, then its secrets/<chart>-credentials.values)
-        merged[chart] = merge(merged.get(chart, {}), read_values_file(Path(path)) or {})
+        merged[chart] = merge(merged.get(chart, {}), read_values_file(Path(path), judge_only=True) or {})
     return [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], releases[chart], args.namespace), data)
             for chart, data in merged.items()]
