@@ -288,7 +288,9 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
         from wizard import prompts, resume
 
         fresh = args.answers or args.bundle or args.imports  # given input, not an unfinished run, is the start
-        return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save)
+        args.given_secrets = {}  # the passwords typed, for _write (never in the Plan, answers or draft)
+        return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save,
+                           given_secrets=args.given_secrets, out_dir=args.out)
     if not sys.stdin.isatty():
         raise WizardError(
             "there is no terminal to ask questions in (standard input is not a TTY). To write the files without "
@@ -317,7 +319,8 @@ def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict
     from wizard import output, rules
 
     out_dir = args.out
-    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras)
+    planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras,
+                                given_secrets=getattr(args, "given_secrets", None))
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")
