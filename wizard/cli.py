@@ -302,8 +302,9 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
     from wizard.cluster.choices import discover_for
 
     app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for,
-                   layers, judge)
+                   layers, judge, out_dir=args.out)
     chosen = app.run()
+    args.given_secrets = app.given_secrets  # the passwords typed, for _write (never in the Plan, answers or draft)
     if chosen is not None and app.install_requested:
         args.install = True  # "Write the files, then install": the checks and the confirmation follow here
     return chosen
