@@ -7,6 +7,7 @@ Thin by design: which questions to ask (wizard.steps), how an answer is checked 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -17,6 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens import accounts
+from screens.accounts import AccountsMixin
 from screens.modals import ResumeModal
 from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, KeysFooter, ListButton
 from wizard import resume
@@ -66,9 +69,9 @@ None and why not; the words name the cluster."""
 ASKING = "Asking the cluster to judge each pod (server-side dry run; nothing is created)..."
 
 
-class WizardApp(App[Plan | None]):
+class WizardApp(AccountsMixin, App[Plan | None]):
     """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
-    after writing."""
+    after writing; `given_secrets` the admin passwords typed in the Accounts and secrets step (screens.accounts)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "substra-wizard"
@@ -78,13 +81,16 @@ class WizardApp(App[Plan | None]):
         Binding("escape", "previous_step", "Back"),
         Binding("f1", "help", "Help"),
         Binding("f2", "wide_panel", "Wide panel"),
+        Binding("f3", "show_secrets", "Reveal"),  # the Accounts and secrets step only (check_action)
+        Binding("f3", "hide_secrets", "Hide"),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
     ]
 
     def __init__(self, plan: Plan, saved: SavedDraft | None = None,
                  discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
-                 admit: Admit | None = None) -> None:
+                 admit: Admit | None = None, out_dir: Path | None = None) -> None:
         super().__init__()
+        self.accounts_start(out_dir)
         self.admit = admit
         self._admission: tuple[Plan, str] | None = None
         """The cluster's verdicts as shown, and the Plan they are for (asked again only when it changes)."""
@@ -124,6 +130,7 @@ class WizardApp(App[Plan | None]):
     async def resume_answered(self, yes: bool | None) -> None:
         if yes and self.saved is not None:
             self.draft = Draft.resume(self.saved.data, self.draft.plan)
+            self.follow_users()
             await self.show_step()
             self._answers_changed()
         else:
@@ -138,6 +145,7 @@ class WizardApp(App[Plan | None]):
         self.screen.set_focus(None, scroll_visible=False)  # else Textual moves the focus on to the column while the
         await container.remove_children()  # step is rebuilt, and restyles all of it twice
         await container.mount_all(self._step_widgets())
+        self.refresh_bindings()  # F3 belongs to one step
         row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
         if row is None:  # a step just entered
             container.scroll_home(animate=False)
@@ -156,7 +164,11 @@ class WizardApp(App[Plan | None]):
         step = STEPS[self.index]
         self.sub_title = f"Step {self.index + 1} of {len(STEPS)}: {step.title}"
         widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
-        if step.sections:
+        if step.id != "accounts":
+            self.revealed = False  # secrets shown on request are hidden again once the operator moves on
+        if step.id == "accounts":
+            widgets += self.accounts_widgets(self._field_rows(step))
+        elif step.sections:
             widgets += self._field_rows(step)
         else:
             widgets += self._review()
@@ -223,6 +235,8 @@ class WizardApp(App[Plan | None]):
         step = STEPS[self.index]
         before = {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)}
         self.draft = edit(self.draft, event.path, event.text)
+        if event.path.startswith(accounts.USERS):
+            self.follow_users()
         shown = self.draft.shown
         if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=event.path)  # list items came or went: build the step again
@@ -278,6 +292,8 @@ class WizardApp(App[Plan | None]):
         else:
             self.draft = remove_item(self.draft, button.list_path, button.index)
             focus = None
+        if button.list_path == accounts.USERS:
+            self.follow_users()
         first = None if focus is None else next(
             (d.path for d in fields(STEPS[self.index], self.draft.shown, all_of_them=True, data=self.draft.data)
              if d.path.startswith(focus + ".")), None)
@@ -313,6 +329,8 @@ class WizardApp(App[Plan | None]):
     def finish(self) -> None:
         if not self.draft.valid:
             self.notify("Fix the problems listed above first.", severity="error")
+            return
+        if self.passwords_hold_finish():
             return
         self.exit(self.draft.plan)
 
@@ -384,11 +402,19 @@ class WizardApp(App[Plan | None]):
 
     # --- help and quit ----------------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("show_secrets", "hide_secrets"):
+            return self.secrets_action(action)
+        return True
+
     def action_help(self) -> None:
-        self.notify("Tab/Shift+Tab (or Enter in a text field) move between fields; Ctrl+N (or Enter on Next) goes to "
-                    "the next step, Esc back. Each field says what it does and which values keys it sets. The panel "
-                    "shows what the decisions do: + added, ~ changed by the last edit, ! worth a look; F2 widens it "
-                    "to the whole screen. Ctrl+Q quits.", timeout=12)
+        """F1: what the current step decides, then the keys (one toast: two do not fit in 80x24)."""
+        step = STEPS[self.index]
+        about = accounts.HELP if step.id == "accounts" else step.help
+        self.notify(f"{about}\n\nKeys: Tab/Shift+Tab (or Enter in a text field) next field; Ctrl+N (or Enter on Next) "
+                    "next step; Esc back; Ctrl+Q quit. Each field says what it does and which values keys it sets. "
+                    "The panel: + added, ~ changed by the last edit, ! worth a look; F2 gives it the whole screen.",
+                    title=step.title, timeout=15, markup=False)
 
     def action_quit_wizard(self) -> None:
         if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):
@@ -455,10 +481,10 @@ def _position_of_empty_list(widgets: list[Widget], list_path: str) -> int:
 
 def make_app(plan: Plan, saved: SavedDraft | None = None,
              discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
-             admit: Admit | None = None) -> WizardApp:
+             admit: Admit | None = None, *, out_dir: Path | None = None) -> WizardApp:
     """The app for a Plan (offering to resume `saved`; `discover` reads the cluster, in a thread, to offer its
     storage classes and claims; `layers`, the sources the Plan was built from, say where each value comes from;
-    `admit`, once a cluster was found, has it judge the pods for the review); cli.py and the tests build it the
-    same way."""
-    return WizardApp(plan, saved, discover, layers, admit)
+    `admit`, once a cluster was found, has it judge the pods for the review; `out_dir`, where the files go, whose
+    secrets/ says which credentials a re-run keeps); cli.py and the tests build it the same way."""
+    return WizardApp(plan, saved, discover, layers, admit, out_dir)
 

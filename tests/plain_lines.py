@@ -14,11 +14,21 @@ from wizard.steps import STEPS, fields, fixed, relevant
 
 def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:
     """One line per question the wizard asks, in its order (each step's fields, recomputed after each answer):
-    the given answers (several for a field asked again after a refusal), an empty line for the others."""
+    the given answers (several for a field asked again after a refusal), an empty line for the others. An admin
+    user's password is answered by the key `password:NAME` (empty: generated)."""
+    return [*(line for _, lines in answer_steps(start, answers) for line in lines), write]
+
+
+def answer_steps(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = ()) -> list[tuple[str, list[str]]]:
+    """The lines of `answer_lines` per step (step id, lines), without the final write answer: to cut a run after a
+    step."""
     answers = dict(answers)
     draft = start if isinstance(start, Draft) else Draft.start(start)
-    lines: list[str] = []
+    found: list[tuple[str, list[str]]] = []
     for step in STEPS:
+        if not step.sections:
+            continue
+        lines: list[str] = []
         asked: set[str] = set()
         while decl := next((d for d in fields(step, _shown(draft)) if d.path not in asked), None):
             asked.add(decl.path)
@@ -31,7 +41,12 @@ def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]]
                 draft = edit(draft, decl.path, given[-1])
         lines += ["" for decision in lists_in(step.sections)  # each list: keep it as it is
                   if relevant(first_field(decision), _shown(draft))]
-    return [*lines, write]
+        if step.id == "accounts" and _shown(draft).target.backend.enabled:  # a password per admin user
+            for user in _shown(draft).accounts.users:
+                given = answers.get(f"password:{user.name}", "")
+                lines += [given] if isinstance(given, str) else list(given)
+        found.append((step.id, lines))
+    return found
 
 
 def _shown(draft: Draft) -> Plan:

@@ -301,7 +301,9 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
         from wizard import prompts, resume
 
         fresh = args.answers or args.bundle or args.imports  # given input, not an unfinished run, is the start
-        return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save)
+        args.given_secrets = {}  # the passwords typed, for _write (never in the Plan, answers or draft)
+        return prompts.run(plan, saved=None if fresh else resume.load(), keep=resume.save,
+                           given_secrets=args.given_secrets, out_dir=_kept_from(args))
     if not sys.stdin.isatty():
         raise WizardError(
             "there is no terminal to ask questions in (standard input is not a TTY). To write the files without "
@@ -313,11 +315,17 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
     from wizard.cluster.choices import discover_for
 
     app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for,
-                   layers, judge)
+                   layers, judge, out_dir=_kept_from(args))
     chosen = app.run()
+    args.given_secrets = app.given_secrets  # the passwords typed, for _write (never in the Plan, answers or draft)
     if chosen is not None and app.install_requested:
         args.install = True  # "Write the files, then install": the checks and the confirmation follow here
     return chosen
+
+
+def _kept_from(args: argparse.Namespace) -> Path | None:
+    """The folder whose secrets/ the front ends list as kept; none with --rotate-secrets (every one is made anew)."""
+    return None if args.rotate_secrets else args.out
 
 
 def _import_pair(value: str) -> tuple[str, Path]:
@@ -332,7 +340,8 @@ def _write(plan: Plan, args: argparse.Namespace, started_from: str, extras: dict
 
     out_dir = args.out
     planned = output.plan_files(plan, out_dir, force=args.force, answers_from=args.answers, extras=extras,
-                                given_secrets=given_secrets, rotate_secrets=args.rotate_secrets)
+                                given_secrets={**(given_secrets or {}), **(getattr(args, "given_secrets", None) or {})},
+                                rotate_secrets=args.rotate_secrets)
     _print_notes(rules.notes(plan))
     output.write_files(planned)
     print(f"Plan from {started_from}. Files in {out_dir}/:")

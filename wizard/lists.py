@@ -29,8 +29,8 @@ class ListDecision:
 
     @property
     def one_more(self) -> str:
-        """"a channel", "an image": what adding one adds."""
-        return f"{'an' if self.item[:1] in 'aeiou' else 'a'} {self.item}"
+        """"a channel", "an image", "a user": what adding one adds."""
+        return f"{'an' if self.item[:1] in 'aeio' else 'a'} {self.item}"
 
 
 @lru_cache(maxsize=1)

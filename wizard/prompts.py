@@ -32,6 +32,8 @@ from wizard.lists import ListDecision, add_item, first_field, item_titles, lists
 from wizard.steps import STEPS, Step, fields, fixed, relevant, step_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wizard.plan import Plan
     from wizard.resume import SavedDraft
 
@@ -54,6 +56,10 @@ class Asker(Protocol):
     def select(self, message: str, choices: typing.Sequence[str], default: str, help: str) -> str: ...  # noqa: A002
 
     def text(self, message: str, default: str, help: str) -> str: ...  # noqa: A002
+
+    def password(self, message: str, help: str) -> str:  # noqa: A002
+        """A secret: never shown as typed, never echoed, no default (empty means: generate one)."""
+        ...
 
 
 class QuestionaryAsker:
@@ -81,6 +87,12 @@ class QuestionaryAsker:
 
         self._help(help)
         return str(self._ask(questionary.text(message, default=default, **self.options)))
+
+    def password(self, message: str, help: str) -> str:  # noqa: A002
+        import questionary
+
+        self._help(help)
+        return str(self._ask(questionary.password(message, **self.options)) or "")
 
     @staticmethod
     def _help(help: str) -> None:  # noqa: A002
@@ -143,6 +155,11 @@ class LineAsker:
             return ""
         return answer or default
 
+    def password(self, message: str, help: str) -> str:  # noqa: A002
+        """One line, read without echo on a terminal; piped, the line is taken as is and shown as (hidden)."""
+        self._show(help)
+        return self._read(f"{message} (typing is hidden): ", message, hidden=True)
+
     def _show(self, help: str) -> None:  # noqa: A002
         if not self._introduced:
             self._introduced = True
@@ -155,10 +172,13 @@ class LineAsker:
     def _say(self, line: str) -> None:
         self.output.write(line + "\n")
 
-    def _read(self, prompt: str, message: str) -> str:
+    def _read(self, prompt: str, message: str, *, hidden: bool = False) -> str:
         self.output.write(prompt)
         self.output.flush()
-        line = self.input.readline()
+        line = _read_unechoed(self.input) if hidden else self.input.readline()
+        if hidden and line:
+            self.output.write("(hidden)\n" if self._echo else "\n")
+            return line.rstrip("\r\n")  # spaces kept: the backend's rules refuse them, with the reason
         if not line:
             self.output.write("\n")  # end the prompt's line: the error follows on stderr
             raise WizardError(f'the answers ended before the questions did: no answer for "{message}". Give one '
@@ -168,6 +188,26 @@ class LineAsker:
         if self._echo:
             self.output.write(answer + "\n")
         return answer
+
+
+def _read_unechoed(stream: TextIO) -> str:
+    """A line from `stream`, with the terminal's echo off while it is typed when `stream` is a terminal."""
+    if not _isatty(stream):
+        return stream.readline()
+    import termios
+
+    try:
+        fd = stream.fileno()
+        saved = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):  # says it is a terminal but has none behind it (a test double)
+        return stream.readline()
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+    try:
+        return stream.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -185,10 +225,15 @@ def terminal_asker(out: TextIO) -> Asker:
 
 
 def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None, saved: SavedDraft | None = None,
-        keep: Keep | None = None) -> Plan | None:
+        keep: Keep | None = None, given_secrets: dict[str, str] | None = None,
+        out_dir: Path | None = None) -> Plan | None:
     """Ask every step's questions starting from `plan`, print the implications, ask whether to write. `saved`: an
     unfinished run, offered to resume first; `keep` is given the draft's data after every answer (resume.save), so
-    that a crash or Ctrl+C loses nothing.
+    that a crash or Ctrl+C loses nothing (it never sees a password).
+
+    The Accounts and secrets step asks a password per admin user: those typed (and accepted by the backend's rules)
+    are put into `given_secrets` (credential id -> password) for output.plan_files; `out_dir` is where the files
+    go, whose secrets/ says which credentials a re-run keeps.
 
     Returns the final Plan, or None when the operator declines to write the files.
 
@@ -200,6 +245,7 @@ def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None, save
     asker = ask or terminal_asker(out)
     keep = keep or _keep_nothing
     draft = _resumed(plan, saved, asker)
+    given = given_secrets if given_secrets is not None else {}
     steps = [step for step in STEPS if step.sections]
     index: int | None = 0
     while index is not None:
@@ -207,15 +253,35 @@ def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None, save
             step = steps[index]
             out.write(f"\n== {index + 1}/{len(steps)} {step.title} ==\n{_wrap(step.help, '')}\n")
             draft, back = _walk_step(step, draft, asker, out, steps[: index + 1], keep)
+            if back is None and step.id == "accounts":
+                _accounts(draft.shown, asker, out, given, out_dir)
             index = index + 1 if back is None else back
         draft, index = _settle(draft, asker, out, steps, keep)
+        _dropped_passwords(draft.plan, given, out)
     out.write("\n" + summary(draft.plan))
     out.flush()
-    if asker.confirm(WRITE_QUESTION, True, _wrap("The values files, wizard-answers.yaml and install.sh, as planned "
-                                                 "above. No: nothing is written.")):
+    if asker.confirm(WRITE_QUESTION, True, _wrap("The values files, wizard-answers.yaml, install.sh and secrets/, as "
+                                                 "planned above. No: nothing is written.")):
         return draft.plan
     out.write("Nothing was written.\n")
     return None
+
+
+def _accounts(plan: Plan, asker: Asker, out: TextIO, given: dict[str, str], out_dir: Path | None) -> None:
+    """The step's own questions after its fields: each admin user's password, then what each secret is for."""
+    from wizard import prompts_accounts
+
+    prompts_accounts.ask_passwords(plan, asker, given)
+    prompts_accounts.print_secrets(plan, given, prompts_accounts.existing_secrets(plan, out_dir, out), out)
+
+
+def _dropped_passwords(plan: Plan, given: dict[str, str], out: TextIO) -> None:
+    """A user renamed or removed after its password was typed: the password is not used for anyone else."""
+    from wizard.prompts_accounts import keep_users
+
+    for ident in keep_users(plan, given):
+        out.write(_wrap(f"note: the password typed for admin user {ident.rsplit('/', 1)[1]} is dropped: that user "
+                        "was renamed or removed (new users get a generated password)") + "\n")
 
 
 def summary(plan: Plan) -> str:
