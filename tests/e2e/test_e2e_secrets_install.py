@@ -240,3 +240,30 @@ def test_install_sh_creates_the_same_secrets_and_install_keeps_them(deployment: 
     run_script()  # and install.sh again after --install: its apply takes the Secrets over without a conflict
     assert {key: data for key, (_, _, data) in snapshot(cluster, wanted).items()} == \
         {key: data for key, (_, _, data) in before.items()}
+
+
+def test_install_sh_refuses_a_secret_the_wizard_did_not_make(deployment: Deployment, helm_on_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """kubectl apply --force-conflicts would take someone else's Secret over: install.sh stops before it, as
+    --install does."""
+    cluster = deployment.cluster
+    assert cli.main(deployment.args("--non-interactive")) == 0
+    capsys.readouterr()
+    cluster.add_namespace(deployment.backend_ns)
+    cluster.core.create_namespaced_secret(deployment.backend_ns, {
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "backend-accounts", "labels": {MANAGED_BY: "me"}},
+        "stringData": {"users": "someone theirs-not-replaced mychannel\n"}})
+    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig),
+           "PATH": f"{cluster.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(["sh", str(deployment.out / "install.sh")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (f"Secret backend-accounts in namespace {deployment.backend_ns} exists and was not made by the wizard "
+            "(no label app.kubernetes.io/managed-by=substra-wizard): no Secret was applied and no chart installed"
+            ) in done.stderr
+    assert decoded(cluster_secret(cluster, deployment.backend_ns, "backend-accounts")) == {
+        "users": "someone theirs-not-replaced mychannel\n"}
+    for namespace in (deployment.orchestrator_ns, deployment.backend_ns):
+        assert cluster.releases(namespace) == {}
+        names = {s.metadata.name for s in cluster.core.list_namespaced_secret(namespace).items}
+        assert names <= {"backend-accounts"}

@@ -444,3 +444,15 @@ def test_the_dry_run_compares_the_secrets_of_out_and_removes_its_folder(
     private = [p for p in helm.paths if p.name == "substra-backend-credentials.values"]
     assert private and not private[0].parent.parent.exists()  # the dry run's folder is gone
     no_value_in(printed, values)
+
+
+def test_install_sh_checks_every_secret_of_secrets_before_its_apply(tmp_path: Path) -> None:
+    _, out, _ = written(tmp_path)
+    script = (out / "install.sh").read_text()
+    loop = next(line for line in script.splitlines() if line.startswith("for secret in "))
+    listed = loop.removeprefix("for secret in ").removesuffix("; do").split()
+    assert listed == [f"{w.namespace}/{w.name}" for chart, namespace in (("orchestrator", "orchestrator"),
+                                                                          ("substra-backend", "org-1"))
+                      for w in secrets.load(out, chart, namespace)]
+    assert script.index("kubectl create namespace org-1") < script.index(loop) < \
+        script.index("kubectl apply --server-side --force-conflicts --field-manager=substra-wizard -f secrets/")
