@@ -258,7 +258,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.dry_run:
         from wizard.commands import install
 
-        return install.run(plan, None, yes=args.yes, dry_run=True, **_cluster_args(args))
+        return install.run(plan, None, yes=args.yes, dry_run=True, secrets_from=args.out, **_cluster_args(args))
     from wizard.layers import extras_of, secrets_of
 
     code = _write(plan, args, started_from=started_from, extras=extras_of(layers), given_secrets=secrets_of(layers))

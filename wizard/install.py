@@ -1,10 +1,12 @@
 """Install what the Plan describes into the cluster: orchestrator, then backend, then frontend (those the Plan runs),
-each with `helm upgrade --install` and the values files the wizard wrote, then a watch of every workload until it is
-ready, with progress events. On failure: a diagnosis in plain words, then the rollback that undoes the change.
+each with its Secrets from secrets/ first (created through the API, never on a command line), then `helm upgrade
+--install` with the values files the wizard wrote, then a watch of every workload until it is ready, with progress
+events. On failure: a diagnosis in plain words, then the rollback that undoes the change.
 
 Safe to interrupt and to run again: a release left pending by Ctrl+C is recovered first (uninstall of an unfinished
 first install, rollback of an unfinished upgrade); a release already deployed is simply upgraded. Namespaces the
 Plan needs are created with the Pod Security level their pods need (from the explain report), never relabelled.
+When a Secret of secrets/ has the name of one the wizard did not make, the install stops before any change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from wizard import secret_files
+from wizard.cluster import secrets
 from wizard.cluster.needs import ChartTarget, Needs
 from wizard.cluster.readiness import Assessment, assess, namespace_problems, selector
 from wizard.helm.base import ChartSource, Helm, HelmFailure, ReleaseInfo
@@ -36,12 +40,15 @@ class Cluster(Protocol):
     def claims(self, namespace: str | None = None) -> list[dict[str, Any]]: ...
     def events(self, namespace: str) -> list[dict[str, Any]]: ...
     def log_tail(self, namespace: str, pod: str, container: str, lines: int = 10) -> str: ...
+    def secret(self, namespace: str, name: str) -> dict[str, Any] | None: ...
+    def create_secret(self, namespace: str, body: dict[str, Any]) -> None: ...
+    def replace_secret(self, namespace: str, name: str, body: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
 class Event:
-    """One line of progress. `step`: recover, namespace, helm, wait, progress, ready, diagnosis, rollback, done,
-    failed, interrupted, dry-run."""
+    """One line of progress. `step`: recover, namespace, secret, helm, wait, progress, ready, diagnosis, rollback,
+    done, failed, interrupted, dry-run."""
 
     step: str
     chart: str
@@ -82,12 +89,28 @@ def namespace_labels(needs: Needs, namespace: str, kubernetes_version: str) -> d
             f"{PSS_PREFIX}warn-version": f"v{kubernetes_version}"}
 
 
+def values_files(values_dir: Path, chart: str) -> list[Path]:
+    """What helm reads for a chart, in order: its values file, then the credentials it takes only inline (written
+    under secrets/, when the chart has any)."""
+    private = secret_files.folder(values_dir) / secret_files.helm_values_name(chart)
+    return [values_dir / f"{chart}-values.yaml", *([private] if private.exists() else [])]
+
+
+def wanted_secrets(needs: Needs, values_dir: Path) -> dict[str, list[secrets.Wanted]]:
+    """chart -> the Secrets of secrets/ it needs in its namespace (read and checked before anything changes)."""
+    return {target.chart: secrets.load(values_dir, target.chart, target.namespace) for target in needs.charts}
+
+
 def install(needs: Needs, values_dir: Path, helm: Helm, cluster: Cluster, emit: Callable[[Event], None], *,
             kubernetes_version: str, settings: Settings | None = None, dry_run: bool = False,
             source: Callable[[ChartTarget], ChartSource] = chart_source) -> Outcome:
     """Install every chart of `needs` in order; stop at the first that fails (after diagnosing and rolling it back).
 
     Ctrl+C: says what state the current release is left in and that the next run continues, then re-raises.
+
+    Raises:
+        SecretRefused: a Secret of secrets/ has the name of one the wizard did not make (nothing was changed).
+        OutputError: a file of secrets/ cannot be read (nothing was changed).
     """
     settings = settings or Settings()
     outcome = Outcome(ok=True)
@@ -96,15 +119,21 @@ def install(needs: Needs, values_dir: Path, helm: Helm, cluster: Cluster, emit: 
         outcome.events.append(event)
         emit(event)
 
+    wanted = wanted_secrets(needs, values_dir)
+    surveyed = secrets.survey(cluster, [w for chart in wanted.values() for w in chart])
+    foreign = [c for c in surveyed if c.action == "foreign"]
+    if foreign:
+        raise secrets.SecretRefused(secrets.refusal(foreign))
     created: set[str] = set()
     for target in sorted(needs.charts, key=lambda t: ORDER.index(t.chart) if t.chart in ORDER else len(ORDER)):
-        values = [values_dir / f"{target.chart}-values.yaml"]
+        values = values_files(values_dir, target.chart)
         try:
             if dry_run:
-                _dry_run(target, values, needs, helm, cluster, say, kubernetes_version, source)
+                _dry_run(target, values, needs, helm, cluster, say, kubernetes_version, source,
+                         [c for c in surveyed if c.wanted.chart == target.chart])
                 continue
             ok = _install_one(target, values, needs, helm, cluster, say, settings, outcome, created,
-                              kubernetes_version, source)
+                              kubernetes_version, source, wanted[target.chart])
         except KeyboardInterrupt:
             say(Event("interrupted", target.chart, f"interrupted while installing {target.release}: Helm may leave it "
                       "pending or failed; run the same command again, it detects that and continues"))
@@ -120,11 +149,14 @@ def install(needs: Needs, values_dir: Path, helm: Helm, cluster: Cluster, emit: 
 
 def _dry_run(target: ChartTarget, values: list[Path], needs: Needs, helm: Helm, cluster: Cluster,
              say: Callable[[Event], None], kubernetes_version: str,
-             source: Callable[[ChartTarget], ChartSource]) -> None:
+             source: Callable[[ChartTarget], ChartSource], changes: list[secrets.Change]) -> None:
     if cluster.namespace(target.namespace) is None:
         labels = namespace_labels(needs, target.namespace, kubernetes_version)
         say(Event("dry-run", target.chart, f"would create namespace {target.namespace} with "
                   f"{PSS_PREFIX}enforce={labels[PSS_PREFIX + 'enforce']}"))
+    for change in changes:
+        say(Event("dry-run", target.chart, f"would {change.action if change.action != 'unchanged' else 'keep'} "
+                  f"{change.describe()}"))
     rendered = helm.upgrade_install(target.release, source(target), target.namespace, values, dry_run=True)
     count = len(workloads_of(rendered.manifest, target.namespace))
     say(Event("dry-run", target.chart, f"helm rendered {target.release} ({target.chart} {target.version}) in "
@@ -133,7 +165,8 @@ def _dry_run(target: ChartTarget, values: list[Path], needs: Needs, helm: Helm, 
 
 def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: Helm, cluster: Cluster,
                  say: Callable[[Event], None], settings: Settings, outcome: Outcome, created: set[str],
-                 kubernetes_version: str, source: Callable[[ChartTarget], ChartSource]) -> bool:
+                 kubernetes_version: str, source: Callable[[ChartTarget], ChartSource],
+                 wanted: list[secrets.Wanted]) -> bool:
     previous = _recover(target, helm, say)
     if target.namespace not in created and cluster.namespace(target.namespace) is None:
         labels = namespace_labels(needs, target.namespace, kubernetes_version)
@@ -141,6 +174,10 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
         say(Event("namespace", target.chart, f"created namespace {target.namespace} (Pod Security enforce="
                   f"{labels[PSS_PREFIX + 'enforce']})"))
     created.add(target.namespace)
+    for item in wanted:  # before helm: the chart's pods and hooks read them as they start
+        change = secrets.apply(cluster, item)
+        verb = {"create": "created", "replace": "replaced", "unchanged": "kept"}[change.action]
+        say(Event("secret", target.chart, f"{verb} {change.describe()}"))
     action = "upgrading" if previous else "installing"
     say(Event("helm", target.chart, f"{action} {target.release} ({target.chart} {target.version}) in "
               f"{target.namespace}"))

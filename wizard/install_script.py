@@ -89,12 +89,37 @@ def _secret_lines(plan: Plan, charts: list[ChartValues]) -> list[str]:
     for namespace in dict.fromkeys(v.namespace for v in charts if v.chart in (ORCHESTRATOR, BACKEND)):
         lines.append(f"kubectl get namespace {shlex.quote(namespace)} >/dev/null 2>&1 || "
                      f"kubectl create namespace {shlex.quote(namespace)}")
+    lines += _foreign_guard(plan)
     lines.append(_command("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=substra-wizard",
                           "-f", f"{SECRETS}/"))
     if plan.target.backend.enabled:
         lines.append("# Every upgrade syncs the admin users and organisations of secrets/ into the backend: those not "
                      "listed there are deleted (users made in the web interface included, unless OIDC is on).")
     return [*lines, ""]
+
+
+def _foreign_guard(plan: Plan) -> list[str]:
+    """Stop before a Secret of the same name that the wizard did not make: --force-conflicts would take it over and
+    replace its values without a word (--install refuses it the same way)."""
+    from wizard.credentials import needed, secret_objects
+
+    objects = secret_objects(plan, {credential.id: "" for credential in needed(plan)})
+    if not objects:
+        return []
+    label = "app.kubernetes.io/managed-by"
+    return [
+        "# Secrets of these names that the wizard did not make are refused: the apply below would replace them.",
+        "for secret in " + " ".join(shlex.quote(f"{o.namespace}/{o.name}") for o in objects) + "; do",
+        '  found=$(kubectl -n "${secret%%/*}" get secret "${secret#*/}" --ignore-not-found -o '
+        f"'jsonpath={{.metadata.name}}={{.metadata.labels.{label.replace('.', chr(92) + '.')}}}')",
+        '  case "$found" in',
+        "    ''|*=substra-wizard) ;;",
+        f'    *) echo "Secret ${{secret#*/}} in namespace ${{secret%%/*}} exists and was not made by the wizard (no '
+        f'label {label}=substra-wizard): no Secret was applied and no chart installed. Delete it if it is a '
+        'leftover, or label it to let the wizard replace it." >&2; exit 1 ;;',
+        "  esac",
+        "done",
+    ]
 
 
 def _source_lines(where: Origin, charts: list[ChartValues]) -> list[str]:

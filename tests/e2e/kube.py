@@ -56,6 +56,12 @@ class TestCluster:
         return client.BatchV1Api(self.api)
 
     @property
+    def networking(self) -> Any:
+        from kubernetes import client
+
+        return client.NetworkingV1Api(self.api)
+
+    @property
     def storage(self) -> Any:
         from kubernetes import client
 

@@ -5,8 +5,10 @@ those a plain `--out` run writes, and both Helm backends (the helm binary and he
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from kube import PSS, TestCluster
 from scenario import Deployment
 
@@ -60,10 +62,14 @@ def test_the_files_written_are_those_of_out(deployment: Deployment, helm_on_path
     plain = tmp_path / "plain"
     assert cli.main(deployment.args("--non-interactive", out=plain)) == 0
     capsys.readouterr()
-    installed = {p.name: p.read_text() for p in deployment.out.iterdir()}
+    installed = {p.name: p.read_text() for p in deployment.out.iterdir() if p.is_file()}
     assert set(installed) == {"orchestrator-values.yaml", "substra-backend-values.yaml", "wizard-answers.yaml",
                               "install.sh"}
-    assert installed == {p.name: p.read_text() for p in plain.iterdir()}
+    assert installed == {p.name: p.read_text() for p in plain.iterdir() if p.is_file()}
+    # the credentials are this folder's own (a new folder generates new ones), in the same files
+    assert sorted(p.name for p in (deployment.out / "secrets").iterdir()) == \
+        sorted(p.name for p in (plain / "secrets").iterdir()) == \
+        ["orchestrator-secrets.yaml", "substra-backend-credentials.values", "substra-backend-secrets.yaml"]
     script = installed["install.sh"]
     assert "helm repo add" not in script and str(deployment.charts / "substra-backend-26.15.3.tgz") in script
 
@@ -91,8 +97,25 @@ def test_both_helm_backends_install_the_same_releases(cluster: TestCluster, tmp_
             "workloads": {ns_kind: set(cluster.workloads(ns)) for ns_kind, ns in
                           (("orchestrator", deployment.orchestrator_ns), ("backend", deployment.backend_ns))},
             "releases": {**cluster.releases(deployment.orchestrator_ns), **cluster.releases(deployment.backend_ns)}}
+        # each Helm read secrets/substra-backend-credentials.values after the values file
+        private = yaml.safe_load((deployment.out / "secrets" / "substra-backend-credentials.values").read_text())
+        given = _user_values(cluster, "backend", deployment.backend_ns)
+        assert given["minio"]["auth"]["existingSecret"] == "backend-minio-credentials"
+        assert given["minio"]["auth"]["rootPassword"] == private["minio"]["auth"]["rootPassword"]
     assert installed["binary"] == installed["sdk"]
     assert installed["sdk"]["releases"] == {"orchestrator": "deployed", "backend": "deployed"}
+
+
+def _user_values(cluster: TestCluster, release: str, namespace: str) -> dict[str, Any]:
+    """The values a release was installed with, from Helm's own record (its latest release Secret)."""
+    import base64
+    import gzip
+    import json
+
+    records = cluster.core.list_namespaced_secret(namespace, label_selector=f"owner=helm,name={release}").items
+    latest = max(records, key=lambda s: int(s.metadata.labels["version"]))
+    record = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(latest.data["release"]))))
+    return record["config"]  # type: ignore[no-any-return]
 
 
 def test_a_dry_run_renders_from_the_charts_folder_and_changes_nothing(deployment: Deployment, helm_on_path: Path,

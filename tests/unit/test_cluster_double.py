@@ -5,9 +5,9 @@ deserialise real JSON. Loopback only; it never reaches the network.
 Each data file maps "METHOD /path" (optionally with "?query") to the response body, or to {"$status": N, "$body": {}}
 for an error, with "$headers" to send (e.g. the API server's Warning headers). A POST answer may be
 {"$cases": [{"$if": "text", ...answer}, ...]}: the first case whose text occurs in the request body answers (a dry-run
-create per pod on one path; no case: the echo). Unknown paths answer 404 like the API server. Writes (POST) are
-recorded and answered from the file when it has an answer, else echoed back with 201. Other test modules import it by
-name (pytest puts tests/unit on sys.path).
+create per pod on one path; no case: the echo). Unknown paths answer 404 like the API server. Writes (POST, PUT)
+are recorded and answered from the file when it has an answer, else echoed back (201 for a POST). Other test modules
+import it by name (pytest puts tests/unit on sys.path).
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ class ApiDouble:
                     found = next((case for case in found["$cases"] if case.get("$if", "") in text), None)
                 status, payload, headers = 200, found, {}
                 if found is None:
-                    if method == "POST" and body is not None:
-                        status, payload = 201, body
+                    if method in ("POST", "PUT") and body is not None:
+                        status, payload = (201 if method == "POST" else 200), body
                     else:
                         status, payload = 404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                                 "message": f"{path} not found", "reason": "NotFound", "code": 404}
@@ -90,6 +90,9 @@ class ApiDouble:
 
             def do_POST(self) -> None:  # noqa: N802
                 self._answer("POST")
+
+            def do_PUT(self) -> None:  # noqa: N802
+                self._answer("PUT")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

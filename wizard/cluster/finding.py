@@ -13,7 +13,8 @@ Severity = Literal["blocking", "warning"]
 class Finding:
     severity: Severity
     check: str
-    """storage-class, existing-claim, pod-security, admission, release, ingress-class, kubernetes-version, access."""
+    """storage-class, existing-claim, pod-security, admission, release, ingress-class, kubernetes-version, access,
+    chart-source, secret, accounts."""
     message: str
     fix: str
     field: str | None = None

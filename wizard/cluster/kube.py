@@ -1,5 +1,6 @@
 """The one place that talks to the Kubernetes API: connect from a kubeconfig, read objects as plain dicts, create a
-namespace. Everything else (discovery, preflight, install) works on what these functions return.
+namespace, create or replace a Secret. Everything else (discovery, preflight, install) works on what these functions
+return.
 
 The kubernetes package costs up to 0.7 s to import, so it is imported inside `connect` only. Objects come back as the
 API's own JSON shape (camelCase dicts): the readiness and diagnosis code reads them like kubectl -o json output.
@@ -15,6 +16,8 @@ from typing import Any
 from wizard.errors import WizardError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
+FIELD_MANAGER = "substra-wizard"
+"""What the wizard's writes are recorded as (managedFields), the same name install.sh gives kubectl apply."""
 
 
 class ClusterError(WizardError):
@@ -64,6 +67,18 @@ class Connection:
     def create_namespace(self, name: str, labels: dict[str, str]) -> dict[str, Any]:
         body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
         return self._call(self._core().create_namespace, body)
+
+    def secret(self, namespace: str, name: str) -> dict[str, Any] | None:
+        """The Secret as the API returns it (its data base64, as stored), or None when there is none."""
+        return self._maybe(self._core().read_namespaced_secret, name, namespace)
+
+    def create_secret(self, namespace: str, body: dict[str, Any]) -> None:
+        """Create the Secret; the answer (which repeats the data) is dropped."""
+        self._call(self._core().create_namespaced_secret, namespace, body, field_manager=FIELD_MANAGER)
+
+    def replace_secret(self, namespace: str, name: str, body: dict[str, Any]) -> None:
+        """Replace the Secret (a body with metadata.resourceVersion fails with 409 if it changed meanwhile)."""
+        self._call(self._core().replace_namespaced_secret, name, namespace, body, field_manager=FIELD_MANAGER)
 
     def claims(self, namespace: str | None = None) -> list[dict[str, Any]]:
         core = self._core()

@@ -1,5 +1,7 @@
 """`wizard ... --install` / `--dry-run` and `wizard preflight`: the Plan against the cluster of the current kube
-context, then (after the operator confirms the context and server, or --yes) the install with its progress.
+context, then (after the operator confirms the context and server, or --yes) the install with its progress. Before
+the confirmation, the install also says what it does to the Secrets of secrets/ and, for a backend already
+installed, which users and organisations its accounts sync deletes.
 
 Exit codes: 0 done (or a dry run / preflight with nothing blocking); 1 blocking preflight findings, a refused
 confirmation or a chart that failed (and was rolled back); 2 bad input or no usable cluster (WizardError).
@@ -11,9 +13,9 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from wizard.cluster import admission_report
 from wizard.cluster.admission import Admission
@@ -38,15 +40,18 @@ class Checked:
     findings: list[Finding]
     admission: Admission | None = None
     """The cluster's own verdict on each pod (server-side dry run), beside the wizard's prediction."""
+    accounts: list[str] = field(default_factory=list)
+    """What the backend's accounts sync does (users and organisations deleted or created), in words."""
 
 
 def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = None, timeout: float = 10.0,
-          need_helm: bool = True) -> Checked:
+          need_helm: bool = True, values_dir: Path | None = None) -> Checked:
     """Read the cluster, send each pod of the Plan as a server-side dry run, ask Helm about the Plan's releases,
-    and judge the Plan.
+    and judge the Plan. With `values_dir` (the files about to be installed), also the Secrets of its secrets/
+    against those of the cluster, and what the backend's accounts sync will delete and create.
 
     Raises:
-        WizardError: no kubeconfig or an unreachable cluster; no Helm when `need_helm`.
+        WizardError: no kubeconfig or an unreachable cluster; no Helm when `need_helm`; an unreadable secrets/.
     """
     from wizard.cluster.admission import ask, plan_templates
     from wizard.cluster.discovery import read_facts
@@ -76,8 +81,37 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
         extra.append(Finding("warning", "release", f"could not ask Helm about the releases: {error}",
                              "check them yourself: helm list -A -a"))
     found = preflight(plan, facts, needs, releases, admission) + chart_source_findings(plan, needs)
+    accounts: list[str] = []
+    if values_dir is not None:
+        more, accounts = secrets_check(plan, connection, needs, values_dir, releases)
+        found += more
     return Checked(connection, facts, needs, helm, sorted(extra + found, key=lambda f: f.severity != "blocking"),
-                   admission)
+                   admission, accounts)
+
+
+def secrets_check(plan: Plan, connection: Any, needs: Needs, values_dir: Path,
+                  releases: dict[str, ReleaseInfo | None] | None) -> tuple[list[Finding], list[str]]:
+    """The Secrets of secrets/ against the cluster's (someone else's of the same name blocks; other values than the
+    cluster's are said, with what must restart), and the backend's accounts sync in words. `releases` None: Helm
+    could not be asked, so the backend counts as installed when its accounts Secret is found."""
+    from wizard.cluster import accounts, secrets
+    from wizard.install import wanted_secrets
+
+    wanted = wanted_secrets(needs, values_dir)
+    changes = secrets.survey(connection, [item for items in wanted.values() for item in items])
+    from wizard.credentials import secret_names
+
+    found = secrets.findings(changes, secrets.restarts(plan), said_elsewhere={secret_names(plan)["accounts"]})
+    lines: list[str] = []
+    for target in (t for t in needs.charts if t.chart == "substra-backend"):
+        installed = releases is None or releases.get(target.release) is not None
+        review = accounts.review(connection, target, values_dir, wanted[target.chart], upgrade=installed)
+        if review is not None and releases is None and review.now is None:  # no sign of an earlier install
+            review = accounts.review(connection, target, values_dir, wanted[target.chart], upgrade=False)
+        if review is not None:
+            found += accounts.findings(review)
+            lines += accounts.lines(review)
+    return found, lines
 
 
 def chart_source_findings(plan: Plan, needs: Needs) -> list[Finding]:
@@ -103,33 +137,65 @@ def print_check(checked: Checked, out: TextIO) -> None:
         out.write("Preflight: nothing to report.\n")
     for finding in checked.findings:
         out.write(f"{finding.severity}: {finding.message}\n    fix: {finding.fix}\n")
+    for line in checked.accounts:
+        out.write(line + "\n")
 
 
 def run(plan: Plan, out_dir: Path | None, *, yes: bool, dry_run: bool, kubeconfig: str | None = None,
         context: str | None = None, out: TextIO | None = None, ask: TextIO | None = None,
-        timeout: float = DEFAULT_TIMEOUT) -> int:
+        timeout: float = DEFAULT_TIMEOUT, secrets_from: Path | None = None) -> int:
     """Preflight, confirm, install. `out_dir` holds the written values files (None for a dry run: they are rendered
-    into a temporary folder, and nothing is written or changed). `out`/`ask` default to stdout/stdin."""
+    into a temporary folder, with the credentials of `secrets_from`/secrets/ when it has them, so that the dry run
+    compares the same Secrets the install would create; the folder is removed after, and nothing is written or
+    changed). `out`/`ask` default to stdout/stdin."""
     out, ask = out or sys.stdout, ask or sys.stdin
-    checked = check(plan, kubeconfig=kubeconfig, context=context)
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="wizard-dry-run-") as folder:
+            from wizard import output
+
+            _copy_secrets(plan, secrets_from, Path(folder))
+            output.write_files(output.plan_files(plan, Path(folder)))
+            code = _checked_install(plan, Path(folder), out, ask, yes=True, dry_run=True, kubeconfig=kubeconfig,
+                                    context=context, timeout=timeout)
+        if code == EXIT_OK:
+            out.write("Dry run: no file was written and nothing in the cluster changed.\n")
+        return code
+    assert out_dir is not None
+    return _checked_install(plan, out_dir, out, ask, yes=yes, dry_run=False, kubeconfig=kubeconfig, context=context,
+                            timeout=timeout)
+
+
+def _checked_install(plan: Plan, values_dir: Path, out: TextIO, ask: TextIO, *, yes: bool, dry_run: bool,
+                     kubeconfig: str | None, context: str | None, timeout: float) -> int:
+    checked = check(plan, kubeconfig=kubeconfig, context=context, values_dir=values_dir)
     print_check(checked, out)
     stop = blocking(checked.findings)
     if stop:
         out.write(f"{len(stop)} blocking finding(s): nothing was changed.\n")
         return EXIT_NOT_DONE
-    if dry_run:
-        with tempfile.TemporaryDirectory(prefix="wizard-dry-run-") as folder:
-            from wizard import output
-
-            output.write_files(output.plan_files(plan, Path(folder)))
-            code = _install(plan, checked, Path(folder), out, dry_run=True, timeout=timeout)
-        out.write("Dry run: no file was written and nothing in the cluster changed.\n")
-        return code
-    assert out_dir is not None
     if not yes and not confirm(checked.facts, ask, out):
         out.write("Not installed: nothing in the cluster was changed (the files are written).\n")
         return EXIT_NOT_DONE
-    return _install(plan, checked, out_dir, out, dry_run=False, timeout=timeout)
+    return _install(plan, checked, values_dir, out, dry_run=dry_run, timeout=timeout)
+
+
+def _copy_secrets(plan: Plan, source: Path | None, folder: Path) -> None:
+    """The Secret manifests of `source`/secrets/ into the dry run's folder (0700, files 0600), where plan_files reads
+    them back as it would in `source`: the dry run then shows the credentials the install would keep."""
+    from wizard import files, secret_files
+
+    if source is None:
+        return
+    secret_files.read_existing(plan, source)  # a broken file is named where it is, not in the temporary copy
+    found = [path for chart in secret_files.CHARTS
+             if (path := secret_files.folder(source) / secret_files.manifest_name(chart)).is_file()]
+    if not found:
+        return
+    target = secret_files.folder(folder)
+    files.make_dirs(target)
+    for path in found:
+        files.write_new(target / path.name, files.read_bytes(path, limit=secret_files.MAX_SECRETS_FILE,
+                                                             what="a Secrets file"))
 
 
 def confirm(facts: ClusterFacts, ask: TextIO, out: TextIO) -> bool:
