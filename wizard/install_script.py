@@ -80,6 +80,13 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
     return "\n".join(lines)
 
 
+def apply_secrets_command(folder: str) -> str:
+    """How the Secrets of secrets/ are applied, everywhere the wizard says it: server-side (no last-applied copy of a
+    credential) under the wizard's own field manager, so a re-apply over what --install made does not conflict."""
+    return _command("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=substra-wizard",
+                    "-f", folder)
+
+
 def _secret_lines(plan: Plan, charts: list[ChartValues]) -> list[str]:
     """The Secrets before any chart: its pods (and the backend's migrations Job) read them at start. Server-side
     apply, so that no copy of a credential lands in a last-applied annotation."""
@@ -90,8 +97,7 @@ def _secret_lines(plan: Plan, charts: list[ChartValues]) -> list[str]:
         lines.append(f"kubectl get namespace {shlex.quote(namespace)} >/dev/null 2>&1 || "
                      f"kubectl create namespace {shlex.quote(namespace)}")
     lines += _foreign_guard(plan)
-    lines.append(_command("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=substra-wizard",
-                          "-f", f"{SECRETS}/"))
+    lines.append(apply_secrets_command(f"{SECRETS}/"))
     if plan.target.backend.enabled:
         lines.append("# Every upgrade syncs the admin users and organisations of secrets/ into the backend: those not "
                      "listed there are deleted (users made in the web interface included, unless OIDC is on).")

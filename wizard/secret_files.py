@@ -205,7 +205,8 @@ def rendered(plan: Plan, vault: Vault) -> dict[str, str]:
             f"Kubernetes Secrets of {chart} in namespace {namespace}, written by substra-wizard {__version__}.",
             "They hold this deployment's credentials: keep this folder private (0700, files 0600), out of version "
             "control and bundles.",
-            "Create them before helm: kubectl apply --server-side -f secrets/ (install.sh and --install do it).",
+            "Create them before helm (install.sh and --install do it): kubectl apply --server-side --force-conflicts "
+            "--field-manager=substra-wizard -f secrets/",
             "A re-run keeps every value here (edit one to set it yourself); --rotate-secrets makes new ones.",
         ))
         texts[manifest_name(chart)] = header + "---\n".join(yamlio.dumps(obj.manifest()) for obj in mine)

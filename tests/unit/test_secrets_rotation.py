@@ -31,7 +31,7 @@ def test_rotation_says_what_to_do_for_each_credential_in_order(tmp_path: Path, c
     assert "unchanged substra-backend-values.yaml" in printed and "unchanged wizard-answers.yaml" in printed
     report = printed[printed.index("Rotated"):]
     assert report.index("1. orchestrator/database") < report.index("2. substra-backend/database") < \
-        report.index("3. Apply the Secrets again: kubectl apply --server-side -f")
+        report.index("3. Apply the Secrets again: kubectl apply --server-side --force-conflicts --field-manager=")
     assert "wizard secrets reveal orchestrator/database" in report
     assert "Next: read the files" in printed
 

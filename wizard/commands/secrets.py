@@ -253,8 +253,10 @@ def takes_effect(plan: Plan, idents: Sequence[str], folder: Path) -> list[str]:
                      f"{folder}")
     if rest:
         step += 1
-        lines.append(f"  {step}. Apply the Secrets again: kubectl apply --server-side -f {folder / 'secrets'}/ "
-                     "(install.sh does it before helm); then:")
+        from wizard.install_script import apply_secrets_command
+
+        command = apply_secrets_command(f"{folder / 'secrets'}/")
+        lines.append(f"  {step}. Apply the Secrets again: {command} (install.sh does it before helm); then:")
         lines += [f"     - {', '.join(c.id for c in creds)}: {restart}" for restart, creds in rest]
     return lines
 
