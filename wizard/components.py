@@ -67,13 +67,15 @@ def _component(manifest: Manifest, labels: Mapping[str, str], chart_of_release: 
         return RUNTIME_POD_TYPES[labels["substra.ai/pod-type"]]
     if name.startswith("substra-backend-registry-prepopulate-"):
         return "registry-prepopulate-" + name.rsplit("-", 1)[1]
+    if manifest.kind == "Job" and chart_label.startswith("substra-backend-"):
+        # Before the name label: the migrations Job's is `<release>-substra-backend-migrations`, which a release
+        # named substra-backend* would make look like a component name.
+        return _backend_job(manifest.name)
     if name.startswith("substra-backend-"):
         return "backend-" + name.removeprefix("substra-backend-")
     part = labels.get("app.kubernetes.io/component")
     if name == "orchestrator" or (chart_label.startswith("orchestrator-") and part):
         return "orchestrator-" + (part or "server")
-    if manifest.kind == "Job" and chart_label.startswith("substra-backend-"):
-        return _backend_job(manifest.name)
     if name == "substra-frontend":
         return "frontend"
     if name == "postgresql":

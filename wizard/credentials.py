@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from wizard.chart_defaults import load_defaults
+from wizard.charts.helm_names import fullname
 from wizard.passwords import generate_key, generate_password, generate_token
 from wizard.plan import Plan
 
@@ -110,11 +111,11 @@ def needed(plan: Plan) -> list[Credential]:
                             _database_restart(plan, BACKEND)))
     found.append(Credential(f"{BACKEND}/redis", BACKEND, "Redis password", "key",
                             f"restart Redis and the backend: kubectl -n {plan.target.backend.namespace} rollout "
-                            f"restart statefulset/{backend}-redis-master, then every backend Deployment and "
+                            f"restart statefulset/{fullname(backend, 'redis')}-master, then every backend Deployment and "
                             "StatefulSet"))
     if plan.features.object_store == "minio":
         restart = (f"helm upgrade (install.sh), then kubectl -n {plan.target.backend.namespace} rollout restart "
-                   f"deployment/{backend}-minio and the backend's server, worker and builder")
+                   f"deployment/{fullname(backend, 'minio')} and the backend's server, worker and builder")
         found.append(Credential(f"{BACKEND}/minio-user", BACKEND, "MinIO root user", "user", restart))
         found.append(Credential(f"{BACKEND}/minio-password", BACKEND, "MinIO root password", "key", restart))
     else:
@@ -126,7 +127,7 @@ def needed(plan: Plan) -> list[Credential]:
 
 def _database_restart(plan: Plan, chart: str) -> str:
     target = plan.target.orchestrator if chart == ORCHESTRATOR else plan.target.backend
-    pod = f"{target.release}-postgresql-0"
+    pod = f"{fullname(target.release, 'postgresql')}-0"
     return (f"PostgreSQL keeps the password it was initialised with: first set the new one inside it (kubectl -n "
             f"{target.namespace} exec -it {pod} -- psql -U {DATABASE_USER}, then \\password {DATABASE_USER}), then "
             "helm upgrade (install.sh) and restart the pods that use the database")

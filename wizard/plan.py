@@ -139,7 +139,9 @@ class BackendChart(Section):
     enabled: bool = decision(True, label="Run this organisation's backend here",
         help="Deploy substra-backend: the organisation's API, workers, image builder and storage.")
     namespace: Label = decision("org-1", label="Namespace", help="Kubernetes namespace of the backend.")
-    release: Release = decision("backend", label="Release name", help="Helm release name of the backend.")
+    release: Release = decision("backend", label="Release name",
+        help="Helm release name of the backend: at most 36 characters, since the chart appends up to 27 to it in "
+             "names Kubernetes limits to 63.")
     version: Literal["26.15.3"] = decision("26.15.3", label="Chart version", help="substra-backend chart version.")
 
 

@@ -12,6 +12,7 @@ from wizard.claims import CLAIMS, Claim
 from wizard.derive import claim_in_use, orchestrator_address
 from wizard.errors import Problem
 from wizard.plan import Plan, Volume
+from wizard.release_names import LIMIT, longest_release, too_long
 
 _WHY_UNUSED = {
     "orchestrator": "the orchestrator does not run here",
@@ -50,6 +51,13 @@ def _targets(plan: Plan) -> list[Problem]:
     if not (target.orchestrator.enabled or target.backend.enabled or target.frontend.enabled):
         return [Problem("target", "no chart is enabled: turn on at least one of target.orchestrator.enabled, "
                                   "target.backend.enabled and target.frontend.enabled")]
+    over = too_long(target.backend.release) if target.backend.enabled else []
+    if over:
+        what, name = over[0]
+        return [Problem("target.backend.release", f'"{target.backend.release}" is {len(target.backend.release)} '
+                        f"characters: substra-backend would name the {what} {name} ({len(name)} characters), and "
+                        f"Kubernetes refuses more than {LIMIT}, so helm install would fail part-way; use at most "
+                        f"{longest_release()} characters")]
     return []
 
 

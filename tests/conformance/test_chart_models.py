@@ -20,11 +20,14 @@ from wizard.analysis.netpol import analyze, from_manifests
 from wizard.analysis.netpol_model import InvalidPolicy
 from wizard.analysis.volumes import inventory
 from wizard.charts.renderer import EmbeddedRenderer
+from wizard.components import charts_in, component_of, is_helm_test
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 # Every render folder that shares the format: the charts' defaults and features, then the hardening set (storage
 # NetworkPolicies, credentials, accounts, image mirrors, TLS). New folders of the same shape join by name.
 RENDER_FOLDERS = ("substra-renders", "substra-renders-secure")
+RELEASES_FOLDER = "substra-renders-releases"
+"""Renders under other release names: each file's stem is the release (the others all use `rel`)."""
 RELEASE, NAMESPACE = "rel", "org-1"
 RENDERER = EmbeddedRenderer()
 
@@ -36,7 +39,14 @@ def _scenarios() -> list[Any]:
             charts = REFERENCE / folder / chart
             for values in sorted(charts.glob("*.values.json")) if charts.is_dir() else []:
                 render = values.with_name(values.name.removesuffix(".values.json") + ".yaml")
-                found.append(pytest.param(chart, version, values, render, id=f"{folder}/{chart}/{render.stem}"))
+                found.append(pytest.param(chart, version, values, render, RELEASE,
+                                          id=f"{folder}/{chart}/{render.stem}"))
+    for chart, version in RENDERER.supported():
+        charts = REFERENCE / RELEASES_FOLDER / chart
+        for values in sorted(charts.glob("*.values.json")) if charts.is_dir() else []:
+            render = values.with_name(values.name.removesuffix(".values.json") + ".yaml")
+            found.append(pytest.param(chart, version, values, render, render.stem,
+                                      id=f"{RELEASES_FOLDER}/{chart}/{render.stem}"))
     return found
 
 
@@ -51,10 +61,10 @@ def _read_render(path: Path) -> list[Manifest]:
     return [Manifest(doc, str(path), index) for index, doc in enumerate(docs, 1) if isinstance(doc, dict)]
 
 
-def _model(chart: str, version: str, values_path: Path) -> list[Manifest]:
+def _model(chart: str, version: str, values_path: Path, release: str = RELEASE) -> list[Manifest]:
     values = json.loads(values_path.read_text(encoding="utf-8"))
     return [Manifest(obj, "model", index)
-            for index, obj in enumerate(RENDERER.render(chart, version, values, release=RELEASE, namespace=NAMESPACE),
+            for index, obj in enumerate(RENDERER.render(chart, version, values, release=release, namespace=NAMESPACE),
                                         1)]
 
 
@@ -124,16 +134,32 @@ def _compare_connectivity(model: list[Manifest], real: list[Manifest]) -> list[s
     return diffs
 
 
+def _compare_components(model: list[Manifest], real: list[Manifest]) -> list[str]:
+    """Each workload is recognised as the same Substra component (a release named substra-backend* included), and
+    the chart's own workloads as components of the reference page, not by their object names."""
+    found = []
+    for manifests in (model, real):
+        charts = charts_in(manifests, NAMESPACE)
+        found.append({(m.kind, m.name): component_of(m, charts) for m in manifests if pod_spec(m.obj) is not None})
+    mine, theirs = found
+    diffs = [f"{kind}/{name} is component {mine[(kind, name)]!r} in the model, {theirs[(kind, name)]!r} in the render"
+             for kind, name in sorted(mine.keys() & theirs.keys()) if mine[(kind, name)] != theirs[(kind, name)]]
+    return diffs + [f"{kind}/{name} is recognised as {component!r}: an object name, not a component id"
+                    for (kind, name), component in sorted(theirs.items())
+                    if "substra-backend" in component and not is_helm_test(next(m for m in real if m.name == name))]
+
+
 def _compare_claims(model: list[Manifest], real: list[Manifest]) -> list[str]:
     mine, theirs = _claims(model), _claims(real)
     return [f"claim {name}: model {mine.get(name)}, render {theirs.get(name)}"
             for name in sorted(mine.keys() | theirs.keys()) if mine.get(name) != theirs.get(name)]
 
 
-@pytest.mark.parametrize(("chart", "version", "values_path", "render_path"), SCENARIOS)
+@pytest.mark.parametrize(("chart", "version", "values_path", "render_path", "release"), SCENARIOS)
 def test_the_analysis_cannot_tell_the_model_from_the_real_render(chart: str, version: str, values_path: Path,
-                                                                 render_path: Path) -> None:
+                                                                 render_path: Path, release: str) -> None:
     assert render_path.is_file(), f"{values_path.name} has no render {render_path.name}"
-    model, real = _model(chart, version, values_path), _read_render(render_path)
-    diffs = _compare_objects(model, real) + _compare_connectivity(model, real) + _compare_claims(model, real)
+    model, real = _model(chart, version, values_path, release), _read_render(render_path)
+    diffs = (_compare_objects(model, real) + _compare_connectivity(model, real) + _compare_claims(model, real)
+             + _compare_components(model, real))
     assert not diffs, f"{chart} {version}, {render_path.name}: {len(diffs)} differences:\n" + "\n".join(diffs)

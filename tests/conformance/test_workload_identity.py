@@ -19,10 +19,10 @@ def _identity(manifests: list) -> dict[tuple[str, str], tuple[object, object]]:
             for m in manifests if m.kind in ("Deployment", "StatefulSet")}
 
 
-@pytest.mark.parametrize(("chart", "version", "values_path", "render_path"), SCENARIOS)
+@pytest.mark.parametrize(("chart", "version", "values_path", "render_path", "release"), SCENARIOS)
 def test_selectors_and_service_names_match_the_render(chart: str, version: str, values_path: Path,
-                                                      render_path: Path) -> None:
-    model, render = _identity(_model(chart, version, values_path)), _identity(_read_render(render_path))
+                                                      render_path: Path, release: str) -> None:
+    model, render = _identity(_model(chart, version, values_path, release)), _identity(_read_render(render_path))
     assert model.keys() == render.keys()
     for key, (selector, service) in render.items():
         assert model[key] == (selector, service), key

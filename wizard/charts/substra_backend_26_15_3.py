@@ -193,6 +193,8 @@ def _migrations(ctx: Ctx) -> dict[str, Any]:
             "volumes": [{"name": "accounts", "secret": {"secretName": accounts}}]}
     job = workload(ctx, "Job", f"{ctx.fullname}-migrations", labels, pod_security(node(ctx.v, "server")), spec)
     job["metadata"]["annotations"] = {"helm.sh/hook": "post-install,post-upgrade"}
+    # The Job itself (not its pod) carries a name label; a release named substra-backend* is recognised by it.
+    job["metadata"]["labels"] = {**job["metadata"]["labels"], "app.kubernetes.io/name": f"{ctx.fullname}-migrations"}
     return job
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from wizard.chart_defaults import copy_json
 from wizard.charts.bitnami_postgresql_15_4_1 import bitnami_image
+from wizard.charts.helm_names import fullname, trunc
 
 APP_VERSION = "1.0.1"
 CHART_LABEL = "substra-backend-26.15.3"
@@ -33,7 +34,9 @@ class Ctx:
     labels: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.fullname = f"{self.release}-substra-backend"
+        # The chart cuts its own full name to 63 characters before it appends each suffix (`-api-events`, ...):
+        # release names of 48 to 53 characters give names cut in the middle (substra-renders-releases).
+        self.fullname = trunc(f"{self.release}-substra-backend")
         self.labels = {"helm.sh/chart": CHART_LABEL, "app.kubernetes.io/instance": self.release,
                        "app.kubernetes.io/version": APP_VERSION, "app.kubernetes.io/managed-by": "Helm",
                        "app.kubernetes.io/part-of": "substra-backend"}
@@ -188,7 +191,7 @@ def _own_claim(persistence: dict[str, Any]) -> bool:
 def _registry(ctx: Ctx) -> list[dict[str, Any]]:
     """twuni docker-registry: Deployment (UID 1000) and its claim; accessMode is a single string here."""
     values = node(ctx.v, "docker-registry")
-    name = f"{ctx.release}-docker-registry"
+    name = fullname(ctx.release, "docker-registry")
     persistence = node(values, "persistence")
     ref = node(values, "image")
     security = without_enabled(values.get("containerSecurityContext"))
@@ -209,7 +212,7 @@ def _localstack(ctx: Ctx) -> list[dict[str, Any]]:
     """localstack: no securityContext at all, edge port 4566 and the external service port range, a claim that
     reads `persistence.accessModes` (Substra's `accessMode` is ignored), and two `helm test` pods."""
     values = node(ctx.v, "localstack")
-    name = f"{ctx.release}-localstack"
+    name = fullname(ctx.release, "localstack")
     persistence = node(values, "persistence")
     service = node(values, "service")
     ref = node(values, "image")
@@ -281,7 +284,7 @@ def _bitnami_policy(ctx: Ctx, name: str, selector: dict[str, str], ports: list[i
 def _minio(ctx: Ctx) -> list[dict[str, Any]]:
     """Bitnami minio (standalone): policy, claim `<release>-minio` and the Deployment."""
     values = node(ctx.v, "minio")
-    name = f"{ctx.release}-minio"
+    name = fullname(ctx.release, "minio")
     persistence = node(values, "persistence")
     ports = node(values, "containerPorts")
     found = []
@@ -307,7 +310,7 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
     """Bitnami postgresql primary: policy and StatefulSet whose `data` template gives data-<release>-postgresql-0."""
     values = node(ctx.v, "postgresql")
     primary = node(values, "primary")
-    name = f"{ctx.release}-postgresql"
+    name = fullname(ctx.release, "postgresql")
     port = node(values, "containerPorts").get("postgresql", 5432)
     found = []
     settings = node(primary, "networkPolicy")
@@ -331,7 +334,7 @@ def _postgresql(ctx: Ctx) -> list[dict[str, Any]]:
     obj = workload(ctx, "StatefulSet", name, _bitnami_labels(ctx, "postgresql", "primary"),
                    without_enabled(primary.get("podSecurityContext")), spec, 1, by_component=True)
     templates = [volume_claim(volume_name, _modes(persistence), persistence, False)] if _own_claim(persistence) else []
-    return found + [stateful_set(obj, templates, f"{name}-hl")]
+    return found + [stateful_set(obj, templates, trunc(f"{name}-hl"))]
 
 
 def _redis(ctx: Ctx) -> list[dict[str, Any]]:
@@ -339,7 +342,7 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
     then the chart's policy."""
     values = node(ctx.v, "redis")
     master = node(values, "master")
-    name = f"{ctx.release}-redis"
+    name = fullname(ctx.release, "redis")
     port = node(master, "containerPorts").get("redis", 6379)
     persistence = node(master, "persistence")
     main = container("redis", subchart_image(ctx, values), without_enabled(master.get("containerSecurityContext")),
@@ -354,7 +357,7 @@ def _redis(ctx: Ctx) -> list[dict[str, Any]]:
     obj = workload(ctx, "StatefulSet", f"{name}-master", _bitnami_labels(ctx, "redis", "master"),
                    without_enabled(master.get("podSecurityContext")), spec, master.get("count", 1), by_component=True)
     templates = [volume_claim("redis-data", _modes(persistence), persistence, False)] if _own_claim(persistence) else []
-    found = [stateful_set(obj, templates, f"{name}-headless")]
+    found = [stateful_set(obj, templates, f"{name}-headless")]  # not cut: the chart does not
     settings = node(values, "networkPolicy")
     if settings.get("enabled"):
         selector = {"app.kubernetes.io/instance": ctx.release, "app.kubernetes.io/name": "redis"}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import files, yamlio
-from wizard.charts.helm_names import fullname
+from wizard.charts.helm_names import fullname, trunc
 from wizard.cluster.finding import Finding
 from wizard.cluster.needs import ChartTarget
 from wizard.cluster.secrets import SecretStore, Wanted, asking
@@ -99,8 +99,10 @@ def review(cluster: SecretStore, target: ChartTarget, values_dir: Path, wanted: 
     values = _values(values_dir / f"{target.chart}-values.yaml")
     accounts = values.get("addAccountOperator") if isinstance(values.get("addAccountOperator"), dict) else {}
     existing = str(accounts.get("existingSecret") or "")
-    base = fullname(target.release, target.chart, str(values.get("nameOverride") or ""),
-                    str(values.get("fullnameOverride") or ""))
+    overrides = str(values.get("nameOverride") or ""), str(values.get("fullnameOverride") or "")
+    # substra-backend's own full name ignores the "release contains the chart name" rule (substra-renders-releases)
+    base = fullname(target.release, target.chart, *overrides) if any(overrides) else \
+        trunc(f"{target.release}-{target.chart}")
     oidc = values.get("oidc") if isinstance(values.get("oidc"), dict) else {}
     if existing:
         found = next((w for w in wanted if w.name == existing), None)
