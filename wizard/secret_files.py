@@ -32,6 +32,7 @@ from wizard.credentials import (
     secret_objects,
 )
 from wizard.errors import OutputError
+from wizard.install_script import apply_secrets_command
 from wizard.passwords import password_problems
 from wizard.plan import Plan
 
@@ -205,8 +206,7 @@ def rendered(plan: Plan, vault: Vault) -> dict[str, str]:
             f"Kubernetes Secrets of {chart} in namespace {namespace}, written by substra-wizard {__version__}.",
             "They hold this deployment's credentials: keep this folder private (0700, files 0600), out of version "
             "control and bundles.",
-            "Create them before helm (install.sh and --install do it): kubectl apply --server-side --force-conflicts "
-            "--field-manager=substra-wizard -f secrets/",
+            f"Create them before helm (install.sh and --install do it): {apply_secrets_command(f'{FOLDER}/')}",
             "A re-run keeps every value here (edit one to set it yourself); --rotate-secrets makes new ones.",
         ))
         texts[manifest_name(chart)] = header + "---\n".join(yamlio.dumps(obj.manifest()) for obj in mine)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kube import TestCluster
 from standin import package
@@ -51,6 +52,18 @@ class Deployment:
     def package(self) -> dict[str, Path]:
         """The stand-in charts of the current Plan, in the charts folder."""
         return package(self.plan(), self.charts)
+
+    def assert_ready(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every workload of both namespaces Ready and every hook Job Succeeded; the workloads, by namespace."""
+        found = {}
+        for namespace in (self.orchestrator_ns, self.backend_ns):
+            workloads = found[namespace] = self.cluster.workloads(namespace)
+            running = {k: w for k, w in workloads.items() if not k.startswith("Job/")}
+            assert running and all((w["status"].get("readyReplicas") or 0) == w["spec"]["replicas"]
+                                   for w in running.values()), running.keys()
+            hooks = {k: w for k, w in workloads.items() if k.startswith("Job/")}
+            assert hooks and all(w["status"].get("succeeded") == 1 for w in hooks.values()), hooks.keys()
+        return found
 
     def volumes(self, count: int = CLAIMS_PER_INSTALL, storage_class: str = "standard") -> None:
         """Pre-made volumes for the claims of one install (each call adds a new set)."""

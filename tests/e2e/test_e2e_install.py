@@ -33,13 +33,7 @@ def test_install_in_order_every_workload_ready_then_an_upgrade(deployment: Deplo
     assert out.rstrip().endswith("Installed.")
 
     cluster = deployment.cluster
-    for namespace in (deployment.orchestrator_ns, deployment.backend_ns):
-        workloads = cluster.workloads(namespace)
-        running = {k: w for k, w in workloads.items() if not k.startswith("Job/")}
-        assert running and all((w["status"].get("readyReplicas") or 0) == w["spec"]["replicas"]
-                               for w in running.values()), running.keys()
-        hooks = {k: w for k, w in workloads.items() if k.startswith("Job/")}
-        assert hooks and all(w["status"].get("succeeded") == 1 for w in hooks.values()), hooks.keys()
+    deployment.assert_ready()
     assert set(cluster.workloads(deployment.backend_ns)) >= {"Job/backend-substra-backend-migrations",
                                                              "StatefulSet/backend-postgresql",
                                                              "Deployment/backend-substra-backend-server"}

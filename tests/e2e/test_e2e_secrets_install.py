@@ -97,13 +97,7 @@ def assert_releases_up(deployment: Deployment) -> None:
     assert cluster.releases(deployment.orchestrator_ns) == {"orchestrator": "deployed"}
     assert cluster.releases(deployment.backend_ns) == {"backend": "deployed"}
     named: set[tuple[str, str]] = set()
-    for namespace in (deployment.orchestrator_ns, deployment.backend_ns):
-        workloads = cluster.workloads(namespace)
-        running = {k: w for k, w in workloads.items() if not k.startswith("Job/")}
-        assert running and all((w["status"].get("readyReplicas") or 0) == w["spec"]["replicas"]
-                               for w in running.values()), running.keys()
-        hooks = {k: w for k, w in workloads.items() if k.startswith("Job/")}
-        assert hooks and all(w["status"].get("succeeded") == 1 for w in hooks.values()), hooks.keys()
+    for namespace, workloads in deployment.assert_ready().items():
         for workload in workloads.values():
             named |= {(namespace, name) for name in secret_names(workload["spec"]["template"]["spec"])}
     assert (deployment.backend_ns, "backend-accounts") in named  # the migrations Job mounts it

@@ -15,35 +15,17 @@ from textual.widgets import Button, Footer, Input, Static
 from screens.accounts import PasswordRow
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
-from wizard import output, presets, resume
+from wizard import output, resume
 from wizard.credentials import admin_id
-from wizard.layers import Layer, build_plan
 from wizard.passwords import password_problems
 from wizard.plan import Plan
 from wizard.secret_files import read_existing
 from wizard.steps import STEPS
 
+from test_app import go_to, minimal, settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
+
 GOOD = "Quiet7Lantern-Ox-Maple-22"
 ADMIN = admin_id("admin")
-
-
-def minimal() -> Plan:
-    return build_plan([Layer("minimal", presets.load("minimal").plan)])
-
-
-async def settle(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def go_to(app: WizardApp, pilot, step_id: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(len(STEPS)):
-        if STEPS[app.index].id == step_id:
-            return
-        await pilot.press("ctrl+n")
-        await settle(app, pilot)
-    raise AssertionError(f"could not reach step {step_id}; stuck at {STEPS[app.index].id}")
 
 
 async def type_password(app: WizardApp, pilot, text: str, index: int = 0) -> Input:  # type: ignore[no-untyped-def]
