@@ -30,15 +30,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, when run as a script
 
-from wizard import presets  # noqa: E402
 from wizard.analysis import pss  # noqa: E402
 from wizard.analysis.manifests import Manifest  # noqa: E402
 from wizard.charts.renderer import EmbeddedRenderer  # noqa: E402
-from wizard.explain import explain, plan_inputs  # noqa: E402
-from wizard.findings import add_findings  # noqa: E402
-from wizard.layers import Layer, build_plan  # noqa: E402
-from wizard.plan import Plan  # noqa: E402
-from wizard.report import build  # noqa: E402
+from wizard.planning import presets  # noqa: E402
+from wizard.planning.layers import Layer, build_plan  # noqa: E402
+from wizard.planning.plan import Plan  # noqa: E402
+from wizard.reporting.explain import explain, plan_inputs  # noqa: E402
+from wizard.reporting.findings import add_findings  # noqa: E402
+from wizard.reporting.report import build  # noqa: E402
 
 NAMESPACE = "org-1"
 TARGET_MS = 10.0

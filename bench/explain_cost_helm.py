@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.analysis.manifests import pod_metadata, pod_spec
-from wizard.chart_defaults import load_defaults
+from wizard.charts.chart_defaults import load_defaults
 
 CHART_LABEL = "helm.sh/chart"
 WORKLOADS = ("Deployment", "StatefulSet", "Job", "Pod")

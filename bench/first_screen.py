@@ -24,7 +24,7 @@ import tempfile
 import termios
 import time
 
-from wizard.steps import STEPS
+from wizard.frontend.steps import STEPS
 
 STEP_DRAWN = STEPS[0].title
 """The first step's title: the step column is on the screen."""

@@ -1,4 +1,4 @@
-"""What one generation per folder costs (wizard.journal): medians over repeated runs, in milliseconds.
+"""What one generation per folder costs (wizard.core.journal): medians over repeated runs, in milliseconds.
 
     python bench/hostile_atrest.py [--runs 15]
 
@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from wizard import journal, output
-from wizard.layers import build_plan, plan_layers
+from wizard.core import journal
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.writing import output
 
 
 def _median_ms(runs: int, prepare: Callable[[int], object], measure: Callable[[object], object]) -> float:

@@ -1,4 +1,4 @@
-"""Time to refuse or open worst-case bundles under the documented caps (wizard/bundle.py MAX_*), median of several
+"""Time to refuse or open worst-case bundles under the documented caps (support/bundle.py MAX_*), median of several
 runs of the whole command as a user runs it (`python -m wizard explain --bundle FILE`, start-up included), in s.
 
 Each case is the worst of its kind that the caps let through, or the cheapest input that makes the reader work up
@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "unit"))
 
 import test_hostile_bundle as corpus  # noqa: E402
 
-from wizard import bundle  # noqa: E402
+from wizard.support import bundle  # noqa: E402
 
 TARGET_S = 5.0
 
@@ -101,7 +101,7 @@ def _big_manifest() -> bytes:
 
 
 def bundle_manifest_max() -> int:
-    from wizard import bundle_manifest
+    from wizard.support import bundle_manifest
 
     return bundle_manifest.MAX_BYTES
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from wizard import cli  # noqa: E402
 from wizard.analysis import manifests  # noqa: E402
-from wizard.files import MAX_READ_BYTES  # noqa: E402
+from wizard.core.files import MAX_READ_BYTES  # noqa: E402
 
 RENDER = ROOT.parent / "shared" / "reference" / "substra-renders" / "substra-backend" / "00-defaults.yaml"
 COMMANDS = (["pss"], ["netpol"], ["explain", "--manifests"])
@@ -130,7 +130,7 @@ def _time(argv: list[str], objects: list[dict[str, Any]]) -> tuple[float, int]:
 
 
 def _parse_time(objects: list[dict[str, Any]]) -> str:
-    from wizard import yamlio
+    from wizard.yamlkit import yamlio
 
     text = yaml.safe_dump_all(objects, sort_keys=False)
     start = time.perf_counter()

@@ -32,7 +32,7 @@ BUNDLE = (  # what `wizard bundle --from SPEC --out FILE` does, timing the part 
 CAP = 500_000
 """Under wizard import's 512 KiB cap on a values file."""
 DIRECT = (
-    "import json, sys, time\nfrom wizard.redact import Redactor\n"
+    "import json, sys, time\nfrom wizard.support.redact import Redactor\n"
     "text = sys.stdin.read()\nstart = time.perf_counter()\nr = Redactor()\nr.learn_text(text)\n"
     "r.learn_values({'x': text}, 'substra-backend')\n"
     "r.values({'server': {'ingress': {'hostname': text}}, 'x': text}, 'v', 'substra-backend')\n"

@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from wizard import answers, yamlio
-from wizard.importing import reading
-from wizard.yamlguard import MAX_DOCUMENTS
+from wizard.planning import answers
+from wizard.support.importing import reading
+from wizard.yamlkit import yamlio
+from wizard.yamlkit.yamlguard import MAX_DOCUMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERS = ROOT.parent / "shared" / "reference" / "substra-renders"

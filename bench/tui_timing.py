@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Switch
 
 from screens.app import make_app
 from screens.widgets import field_id
-from wizard import presets
-from wizard.layers import Layer, build_plan
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 
 async def _once() -> tuple[float, float]:

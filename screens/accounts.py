@@ -3,7 +3,7 @@ and the list of what each secret is for.
 
 Typed passwords live only in the App (`TypedPasswords`, by credential id), never in the Draft: the Draft is saved to
 the resume file and becomes the answers file. cli.py hands the accepted ones to the writer (`given_secrets`). Each is
-judged with the backend's own rules (wizard.passwords) in a thread: the first check imports Django and zxcvbn (about
+judged with the backend's own rules (planning.passwords) in a thread: the first check imports Django and zxcvbn (about
 0.3 s), which must not freeze the screen, and nothing is checked before a password is typed.
 """
 
@@ -23,16 +23,16 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from screens.widgets import FieldRow
-from wizard.credentials import admin_id
-from wizard.errors import WizardError
-from wizard.lists import items
-from wizard.passwords import username_problem
-from wizard.plan import Plan
-from wizard.secret_status import WHERE, lines
-from wizard.steps import STEPS, STEPS_BY_ID, relevant
+from wizard.core.errors import WizardError
+from wizard.frontend.lists import items
+from wizard.frontend.secret_status import WHERE, lines
+from wizard.frontend.steps import STEPS, STEPS_BY_ID, relevant
+from wizard.planning.passwords import username_problem
+from wizard.planning.plan import Plan
+from wizard.writing.credentials import admin_id
 
 if TYPE_CHECKING:
-    from wizard.draft import Draft
+    from wizard.frontend.draft import Draft
 
 USERS = "accounts.users"
 PLACEHOLDER = "(empty: generated)"
@@ -275,7 +275,7 @@ class AccountsMixin:
 
     @work(thread=True, group="passwords")
     def check_password(self, ident: str, username: str, password: str) -> None:
-        from wizard.passwords import password_problems  # Django and zxcvbn: imported here, off the UI thread
+        from wizard.planning.passwords import password_problems  # Django and zxcvbn: imported here, off the UI thread
 
         with _CHECKING:
             problems = tuple(password_problems(password, username))
@@ -311,7 +311,7 @@ class AccountsMixin:
 
     @work(thread=True, exclusive=True, group="secrets")
     def read_secrets(self, plan: Plan, out_dir: Path) -> None:
-        from wizard.secret_files import read_existing
+        from wizard.writing.secret_files import read_existing
 
         try:
             self.post_message(SecretsRead(read_existing(plan, out_dir), ""))

@@ -1,7 +1,7 @@
 """The full-screen wizard: the steps on the left, the implications panel on the right, one Draft as the state.
 
-Thin by design: which questions to ask (wizard.steps), how an answer is checked (wizard.draft), what the panel shows
-(wizard.panel) and what gets written (wizard.output, after the app exits) all live in wizard/.
+Thin by design: which questions to ask (frontend.steps), how an answer is checked (frontend.draft), what the panel
+shows (frontend.panel) and what gets written (writing.output, after the app exits) all live in wizard/.
 """
 
 from __future__ import annotations
@@ -22,24 +22,24 @@ from screens import accounts
 from screens.accounts import AccountsMixin
 from screens.modals import ResumeModal
 from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, KeysFooter, ListButton
-from wizard import resume
 from wizard.cluster import admission_report
 from wizard.cluster.admission import Admission
 from wizard.cluster.choices import choices_for
 from wizard.cluster.facts import ClusterFacts, Discovery
-from wizard.declare import declarations
-from wizard.draft import Draft, edit
-from wizard.explain import explain, plan_inputs, plan_version
-from wizard.findings import Finding
-from wizard.layers import Layer
-from wizard.lists import ListDecision, add_item, first_field, items, lists_in, remove_item
-from wizard.output import values_text
-from wizard.panel import Panel, changes, panel, stale_note
-from wizard.plan import Plan
-from wizard.provenance import field_origin
-from wizard.resume import SavedDraft
-from wizard.steps import STEPS, Step, fields, relevant, step_for_values_key
-from wizard.values import render
+from wizard.frontend import resume
+from wizard.frontend.draft import Draft, edit
+from wizard.frontend.lists import ListDecision, add_item, first_field, items, lists_in, remove_item
+from wizard.frontend.panel import Panel, changes, panel, stale_note
+from wizard.frontend.provenance import field_origin
+from wizard.frontend.resume import SavedDraft
+from wizard.frontend.steps import STEPS, Step, fields, relevant, step_for_values_key
+from wizard.planning.declare import declarations
+from wizard.planning.layers import Layer
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs, plan_version
+from wizard.reporting.findings import Finding
+from wizard.writing.output import values_text
+from wizard.writing.values import render
 
 NARROW = 100
 """Below this many columns the step gets a fixed narrow width, so that the panel keeps its key columns."""
@@ -432,8 +432,8 @@ class WizardApp(AccountsMixin, App[Plan | None]):
 
         from platformdirs import user_downloads_path
 
-        from wizard import files
-        from wizard.errors import WizardError
+        from wizard.core import files
+        from wizard.core.errors import WizardError
 
         folder = Path(path) if path else user_downloads_path()
         target = folder / (filename or f"{self.title} {time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg")

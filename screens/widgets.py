@@ -14,9 +14,9 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, Switch, TabbedContent, TabPane
 
 from wizard.cluster.choices import FieldChoices, may_offer
-from wizard.declare import Declaration
-from wizard.panel import Changes, Panel, Row, changes
-from wizard.steps import fixed
+from wizard.frontend.panel import Changes, Panel, Row, changes
+from wizard.frontend.steps import fixed
+from wizard.planning.declare import Declaration
 
 
 def field_id(path: str) -> str:

@@ -28,8 +28,8 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from wizard.chart_defaults import coalesce  # noqa: E402
 from wizard.charts import SUPPORTED_VERSIONS  # noqa: E402
+from wizard.charts.chart_defaults import coalesce  # noqa: E402
 
 
 class SourceError(Exception):

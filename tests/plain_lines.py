@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
-from wizard.draft import Draft, edit
-from wizard.lists import first_field, lists_in
-from wizard.plan import Plan
-from wizard.steps import STEPS, fields, fixed, relevant
+from wizard.frontend.draft import Draft, edit
+from wizard.frontend.lists import first_field, lists_in
+from wizard.frontend.steps import STEPS, fields, fixed, relevant
+from wizard.planning.plan import Plan
 
 
 def answer_lines(start: Plan | Draft, answers: Mapping[str, str | Sequence[str]] = (), write: str = "y") -> list[str]:

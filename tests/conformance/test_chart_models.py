@@ -19,8 +19,8 @@ from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.netpol import analyze, from_manifests
 from wizard.analysis.netpol_model import InvalidPolicy
 from wizard.analysis.volumes import inventory
+from wizard.charts.components import charts_in, component_of, is_helm_test
 from wizard.charts.renderer import EmbeddedRenderer
-from wizard.components import charts_in, component_of, is_helm_test
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 # Every render folder that shares the format: the charts' defaults and features, then the hardening set (storage

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from wizard.chart_defaults import MISSING, coalesce, get_path, load_defaults
 from wizard.charts import SUPPORTED_VERSIONS
-from wizard.claims import CLAIMS, Claim
+from wizard.charts.chart_defaults import MISSING, coalesce, get_path, load_defaults
+from wizard.charts.claims import CLAIMS, Claim
 
 RENDERS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-renders"
 RELEASE = "rel"  # the release name of every render in ../shared

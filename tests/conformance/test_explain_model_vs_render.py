@@ -15,10 +15,10 @@ import yaml
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest
 from wizard.charts import SUPPORTED_VERSIONS
-from wizard.components import ChartRelease
-from wizard.explain import ChartInput, explain
-from wizard.findings import add_findings
-from wizard.report import Report, build
+from wizard.charts.components import ChartRelease
+from wizard.reporting.explain import ChartInput, explain
+from wizard.reporting.findings import add_findings
+from wizard.reporting.report import Report, build
 
 RENDERS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-renders"
 RELEASE, NAMESPACE = "rel", "org-1"

@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from wizard.analysis.manifests import pod_spec
-from wizard.chart_defaults import coalesce
 from wizard.charts import SUPPORTED_VERSIONS
+from wizard.charts.chart_defaults import coalesce
+from wizard.charts.mirror import key_for, mirror_settings
 from wizard.charts.renderer import EmbeddedRenderer
-from wizard.explain import nest
-from wizard.mirror import key_for, mirror_settings
-from wizard.values import Setting
+from wizard.reporting.explain import nest
+from wizard.writing.values import Setting
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 FOLDERS = ("substra-renders", "substra-renders-secure")

@@ -19,18 +19,18 @@ from typing import Any
 
 import pytest
 
-from wizard import answers
-from wizard.chart_defaults import MISSING, coalesce, get_path, load_defaults
 from wizard.charts import SUPPORTED_VERSIONS
+from wizard.charts.chart_defaults import MISSING, coalesce, get_path, load_defaults
 from wizard.cli import main
-from wizard.credential_findings import LOCALSTACK_DEFAULTS, credential_findings
-from wizard.credentials import admin_id, organisation_id
-from wizard.importing.credentials import without_credentials
-from wizard.importing.extras import same
-from wizard.importing.reading import read_values_file
-from wizard.layers import Layer, build_plan
-from wizard.passwords import password_problems
-from wizard.secret_files import FOLDER, helm_values_name, read_existing
+from wizard.planning import answers
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.passwords import password_problems
+from wizard.reporting.credential_findings import LOCALSTACK_DEFAULTS, credential_findings
+from wizard.support.importing.credentials import without_credentials
+from wizard.support.importing.extras import same
+from wizard.support.importing.reading import read_values_file
+from wizard.writing.credentials import admin_id, organisation_id
+from wizard.writing.secret_files import FOLDER, helm_values_name, read_existing
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 RENDERS, SECURE = REFERENCE / "substra-renders", REFERENCE / "substra-renders-secure"
@@ -124,7 +124,7 @@ def test_scenario_imports_and_writes_back_to_the_same_helm_values(scenario: Path
     helm_gets = dict(written)
     private = out / FOLDER / helm_values_name(chart)
     if private.exists():
-        from wizard.layers import merge
+        from wizard.planning.layers import merge
 
         helm_gets = merge(helm_gets, _body(private))
     assert [f.message for f in credential_findings(chart, helm_gets) if f.severity == "danger"] == []
@@ -152,7 +152,7 @@ BACKENDS = [path for path in SCENARIOS if path.parent.name == "substra-backend"]
 @pytest.mark.parametrize("backend", BACKENDS, ids=_id)
 def test_three_charts_imported_together_write_back_to_the_same_helm_values(backend: Path, tmp_path: Path) -> None:
     """One Plan for all three charts: the decisions they share (channels, TLS, hosts) must not break any of them."""
-    from wizard.importing import check_round_trip, import_values
+    from wizard.support.importing import check_round_trip, import_values
 
     others = [path for path in SCENARIOS if path.parent.name != "substra-backend" and path.is_relative_to(RENDERS)]
     files = []
@@ -167,7 +167,7 @@ def test_three_charts_imported_together_write_back_to_the_same_helm_values(backe
 
 def _merged_files(files: list[tuple[str, Path]]) -> dict[str, dict]:
     """The customer's values per chart, several files of a chart merged in order like helm -f a -f b."""
-    from wizard.layers import merge
+    from wizard.planning.layers import merge
 
     merged: dict[str, dict] = {}
     for chart, path in files:

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from wizard import presets
-from wizard.chart_defaults import FREE_FORM, FREE_FORM_KEY_NAMES, UNDECLARED_KEYS
-from wizard.layers import Layer, build_plan
-from wizard.values import render
+from wizard.charts.chart_defaults import FREE_FORM, FREE_FORM_KEY_NAMES, UNDECLARED_KEYS
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.writing.values import render
 
 CHARTS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-charts"
 pytestmark = pytest.mark.skipif(not CHARTS.is_dir(), reason=f"{CHARTS} is absent: the chart data lives in ../shared")

@@ -36,12 +36,12 @@ import yaml
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest
 from wizard.charts import SUPPORTED_VERSIONS
+from wizard.charts.components import ChartRelease
 from wizard.charts.renderer import EmbeddedRenderer
 from wizard.cli import main
-from wizard.components import ChartRelease
-from wizard.explain import ChartInput, explain
-from wizard.findings import add_findings
-from wizard.report import Finding, Report, build
+from wizard.reporting.explain import ChartInput, explain
+from wizard.reporting.findings import add_findings
+from wizard.reporting.report import Finding, Report, build
 
 PAGE = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "reference_page.yaml").read_text())
 PAGE_TEXT = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / PAGE["source"]

@@ -10,8 +10,8 @@ from typing import Any
 from kube import TestCluster
 from standin import package
 
-from wizard.layers import build_plan, plan_layers
-from wizard.plan import Plan
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.plan import Plan
 
 CLAIMS_PER_INSTALL = 12
 """More pre-made volumes than the minimal preset's claims (orchestrator and backend), so every claim can bind."""

@@ -15,9 +15,9 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from wizard.chart_inputs import plan_inputs
 from wizard.charts.renderer import EmbeddedRenderer
-from wizard.plan import Plan
+from wizard.planning.plan import Plan
+from wizard.writing.chart_inputs import plan_inputs
 
 
 def manifests(plan: Plan) -> dict[str, list[dict[str, Any]]]:

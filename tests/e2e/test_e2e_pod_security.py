@@ -11,11 +11,12 @@ import pytest
 from kube import TestCluster
 from scenario import Deployment
 
-from wizard import cli, output
+from wizard import cli
+from wizard.cluster.install import Event, Settings, chart_source, install
 from wizard.cluster.needs import LEVELS, Needs
 from wizard.commands.install import check
 from wizard.helm.sources import origin
-from wizard.install import Event, Settings, chart_source, install
+from wizard.writing import output
 
 PRIVATE_CA = ["features.private_ca=true", "features.add_cert_image_tag=1.0.1"]
 
@@ -69,7 +70,7 @@ def _install_without_preflight(deployment: Deployment, level: str) -> tuple[Need
 def _runtime_pods(deployment: Deployment) -> dict[str, dict[str, Any]]:
     """The pods the backend creates while it runs (Kaniko builds, compute tasks), as the model renders them."""
     from wizard.charts.renderer import EmbeddedRenderer
-    from wizard.explain import plan_inputs
+    from wizard.reporting.explain import plan_inputs
 
     backend = next(i for i in plan_inputs(deployment.plan()) if i.release.chart == "substra-backend")
     pods = EmbeddedRenderer().runtime_pods("substra-backend", backend.release.version, dict(backend.values),
@@ -78,9 +79,9 @@ def _runtime_pods(deployment: Deployment) -> dict[str, dict[str, Any]]:
 
 
 def _admitted(cluster: TestCluster, namespace: str, pod: dict[str, Any]) -> bool:
-    from kubernetes.client.exceptions import ApiException
-
     import json
+
+    from kubernetes.client.exceptions import ApiException
 
     # the backend fills in $(POD_NAME) (its worker's pod) when it creates a compute pod
     body = json.loads(json.dumps(pod).replace("$(POD_NAME)", "backend-substra-backend-worker-0"))

@@ -10,19 +10,19 @@ import sys
 import threading
 from pathlib import Path
 
+from test_app import go_to, minimal, settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
 from textual.widgets import Button, Footer, Input, Static
 
 from screens.accounts import PasswordRow
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
-from wizard import output, resume
-from wizard.credentials import admin_id
-from wizard.passwords import password_problems
-from wizard.plan import Plan
-from wizard.secret_files import read_existing
-from wizard.steps import STEPS
-
-from test_app import go_to, minimal, settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
+from wizard.frontend import resume
+from wizard.frontend.steps import STEPS
+from wizard.planning.passwords import password_problems
+from wizard.planning.plan import Plan
+from wizard.writing import output
+from wizard.writing.credentials import admin_id
+from wizard.writing.secret_files import read_existing
 
 GOOD = "Quiet7Lantern-Ox-Maple-22"
 ADMIN = admin_id("admin")
@@ -217,7 +217,7 @@ async def test_a_broken_secrets_folder_is_said_in_the_list(tmp_path: Path) -> No
 
 
 async def test_the_backend_s_rules_run_off_the_ui_thread(monkeypatch) -> None:
-    import wizard.passwords
+    import wizard.planning.passwords
 
     seen: list[bool] = []
 
@@ -225,7 +225,7 @@ async def test_the_backend_s_rules_run_off_the_ui_thread(monkeypatch) -> None:
         seen.append(threading.current_thread() is threading.main_thread())
         return []
 
-    monkeypatch.setattr(wizard.passwords, "password_problems", judged)
+    monkeypatch.setattr(wizard.planning.passwords, "password_problems", judged)
     app = make_app(minimal())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -240,8 +240,8 @@ import asyncio, sys
 from screens.app import make_app
 from screens.accounts import PasswordRow
 from textual.widgets import Input
-from wizard import presets
-from wizard.layers import Layer, build_plan
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 async def main():
     app = make_app(build_plan([Layer("minimal", presets.load("minimal").plan)]))
@@ -301,7 +301,7 @@ def test_cli_hands_the_tui_s_passwords_to_the_writer(tmp_path: Path, monkeypatch
 
 
 async def test_writing_waits_for_a_password_still_being_checked(monkeypatch) -> None:
-    import wizard.passwords
+    import wizard.planning.passwords
 
     gate = threading.Event()
 
@@ -309,7 +309,7 @@ async def test_writing_waits_for_a_password_still_being_checked(monkeypatch) -> 
         gate.wait(10)
         return []
 
-    monkeypatch.setattr(wizard.passwords, "password_problems", slow)
+    monkeypatch.setattr(wizard.planning.passwords, "password_problems", slow)
     app = make_app(minimal())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

@@ -6,10 +6,10 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, Switch
 
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
-from wizard import presets
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
-from wizard.steps import STEPS
+from wizard.frontend.steps import STEPS
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
 
 
 def minimal() -> Plan:
@@ -199,7 +199,7 @@ async def test_an_answer_that_adds_fields_keeps_the_focus_on_it() -> None:
 
 
 async def test_an_interrupted_run_is_offered_back_and_resumed() -> None:
-    from wizard import resume
+    from wizard.frontend import resume
 
     app = make_app(minimal())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -218,8 +218,8 @@ async def test_an_interrupted_run_is_offered_back_and_resumed() -> None:
 
 
 async def test_starting_over_forgets_the_draft() -> None:
-    from wizard import resume
-    from wizard.draft import Draft, edit
+    from wizard.frontend import resume
+    from wizard.frontend.draft import Draft, edit
 
     resume.save(edit(Draft.start(minimal()), "storage.worker.size", "44Gi").data)
     app = make_app(minimal(), resume.load())
@@ -283,8 +283,8 @@ async def test_f2_gives_the_panel_the_whole_width_at_80_columns() -> None:
 async def test_the_tui_and_the_plain_prompts_write_the_same_files_for_the_same_answers(tmp_path) -> None:
     import io
 
-    from wizard import output
-    from wizard.prompts import LineAsker, run
+    from wizard.frontend.prompts import LineAsker, run
+    from wizard.writing import output
 
     answers = {"features.builder": "false", "features.object_store": "localstack", "storage.worker.size": "50Gi"}
     app = make_app(minimal())
@@ -368,7 +368,7 @@ async def test_write_then_install_leaves_with_the_plan_and_the_request() -> None
 
 
 async def test_each_field_says_which_layer_set_it_and_an_edit_says_so() -> None:
-    from wizard.layers import apply_sets
+    from wizard.planning.layers import apply_sets
 
     preset = Layer("preset minimal", presets.load("minimal").plan, kind="preset")
     layers = [preset, apply_sets(preset.data, ["storage.worker.size=30Gi"])]

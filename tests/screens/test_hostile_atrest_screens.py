@@ -13,8 +13,8 @@ import pytest
 import textual.app
 
 from screens.app import make_app
-from wizard import presets
-from wizard.layers import Layer, build_plan
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 
 async def test_the_screenshot_command_writes_a_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

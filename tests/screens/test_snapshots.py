@@ -8,9 +8,9 @@ import pytest
 from textual.widgets import DataTable
 
 from screens.app import make_app
-from wizard import presets
-from wizard.layers import Layer, build_plan
-from wizard.steps import STEPS
+from wizard.frontend.steps import STEPS
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 SIZES = ((80, 24), (120, 40))
 

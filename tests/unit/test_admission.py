@@ -20,9 +20,9 @@ from wizard.cluster.discovery import read_facts
 from wizard.cluster.kube import Connection, connect
 from wizard.cluster.needs import Needs, needs
 from wizard.cluster.preflight import preflight
-from wizard.explain import explain, plan_inputs, plan_version, release_manifests
-from wizard.layers import build_plan, plan_layers
-from wizard.plan import Plan
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs, plan_version, release_manifests
 
 KANIKO = "Pod/kaniko-example"
 SERVER = "Deployment/backend-substra-backend-server"

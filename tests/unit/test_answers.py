@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from wizard import answers, presets
-from wizard.errors import ConfigError
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
+from wizard.core.errors import ConfigError
+from wizard.planning import answers, presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
 
 
 @pytest.mark.parametrize("name", presets.names())

@@ -9,8 +9,8 @@ from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.netpol import analyze, from_manifests
 from wizard.analysis.volumes import inventory
-from wizard.chart_defaults import coalesce, load_defaults
 from wizard.charts import substra_backend_26_15_3 as backend
+from wizard.charts.chart_defaults import coalesce, load_defaults
 
 NAMESPACE = "org-1"
 SIX_CA_PODS = {"rel-substra-backend-server", "rel-substra-backend-worker", "rel-substra-backend-builder",

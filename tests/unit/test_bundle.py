@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import wizard
-from wizard import bundle
+import wizard.support
 from wizard.cli import main
-from wizard.layers import Layer
+from wizard.planning.layers import Layer
+from wizard.support import bundle
 
 PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcS3CRETpemBody0019"
 BACKEND_VALUES = f"""\
@@ -361,7 +361,9 @@ class FakeResult:
 
 @pytest.fixture
 def importing(monkeypatch: pytest.MonkeyPatch) -> list:
-    """wizard.importing as its contract says, deciding builder: false, whatever the real module does."""
+    """wizard.support.importing as its contract says, deciding builder: false, whatever the real module does."""
+    import wizard.support.importing.reading  # noqa: F401  (sources reads values files with it: kept real)
+
     calls: list = []
 
     def import_values(files):
@@ -370,10 +372,10 @@ def importing(monkeypatch: pytest.MonkeyPatch) -> list:
         note = FakeNote("unknown-key", chart, "customerExtras", "not a key of the chart", str(path), 3)
         return FakeResult(Layer(f"imported {path}", {"features": {"builder": False}}), {}, (note,))
 
-    module = types.ModuleType("wizard.importing")
+    module = types.ModuleType("wizard.support.importing")
     module.import_values = import_values  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "wizard.importing", module)
-    monkeypatch.setattr(wizard, "importing", module, raising=False)
+    monkeypatch.setitem(sys.modules, "wizard.support.importing", module)
+    monkeypatch.setattr(wizard.support, "importing", module, raising=False)
     return calls
 
 

@@ -1,4 +1,4 @@
-"""Tests for wizard.chart_defaults: Helm coalescing, the shipped defaults trees, and key checks."""
+"""Tests for wizard.charts.chart_defaults: Helm coalescing, the shipped defaults trees, and key checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from wizard.chart_defaults import (
+from wizard.charts import SUPPORTED_VERSIONS
+from wizard.charts.chart_defaults import (
     FREE_FORM,
     FREE_FORM_KEY_NAMES,
     MISSING,
@@ -17,7 +18,6 @@ from wizard.chart_defaults import (
     load_defaults,
     nearest_keys,
 )
-from wizard.charts import SUPPORTED_VERSIONS
 
 BACKEND = ("substra-backend", "26.15.3")
 ORCHESTRATOR = ("orchestrator", "8.8.0")
@@ -271,7 +271,7 @@ def test_frontend_declared() -> None:
 
 def test_free_form_names_only_open_maps(monkeypatch: pytest.MonkeyPatch) -> None:
     # No shipped chart has a scalar `annotations`, so use a small tree in place of the cached one.
-    from wizard import chart_defaults
+    from wizard.charts import chart_defaults
 
     tree = {"a": {"annotations": "not-a-map", "labels": None, "podLabels": {}}}
     monkeypatch.setattr(chart_defaults, "_load", lambda chart, version: tree)

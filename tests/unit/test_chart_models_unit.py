@@ -14,8 +14,8 @@ from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.netpol import analyze, from_manifests
 from wizard.analysis.volumes import inventory
-from wizard.chart_defaults import load_defaults
 from wizard.charts import orchestrator_8_8_0
+from wizard.charts.chart_defaults import load_defaults
 from wizard.charts.renderer import EmbeddedRenderer
 
 ORC, FRONT = ("orchestrator", "8.8.0"), ("substra-frontend", "1.2.3")

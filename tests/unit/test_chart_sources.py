@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from wizard.errors import ConfigError
+from wizard.core.errors import ConfigError
 from wizard.helm.base import ChartSource
 from wizard.helm.sources import SUBSTRA_REPO, in_folder, locate, missing, origin
-from wizard.install_script import script
-from wizard.layers import build_plan, plan_layers
-from wizard.values import render
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.writing.install_script import script
+from wizard.writing.values import render
 
 
 def _archive(folder: Path, name: str, version: str, file_name: str | None = None) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard import presets
 from wizard.cli import main
+from wizard.planning import presets
 
 FILES = ["orchestrator-values.yaml", "substra-backend-values.yaml", "wizard-answers.yaml", "install.sh"]
 
@@ -155,7 +155,7 @@ def test_ctrl_c_exits_130_and_says_what_happened(monkeypatch, capsys, tmp_path: 
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("wizard.layers.build_plan", interrupted)
+    monkeypatch.setattr("wizard.planning.layers.build_plan", interrupted)
     assert run("--non-interactive", "--out", str(tmp_path / "out")) == 130
     assert "interrupted" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
@@ -166,7 +166,7 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path: Path) 
         raise RuntimeError("boom")
 
     monkeypatch.delenv("WIZARD_DEBUG", raising=False)
-    monkeypatch.setattr("wizard.layers.build_plan", broken)
+    monkeypatch.setattr("wizard.planning.layers.build_plan", broken)
     assert run("--non-interactive", "--out", str(tmp_path)) == 70
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: boom)" in err and "Traceback" not in err
@@ -194,8 +194,8 @@ def test_plain_mode_from_piped_answers_writes_the_same_files_as_non_interactive(
 
 
 def test_writing_after_answering_forgets_the_resume_draft(tmp_path: Path) -> None:
-    from wizard import resume
-    from wizard.plan import Plan
+    from wizard.frontend import resume
+    from wizard.planning.plan import Plan
 
     resume.save(Plan().model_dump(mode="json"))
     result = subprocess.run([sys.executable, "-m", "wizard", "--preset", "minimal", "--plain", "--out",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fake_cluster import FACTS
 
-from wizard import presets
 from wizard.cluster.choices import choices_for
-from wizard.layers import Layer, build_plan
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 
 def minimal():  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from wizard.analysis.manifests import Manifest
-from wizard.components import ChartRelease, charts_in, component_of, is_helm_test
+from wizard.charts.components import ChartRelease, charts_in, component_of, is_helm_test
 
 CHARTS = [ChartRelease("substra-backend", "26.15.3", "backend", "org-1"),
           ChartRelease("orchestrator", "8.8.0", "orc", "orchestrator")]

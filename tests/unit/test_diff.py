@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from wizard.chart_defaults import get_path, load_defaults
+from wizard.charts.chart_defaults import get_path, load_defaults
 from wizard.cli import main
-from wizard.declare import declarations, split_path
-from wizard.layers import build_plan, plan_layers
+from wizard.planning.declare import declarations, split_path
+from wizard.planning.layers import build_plan, plan_layers
 
 SIX_ADD_CERT_PODS = {"backend-server", "backend-worker", "backend-builder", "backend-api-events",
                      "backend-worker-events", "backend-scheduler-worker"}

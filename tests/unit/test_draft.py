@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.draft import Draft, edit
-from wizard.plan import Plan
+from wizard.frontend.draft import Draft, edit
+from wizard.planning.plan import Plan
 
 
 def test_a_valid_edit_updates_the_plan() -> None:

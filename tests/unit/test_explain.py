@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
-from wizard.findings import values_findings
+from wizard.reporting.findings import values_findings
 
 
 def keys(values: dict) -> set[str | None]:

@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 
-from wizard import presets
 from wizard.analysis import pss
 from wizard.analysis.manifests import pod_metadata, pod_spec
 from wizard.analysis.netpol import EGRESS, INGRESS, analyze
 from wizard.analysis.netpol_model import ContainerPort, Pod, parse_policy
-from wizard.chart_defaults import coalesce, copy_json, load_defaults
 from wizard.charts import SUPPORTED_VERSIONS
+from wizard.charts.chart_defaults import coalesce, copy_json, load_defaults
 from wizard.charts.renderer import EmbeddedRenderer
-from wizard.explain import explain, plan_inputs
-from wizard.layers import Layer, build_plan
-from wizard.report import as_json
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.reporting.explain import explain, plan_inputs
+from wizard.reporting.report import as_json
 
 PSS_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "k8s"
 

@@ -1,4 +1,4 @@
-"""Tests for wizard.files: fingerprints, atomic writes and reading text with clear errors."""
+"""Tests for wizard.core.files: fingerprints, atomic writes and reading text with clear errors."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from wizard import files
-from wizard.errors import OutputError
-from wizard.files import FINGERPRINT_PREFIX, atomic_write, fingerprint_state, read_text, with_fingerprint
+from wizard.core import files
+from wizard.core.errors import OutputError
+from wizard.core.files import FINGERPRINT_PREFIX, atomic_write, fingerprint_state, read_text, with_fingerprint
 
 # --- fingerprint ---------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_cluster_double import load_routes, serving
 
-from wizard import yamlio
 from wizard.helm.base import ChartSource, HelmFailure
 from wizard.helm.sdk import SdkHelm, merged_values
+from wizard.yamlkit import yamlio
 
 pytest.importorskip("helm_python", reason="the helm-python-sdk extra is not installed")
 

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from wizard import cli, files, journal, output, resume
-from wizard.errors import OutputError
-from wizard.layers import build_plan, plan_layers
+from wizard import cli
+from wizard.core import files, journal
+from wizard.core.errors import OutputError
+from wizard.frontend import resume
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.writing import output
 
 PASSWORD = "hunter2-planted-secret"
 
@@ -144,7 +147,7 @@ def test_the_dry_run_gives_helm_private_files_and_removes_them_even_on_error(
     """--dry-run renders the values files into a temporary folder for Helm: 0700, the files 0600, gone after an
     error."""
     from wizard.commands import install
-    from wizard.errors import WizardError
+    from wizard.core.errors import WizardError
 
     class Checked:
         findings: list = []
@@ -175,7 +178,8 @@ def test_the_dry_run_gives_helm_private_files_and_removes_them_even_on_error(
 
 _CHILD = """
 import os, signal, sys
-from wizard import cli, files
+from wizard import cli
+from wizard.core import files
 
 point, argv = sys.argv[1], sys.argv[2:]
 die = lambda *paths: None if any("/secrets/" in str(p) for p in paths) else os.kill(os.getpid(), signal.SIGKILL)
@@ -372,7 +376,7 @@ def test_make_dirs_creates_private_folders_and_keeps_existing_ones(tmp_path: Pat
 
 def test_every_file_a_run_writes_is_one_the_journal_knows() -> None:
     """Recovery moves only RUN_FILES: each file any preset's run writes (and its .bak) must be among them."""
-    from wizard import presets
+    from wizard.planning import presets
 
     names = set()
     for preset in presets.names():

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from wizard.layers import plan_layers
+from wizard.planning.layers import plan_layers
 
 RUNS_PER_FOLDER = 32
 PASSWORD = "hunter2-planted-secret"

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 
-from wizard import bundle, bundle_manifest, ustar
 from wizard.cli import main
-from wizard.untrusted import shown
+from wizard.core import ustar
+from wizard.core.untrusted import shown
+from wizard.support import bundle, bundle_manifest
 
 ROOT = bundle.ROOT
 REPO = Path(__file__).resolve().parents[2]

@@ -233,8 +233,8 @@ def test_model_renders_with_malformed_fields_are_analysed_without_them_and_said_
     """The embedded models render someone's values: a field of the wrong type is taken out, the report is built,
     and a danger finding names the field (the API server would refuse the object)."""
     from wizard.analysis.manifests import from_render
-    from wizard.findings import add_findings
-    from wizard.report import build
+    from wizard.reporting.findings import add_findings
+    from wizard.reporting.report import build
 
     failures = []
     for name, obj, path, word in _mutations(_model_objects()):
@@ -243,7 +243,7 @@ def test_model_renders_with_malformed_fields_are_analysed_without_them_and_said_
             report = add_findings(build(manifests, version=(1, 37), default_namespace="org-1", source="embedded"),
                                   manifests)
         except Exception as error:  # noqa: BLE001 - any exception is the failure this test looks for
-            from wizard.errors import WizardError
+            from wizard.core.errors import WizardError
 
             if not isinstance(error, WizardError):
                 failures.append(f"{name} as {word}: {type(error).__name__}: {error}")

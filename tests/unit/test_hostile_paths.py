@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
-from wizard.yamlio import MAX_MANIFEST_BYTES
+from wizard.yamlkit.yamlio import MAX_MANIFEST_BYTES
 
 LONG = "n" * 300
 # Every path option, as (argv before the path, argv after it): the path goes in between.
@@ -109,8 +109,8 @@ def test_every_system_refusal_while_writing_is_one_line(code: int, command: list
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), where)
 
-    monkeypatch.setattr("wizard.output.write_files", refuse)
-    monkeypatch.setattr("wizard.bundle.write", refuse)
+    monkeypatch.setattr("wizard.writing.output.write_files", refuse)
+    monkeypatch.setattr("wizard.support.bundle.write", refuse)
     status, err = run(capsys, command)
     assert status == 2, err
     lines = [line for line in err.splitlines() if line.startswith("wizard: ")]
@@ -123,7 +123,7 @@ def test_an_oserror_without_a_file_is_still_a_bug(monkeypatch: pytest.MonkeyPatc
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EIO, "boom")
 
-    monkeypatch.setattr("wizard.output.write_files", fail)
+    monkeypatch.setattr("wizard.writing.output.write_files", fail)
     status, err = run(capsys, ["--non-interactive", "--out", "deploy"])
     assert status == 70 and "internal error" in err
 

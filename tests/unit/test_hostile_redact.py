@@ -20,8 +20,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from wizard.cli import main
-from wizard.redact import Redactor
-from wizard.redact_shapes import is_secret_key
+from wizard.support.redact import Redactor
+from wizard.support.redact_shapes import is_secret_key
 
 ROOT = "substra-wizard-bundle/"
 BACKEND = "values/substra-backend-values.yaml"
@@ -342,7 +342,7 @@ def test_no_planted_secret_is_in_any_member_in_any_encoding(corpus_bundle) -> No
 
 
 def test_every_member_still_parses(corpus_bundle) -> None:
-    from wizard import yamlio
+    from wizard.yamlkit import yamlio
 
     _, files = corpus_bundle
     for name, data in files.items():
@@ -607,7 +607,7 @@ def test_every_pattern_is_linear_on_adversarial_strings() -> None:
     """Each 200 KB string is redacted, in a fresh process, far within a bound a quadratic pattern cannot meet (the
     base redactor took over 100 s on the base64 run); the bench (bench/hostile_redact.py) measures medians."""
     script = (
-        "import json, sys\nfrom wizard.redact import Redactor\n"
+        "import json, sys\nfrom wizard.support.redact import Redactor\n"
         "for text in json.load(sys.stdin).values():\n"
         "    r = Redactor()\n    r.learn_text(text)\n"
         "    r.values({'server': {'ingress': {'hostname': text}}, 'x': text}, 'v', 'substra-backend')\n"

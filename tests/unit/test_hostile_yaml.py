@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
-from wizard.importing.reading import go_float_key, read_values_file
-from wizard.sources import read_values_file as side_values
-from wizard.yamlio import load_plain
+from wizard.support.importing.reading import go_float_key, read_values_file
+from wizard.support.sources import read_values_file as side_values
+from wizard.yamlkit.yamlio import load_plain
 
 ANSWERS_HEAD = "schema: substra-wizard/answers@1\n"
 DEEP_ALIASES = "a0: &a0 [x]\n" + "".join(

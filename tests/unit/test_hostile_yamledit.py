@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wizard.helmyaml import compose
-from wizard.yamledit import Entry, merge_entries
-from wizard.yamlio import dumps, load_roundtrip
+from wizard.yamlkit.helmyaml import compose
+from wizard.yamlkit.yamledit import Entry, merge_entries
+from wizard.yamlkit.yamlio import dumps, load_roundtrip
 
 OPERATOR = """\
 # shared settings

@@ -1,4 +1,4 @@
-"""Every image a Plan runs (wizard/images.py), `wizard images`, the findings on images outside the mirror and the
+"""Every image a Plan runs (writing/images.py), `wizard images`, the findings on images outside the mirror and the
 install.sh comment."""
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from wizard import presets
 from wizard.cli import main
-from wizard.explain import explain, plan_inputs, plan_version
-from wizard.images import mirror_findings, plan_images, references
-from wizard.install_script import script
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
-from wizard.values import render
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs, plan_version
+from wizard.reporting.image_findings import mirror_findings
+from wizard.writing.images import plan_images, references
+from wizard.writing.install_script import script
+from wizard.writing.values import render
 
 M = "mirror.example:5000/substra"
 # The images the charts hard-code (FACTS_ACCOUNTS_NETWORK_IMAGES §4.3): no key moves them.
@@ -161,7 +162,7 @@ def test_the_top_level_help_mentions_wizard_images(capsys) -> None:
 
 
 def test_the_mirror_is_decided_on_the_features_step(tmp_path: Path) -> None:
-    from wizard.steps import STEPS_BY_ID, fields, step_for_values_key
+    from wizard.frontend.steps import STEPS_BY_ID, fields, step_for_values_key
 
     plan = plan_of("minimal")
     assert "features.image_mirror" in [d.path for d in fields(STEPS_BY_ID["features"], plan)]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
-from wizard.importing import reading
-from wizard.importing.reading import MAX_BYTES
+from wizard.support.importing import reading
+from wizard.support.importing.reading import MAX_BYTES
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "customer"
 FILES = sorted(CORPUS.glob("*.yaml"))

@@ -9,7 +9,7 @@ import sys
 
 import wizard
 
-FRONT_ENDS = {"wizard.cli", "wizard.prompts", "wizard.__main__"}
+FRONT_ENDS = {"wizard.cli", "wizard.frontend.prompts", "wizard.__main__"}
 
 
 def _modules() -> list[str]:
@@ -17,7 +17,7 @@ def _modules() -> list[str]:
 
 
 def test_there_are_modules_to_check() -> None:
-    assert "wizard.plan" in _modules() and "wizard.values" in _modules()
+    assert "wizard.planning.plan" in _modules() and "wizard.writing.values" in _modules()
 
 
 def test_domain_modules_import_no_front_end_and_no_kubernetes() -> None:

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard import answers
-from wizard.chart_defaults import coalesce, load_defaults
+from wizard.charts.chart_defaults import coalesce, load_defaults
 from wizard.cli import main
-from wizard.errors import WizardError
-from wizard.importing import check_round_trip, import_values
-from wizard.importing.credentials import without_credentials
-from wizard.importing.extras import same
-from wizard.importing.reading import read_values_file, resolve_plain
-from wizard.layers import Layer, build_plan, extras_of, plan_layers
-from wizard.output import plan_files, write_files
-from wizard.values import render
+from wizard.core.errors import WizardError
+from wizard.planning import answers
+from wizard.planning.layers import Layer, build_plan, extras_of, plan_layers
+from wizard.support.importing import check_round_trip, import_values
+from wizard.support.importing.credentials import without_credentials
+from wizard.support.importing.extras import same
+from wizard.support.importing.reading import read_values_file, resolve_plain
+from wizard.writing.output import plan_files, write_files
+from wizard.writing.values import render
 
 BACKEND = "substra-backend"
 
@@ -171,7 +171,7 @@ def test_an_import_layer_builds_under_set_and_renders_the_plan_keys(tmp_path: Pa
 
 
 def test_the_text_report_caps_each_kind_of_note_but_json_keeps_them_all(tmp_path: Path, capsys) -> None:
-    from wizard.importing.report import MAX_PER_KIND
+    from wizard.support.importing.report import MAX_PER_KIND
 
     path = write(tmp_path, "v.yaml", "".join(f"key{i}: x\n" for i in range(MAX_PER_KIND + 5)))
     assert main(["import", "--values", f"{BACKEND}={path}"]) == 0

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from test_cluster_double import ApiDouble, load_stages, serving
 
+from wizard.cluster.install import Event, Settings, install, namespace_labels, workloads_of
 from wizard.cluster.kube import connect
 from wizard.cluster.needs import ChartTarget, Needs
 from wizard.helm.base import ChartSource, Helm, HelmFailure, ReleaseInfo
-from wizard.install import Event, Settings, install, namespace_labels, workloads_of
 
 CHART = Path(__file__).resolve().parents[1] / "data" / "charts" / "tiny-app"
 ORCHESTRATOR = ChartTarget("orchestrator", "8.8.0", "orchestrator", "orchestrator")

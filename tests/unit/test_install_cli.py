@@ -16,7 +16,7 @@ from test_install import FakeHelm
 import wizard.helm
 from wizard import cli
 from wizard.commands import install as install_command
-from wizard.layers import build_plan, plan_layers
+from wizard.planning.layers import build_plan, plan_layers
 
 
 def _serving(routes: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

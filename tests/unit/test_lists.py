@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wizard import presets
-from wizard.draft import Draft
-from wizard.layers import Layer, build_plan
-from wizard.lists import add_item, items, list_decisions, lists_in, remove_item
-from wizard.steps import STEPS_BY_ID, fields
+from wizard.frontend.draft import Draft
+from wizard.frontend.lists import add_item, items, list_decisions, lists_in, remove_item
+from wizard.frontend.steps import STEPS_BY_ID, fields
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
 
 
 def minimal_draft() -> Draft:
@@ -36,7 +36,7 @@ def test_the_new_item_s_fields_are_asked_together_after_the_existing_ones() -> N
 
 
 def test_an_added_item_once_filled_is_in_the_plan() -> None:
-    from wizard.draft import edit
+    from wizard.frontend.draft import edit
 
     draft = edit(add_item(minimal_draft(), "channels"), "channels[1].name", "second")
     assert draft.valid
@@ -44,7 +44,7 @@ def test_an_added_item_once_filled_is_in_the_plan() -> None:
 
 
 def test_removing_an_item_removes_exactly_that_one() -> None:
-    from wizard.draft import edit
+    from wizard.frontend.draft import edit
 
     draft = edit(add_item(minimal_draft(), "channels"), "channels[1].name", "second")
     draft = remove_item(draft, "channels", 0)

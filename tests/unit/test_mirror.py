@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.errors import ConfigError
-from wizard.layers import Layer, build_plan
-from wizard.mirror import KEYS, inside, key_for, mirror_problem, mirrored, split
-from wizard.values import render
+from wizard.charts.mirror import KEYS, inside, key_for, mirror_problem, mirrored, split
+from wizard.core.errors import ConfigError
+from wizard.planning.layers import Layer, build_plan
+from wizard.writing.values import render
 
 M = "registry.internal:5000/substra"
 

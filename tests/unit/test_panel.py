@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from wizard import presets
 from wizard.analysis import pss
-from wizard.draft import Draft, edit
-from wizard.explain import explain, plan_inputs
-from wizard.layers import Layer, build_plan
-from wizard.panel import changes, panel, stale_note
-from wizard.plan import Plan
+from wizard.frontend.draft import Draft, edit
+from wizard.frontend.panel import changes, panel, stale_note
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs
 
 
 def panel_of(plan: Plan):  # type: ignore[no-untyped-def]

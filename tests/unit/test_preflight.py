@@ -15,10 +15,10 @@ from wizard.cluster.discovery import discover
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import needs
 from wizard.cluster.preflight import Finding, blocking, preflight
-from wizard.explain import explain, plan_inputs, plan_version
 from wizard.helm.base import ReleaseInfo
-from wizard.layers import build_plan, plan_layers
-from wizard.plan import Plan
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs, plan_version
 
 
 @functools.cache

@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from plain_lines import answer_lines, answer_steps
 
-from wizard import output, presets
 from wizard.cli import main
-from wizard.draft import Draft, edit
-from wizard.errors import WizardError
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
-from wizard.prompts import LineAsker, QuestionaryAsker, run, terminal_asker
-from wizard.steps import STEPS, fields
+from wizard.core.errors import WizardError
+from wizard.frontend.draft import Draft, edit
+from wizard.frontend.prompts import LineAsker, QuestionaryAsker, run, terminal_asker
+from wizard.frontend.steps import STEPS, fields
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
+from wizard.writing import output
 
 
 def preset_plan(name: str = "minimal") -> Plan:
@@ -192,7 +193,7 @@ def test_the_terminal_asker_drives_questionary(capsys) -> None:
 
 
 def test_importing_prompts_does_not_import_questionary() -> None:
-    code = "import sys, wizard.prompts; print('questionary' in sys.modules)"
+    code = "import sys, wizard.frontend.prompts; print('questionary' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -248,7 +249,7 @@ def test_a_new_image_left_empty_is_asked_again_until_it_is_given() -> None:
 
 
 def test_each_answer_is_kept_and_an_unfinished_run_is_offered_back(monkeypatch) -> None:
-    from wizard import resume
+    from wizard.frontend import resume
 
     kept: list[dict] = []
     asker = ByLabel({"Worker volume - Size": ["50Gi"], WRITE_QUESTION_LABEL: [False]})
@@ -268,7 +269,7 @@ def test_each_answer_is_kept_and_an_unfinished_run_is_offered_back(monkeypatch) 
 
 
 def test_plain_answers_interrupted_by_the_pipe_running_dry_are_resumed_by_the_next_run(monkeypatch, capsys) -> None:
-    from wizard import resume
+    from wizard.frontend import resume
 
     plan = preset_plan()
     lines = answer_lines(plan, {"storage.worker.size": "50Gi"})

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from wizard.cli import main
-from wizard.importing import import_values
-from wizard.layers import Layer, apply_sets, build_plan, plan_layers
-from wizard.provenance import edit_layer, field_origin, history, value_origin
+from wizard.frontend.provenance import edit_layer, field_origin, history, value_origin
+from wizard.planning.layers import Layer, apply_sets, build_plan, plan_layers
+from wizard.support.importing import import_values
 
 BACKEND = "substra-backend"
 

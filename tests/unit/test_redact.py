@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from wizard.redact import Redactor, is_secret_key
+from wizard.support.redact import Redactor, is_secret_key
 
 
 @pytest.mark.parametrize("name", [

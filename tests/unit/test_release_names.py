@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from wizard.charts.release_names import LIMIT, longest_release, too_long
 from wizard.cli import main
-from wizard.release_names import LIMIT, longest_release, too_long
 
 RELEASES = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "substra-renders-releases" / \
     "substra-backend"

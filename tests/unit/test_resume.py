@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from wizard import resume
-from wizard.draft import Draft, edit
-from wizard.plan import Plan
+from wizard.frontend import resume
+from wizard.frontend.draft import Draft, edit
+from wizard.planning.plan import Plan
 
 
 def test_a_saved_draft_comes_back_even_when_not_valid_yet() -> None:

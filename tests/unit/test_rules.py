@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from wizard.errors import ConfigError
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
-from wizard.rules import notes
+from wizard.core.errors import ConfigError
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
+from wizard.planning.rules import notes
 
 
 def problems(data: dict[str, Any]) -> list[str]:

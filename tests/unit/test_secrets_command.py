@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard import secret_files
 from wizard.cli import main
-from wizard.credentials import needed
-from wizard.layers import build_plan, plan_layers
-from wizard.plan import Plan
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.plan import Plan
+from wizard.writing import secret_files
+from wizard.writing.credentials import needed
 
 ADMIN = "substra-backend/admin/admin"
 GOOD_PASSWORD = "Correct-Horse-Battery-Staple-42"

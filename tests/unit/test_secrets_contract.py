@@ -18,15 +18,16 @@ import pytest
 import yaml
 
 import presets as presets_package
-from wizard import presets, secret_files
-from wizard.answers import FILE_NAME as ANSWERS
-from wizard.chart_defaults import coalesce, get_path, load_defaults
+from wizard.charts.chart_defaults import coalesce, get_path, load_defaults
 from wizard.cli import main
-from wizard.credentials import needed, secret_names
-from wizard.layers import build_plan, plan_layers
-from wizard.passwords import password_problems
-from wizard.plan import Plan
-from wizard.values import render
+from wizard.planning import presets
+from wizard.planning.answers import FILE_NAME as ANSWERS
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.passwords import password_problems
+from wizard.planning.plan import Plan
+from wizard.writing import secret_files
+from wizard.writing.credentials import needed, secret_names
+from wizard.writing.values import render
 
 PRESETS = presets.names()
 DEFAULT_PASSWORDS = {"postgres", "redis", "minio1234"}

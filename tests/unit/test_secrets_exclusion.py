@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from wizard import output, secret_files
 from wizard.cli import main
-from wizard.layers import build_plan, plan_layers
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.writing import output, secret_files
 
 PLANTED = {
     "substra-backend/admin/admin": "Planted-Admin-Zebra-Quartz-71",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from wizard import presets
 from wizard.cli import main
-from wizard.credential_findings import credential_findings
-from wizard.explain import plan_inputs
-from wizard.findings import values_findings
-from wizard.layers import Layer, build_plan
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.reporting.credential_findings import credential_findings
+from wizard.reporting.explain import plan_inputs
+from wizard.reporting.findings import values_findings
 
 BACKEND, ORCHESTRATOR = "substra-backend", "orchestrator"
 CHART_DEFAULT_DANGERS = {"postgresql.auth.enablePostgresUser", "database.auth.password", "redis.auth.password",
@@ -228,7 +228,7 @@ def test_every_credential_scenario_is_covered() -> None:
                                                         "features"),
 ])
 def test_enter_on_a_credential_or_storage_finding_goes_to_the_step_that_fixes_it(key: str, step: str) -> None:
-    from wizard.steps import step_for_values_key
+    from wizard.frontend.steps import step_for_values_key
 
     found = step_for_values_key(key)
     assert found is not None and found.id == step

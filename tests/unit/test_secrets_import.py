@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard import answers
 from wizard.cli import main
-from wizard.credentials import admin_id, organisation_id
-from wizard.explain import explain, plan_inputs, plan_version
-from wizard.importing import import_values
-from wizard.importing.report import as_json, text
-from wizard.layers import Layer, build_plan, secrets_of
-from wizard.secret_files import FOLDER, read_existing
+from wizard.planning import answers
+from wizard.planning.layers import Layer, build_plan, secrets_of
+from wizard.reporting.explain import explain, plan_inputs, plan_version
+from wizard.support.importing import import_values
+from wizard.support.importing.report import as_json, text
+from wizard.writing.credentials import admin_id, organisation_id
+from wizard.writing.secret_files import FOLDER, read_existing
 
 BACKEND, ORCHESTRATOR = "substra-backend", "orchestrator"
 ADMIN_PASSWORD = "Correct-Horse-Battery-Staple-42"

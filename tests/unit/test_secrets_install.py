@@ -21,16 +21,17 @@ from test_cluster_double import ApiDouble, load_routes, load_stages, serving
 from test_install import BACKEND, CHART, ORCHESTRATOR, FakeHelm, double_of  # noqa: F401 - double_of is a fixture
 
 import wizard.helm
-from wizard import cli, output, secret_files
+from wizard import cli
 from wizard.cluster import accounts, secrets
+from wizard.cluster.install import Event, install, values_files
 from wizard.cluster.kube import connect
 from wizard.cluster.needs import Needs
 from wizard.commands import install as install_command
-from wizard.errors import OutputError
+from wizard.core.errors import OutputError
 from wizard.helm.base import ChartSource, ReleaseInfo
-from wizard.install import Event, install, values_files
-from wizard.layers import build_plan, plan_layers
-from wizard.plan import Plan
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.planning.plan import Plan
+from wizard.writing import output, secret_files
 
 NEEDS = Needs((ORCHESTRATOR, BACKEND))
 """The minimal preset's releases: orchestrator in `orchestrator`, backend in `org-1`."""

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from wizard import presets
-from wizard.explain import explain, plan_inputs, plan_version
-from wizard.findings import STORAGE
-from wizard.layers import Layer, build_plan
-from wizard.panel import panel
-from wizard.plan import Plan
-from wizard.report import Finding, Report
+from wizard.frontend.panel import panel
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
+from wizard.reporting.explain import explain, plan_inputs, plan_version
+from wizard.reporting.findings import STORAGE
+from wizard.reporting.report import Finding, Report
 
 PRESETS = sorted(path.stem for path in (Path(__file__).resolve().parents[2] / "presets").glob("*.yaml"))
 CREDENTIAL_KEYS = ("database.auth.", "postgresql.auth.", "redis.auth.", "minio.auth.", "localstack.environment",
@@ -62,7 +62,7 @@ def test_the_classifier_sees_the_dangers_a_preset_would_have_with_storage_open_a
     caught = {f.values_key for f in opened.findings if f.severity == "danger" and about_credentials_or_storage(f)}
     assert caught == {"postgresql.primary.networkPolicy.allowExternal", "redis.networkPolicy.allowExternal",
                       "minio.networkPolicy.allowExternal"}
-    from wizard.findings import values_findings
+    from wizard.reporting.findings import values_findings
 
     defaults = [f for f in values_findings("substra-backend", {}) if f.severity == "danger"]
     assert defaults and all(about_credentials_or_storage(f) for f in defaults)

@@ -12,15 +12,17 @@ from pathlib import Path
 
 from plain_lines import answer_lines
 
-from wizard import output, presets, resume
 from wizard.cli import main
-from wizard.credentials import admin_id
-from wizard.layers import Layer, build_plan
-from wizard.passwords import password_problems
-from wizard.plan import Plan
-from wizard.prompts import LineAsker, QuestionaryAsker, run
-from wizard.prompts_accounts import ask_passwords, keep_users, question
-from wizard.secret_files import read_existing
+from wizard.frontend import resume
+from wizard.frontend.prompts import LineAsker, QuestionaryAsker, run
+from wizard.frontend.prompts_accounts import ask_passwords, keep_users, question
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.passwords import password_problems
+from wizard.planning.plan import Plan
+from wizard.writing import output
+from wizard.writing.credentials import admin_id
+from wizard.writing.secret_files import read_existing
 
 GOOD = "Quiet7Lantern-Ox-Maple-22"
 ADMIN = admin_id("admin")

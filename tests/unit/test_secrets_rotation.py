@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard import secret_files
 from wizard.cli import main
-from wizard.credentials import needed
-from wizard.layers import build_plan, plan_layers
+from wizard.planning.layers import build_plan, plan_layers
+from wizard.writing import secret_files
+from wizard.writing.credentials import needed
 
 
 def _write(out: Path, *extra: str) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.declare import declaration, declarations
-from wizard.layers import Layer, build_plan
-from wizard.plan import Plan
-from wizard.steps import STEPS, STEPS_BY_ID, fields, fixed, relevant, step_of
+from wizard.frontend.steps import STEPS, STEPS_BY_ID, fields, fixed, relevant, step_of
+from wizard.planning.declare import declaration, declarations
+from wizard.planning.layers import Layer, build_plan
+from wizard.planning.plan import Plan
 
 
 def plan(data: dict[str, Any] | None = None) -> Plan:
@@ -67,7 +67,7 @@ def test_a_field_leads_back_to_its_step() -> None:
 
 
 def test_a_finding_leads_back_to_the_step_of_its_values_key() -> None:
-    from wizard.steps import step_for_values_key
+    from wizard.frontend.steps import step_for_values_key
 
     assert step_for_values_key("privateCa.enabled").id == "features"  # type: ignore[union-attr]
     assert step_for_values_key("server.persistence.servermedias.existingClaim").id == "storage"  # type: ignore[union-attr]

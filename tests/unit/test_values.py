@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from wizard.declare import declaration, declarations
-from wizard.layers import Layer, build_plan
-from wizard.values import ChartValues, render
+from wizard.planning.declare import declaration, declarations
+from wizard.planning.layers import Layer, build_plan
+from wizard.writing.values import ChartValues, render
 
 
 def values_of(data: dict[str, Any], chart: str = "substra-backend") -> dict[tuple[str, ...], Any]:

@@ -1,4 +1,4 @@
-"""Tests for wizard.yamledit: building commented documents and merging into an operator's file without losing
+"""Tests for wizard.yamlkit.yamledit: building commented documents and merging into an operator's file without losing
 comments or keys."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import yaml as pyyaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.yamledit import Entry, build_document, marked_paths, merge_entries
-from wizard.yamlio import dumps, load_plain, load_roundtrip
+from wizard.yamlkit.yamledit import Entry, build_document, marked_paths, merge_entries
+from wizard.yamlkit.yamlio import dumps, load_plain, load_roundtrip
 
 # --- build_document ------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Tests for wizard.yamlio: quoting that survives YAML 1.1 (Helm) and 1.2, dumping, and safe loading."""
+"""Tests for wizard.yamlkit.yamlio: quoting that survives YAML 1.1 (Helm) and 1.2, dumping, and safe loading."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from wizard.errors import OutputError
-from wizard.yamledit import Entry, build_document, merge_entries
-from wizard.yamlio import dumps, load_plain, load_roundtrip, needs_quotes, yaml_safe
+from wizard.core.errors import OutputError
+from wizard.yamlkit.yamledit import Entry, build_document, merge_entries
+from wizard.yamlkit.yamlio import dumps, load_plain, load_roundtrip, needs_quotes, yaml_safe
 
 # --- independent readers -------------------------------------------------------------------------
 

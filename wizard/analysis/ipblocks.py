@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from wizard.analysis.selectors import InvalidPolicy
-from wizard.shown import shown
+from wizard.core.shown import shown
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard import files, yamlio
 from wizard.analysis.shapes import Malformed, problems, well_formed
-from wizard.errors import OutputError
+from wizard.core import files
+from wizard.core.errors import OutputError
+from wizard.yamlkit import yamlio
 
 # Where each workload kind keeps its pod spec (the PodSecurity admission controller evaluates these kinds).
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
@@ -125,7 +126,7 @@ def check_policies(manifests: Sequence[Manifest]) -> None:
 
 def _label(obj: dict[str, Any]) -> str:
     """`Kind/name` for a message about an object whose metadata may itself be malformed."""
-    from wizard.shown import shown
+    from wizard.core.shown import shown
 
     meta = obj.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None

@@ -12,8 +12,8 @@ from wizard.analysis.ipblocks import IpBlock, parse_ip_block
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.ports import PROTOCOLS, PortSpec, parse_port
 from wizard.analysis.selectors import InvalidPolicy, Selector, label_value, parse_selector
-from wizard.errors import WizardError
-from wizard.shown import shown
+from wizard.core.errors import WizardError
+from wizard.core.shown import shown
 
 INGRESS, EGRESS = "Ingress", "Egress"
 NAME_LABEL = "kubernetes.io/metadata.name"

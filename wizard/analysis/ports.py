@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from wizard.analysis.selectors import InvalidPolicy
-from wizard.shown import shown
+from wizard.core.shown import shown
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 _ORDER = {protocol: index for index, protocol in enumerate(PROTOCOLS)}

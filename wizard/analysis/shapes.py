@@ -41,7 +41,7 @@ class Malformed:
             elif isinstance(step, str) and step.isidentifier():
                 text += f".{step}" if text else step
             else:
-                from wizard.shown import shown
+                from wizard.core.shown import shown
 
                 text += f'["{shown(step, 20)}"]'
         return text
@@ -174,7 +174,7 @@ def _found(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        from wizard.shown import shown
+        from wizard.core.shown import shown
 
         return f'a string ("{shown(value, 20)}")'
     if isinstance(value, list):

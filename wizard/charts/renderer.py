@@ -10,8 +10,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Protocol
 
-from wizard.chart_defaults import coalesce, load_defaults
 from wizard.charts import orchestrator_8_8_0, substra_backend_26_15_3, substra_frontend_1_2_3
+from wizard.charts.chart_defaults import coalesce, load_defaults
 
 
 class Renderer(Protocol):

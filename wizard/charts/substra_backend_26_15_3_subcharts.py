@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.chart_defaults import copy_json
 from wizard.charts.bitnami_postgresql_15_4_1 import bitnami_image
+from wizard.charts.chart_defaults import copy_json
 from wizard.charts.helm_names import fullname, trunc
 
 APP_VERSION = "1.0.1"

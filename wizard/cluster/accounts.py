@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard import files, yamlio
 from wizard.charts.helm_names import fullname, trunc
 from wizard.cluster.finding import Finding
 from wizard.cluster.needs import ChartTarget
 from wizard.cluster.secrets import SecretStore, Wanted, asking
-from wizard.secret_files import manifest_name
+from wizard.core import files
+from wizard.writing.secret_files import manifest_name
+from wizard.yamlkit import yamlio
 
 LISTS = ("users", "incoming_organizations", "outgoing_organizations")
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
+from wizard.charts.components import is_runtime
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import LEVELS, Needs
-from wizard.components import is_runtime
 
 if TYPE_CHECKING:
-    from wizard.plan import Plan
+    from wizard.planning.plan import Plan
 
 Predicted = Literal["allowed", "refused", "unknown"]
 Verdict = Literal["admitted", "refused", "skipped"]
@@ -126,7 +126,7 @@ def pod_templates(releases: Sequence[tuple[str, Sequence[Manifest]]], needs: Nee
 
 def plan_templates(plan: Plan, needs: Needs) -> list[PodTemplate]:
     """The pods of a Plan, each release rendered by the embedded model with its run-time pods."""
-    from wizard.explain import plan_inputs, release_manifests
+    from wizard.reporting.explain import plan_inputs, release_manifests
 
     return pod_templates([(i.release.namespace, release_manifests(i)) for i in plan_inputs(plan)], needs)
 
@@ -255,7 +255,7 @@ def judge(plan: Plan, *, timeout: float = 3.0) -> tuple[Admission | None, str]:
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
-    from wizard.explain import explain, plan_inputs, plan_version
+    from wizard.reporting.explain import explain, plan_inputs, plan_version
 
     try:
         connection = connect(timeout=timeout)

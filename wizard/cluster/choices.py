@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.claims import CLAIMS_BY_ID
+from wizard.charts.claims import CLAIMS_BY_ID
 from wizard.cluster.facts import ClusterFacts, Discovery
-from wizard.plan import Plan
+from wizard.planning.plan import Plan
 
 _CHART_TARGET = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.errors import WizardError
+from wizard.core.errors import WizardError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 FIELD_MANAGER = "substra-wizard"
@@ -183,8 +183,8 @@ def _readable_kubeconfig(path: Path) -> None:
     Raises:
         ClusterError: naming the file and what is wrong.
     """
-    from wizard import files
-    from wizard.errors import OutputError
+    from wizard.core import files
+    from wizard.core.errors import OutputError
 
     try:
         files.read_text(path, what="a kubeconfig")

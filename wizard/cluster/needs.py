@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wizard.claims import CLAIMS, Claim
-from wizard.derive import claim_in_use
-from wizard.plan import Plan, Volume
-from wizard.report import PodReport, Report
-from wizard.values import ORCHESTRATOR, render
+from wizard.charts.claims import CLAIMS, Claim
+from wizard.planning.derive import claim_in_use
+from wizard.planning.plan import Plan, Volume
+from wizard.reporting.report import PodReport, Report
+from wizard.writing.values import ORCHESTRATOR, render
 
 LEVELS = ("privileged", "baseline", "restricted")
 """Least to most strict."""

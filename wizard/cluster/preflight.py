@@ -14,10 +14,10 @@ from wizard.cluster.admission import Admission
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.finding import Finding, Severity
 from wizard.cluster.needs import LEVELS, Needs, PlannedClaim
+from wizard.core.quantity import parse_quantity
 from wizard.helm.base import ReleaseInfo
-from wizard.plan import Plan
-from wizard.quantity import parse_quantity
-from wizard.report import PodReport
+from wizard.planning.plan import Plan
+from wizard.reporting.report import PodReport
 
 __all__ = ["Finding", "Severity", "blocking", "preflight", "recovery"]
 SERVES = {  # which claim access modes satisfy a workload's need

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from wizard import files, secret_files, yamlio
 from wizard.cluster.finding import Finding
-from wizard.errors import OutputError, WizardError
-from wizard.plan import Plan
+from wizard.core import files
+from wizard.core.errors import OutputError, WizardError
+from wizard.planning.plan import Plan
+from wizard.writing import secret_files
+from wizard.yamlkit import yamlio
 
 MANAGED_BY_KEY, MANAGED_BY = "app.kubernetes.io/managed-by", "substra-wizard"
 Action = Literal["create", "replace", "unchanged", "foreign"]
@@ -278,7 +280,7 @@ def findings(changes: Sequence[Change], restarts: Mapping[tuple[str, str], str],
 def restarts(plan: Plan) -> dict[tuple[str, str], str]:
     """(Secret name, key) -> what must happen for a new value there to take effect, from the credentials catalogue:
     the Secrets are rendered with each credential's id as its value, so every key shows which it holds."""
-    from wizard.credentials import needed, secret_objects
+    from wizard.writing.credentials import needed, secret_objects
 
     wanted = needed(plan)
     found = {}

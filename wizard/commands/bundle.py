@@ -9,15 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.cli import add_plan_sources, default_preset
-from wizard.commands import add_report_options
+from wizard.commands.arguments import add_plan_sources, add_report_options, default_preset
 from wizard.commands.explain import chart_pair, chart_path_pair
-from wizard.errors import ConfigError, Problem
-from wizard.paths import output_file
-from wizard.sources import FORMS
+from wizard.core.errors import ConfigError, Problem
+from wizard.core.paths import output_file
+from wizard.support.sources import FORMS
 
 if TYPE_CHECKING:
-    from wizard.sources import Side
+    from wizard.support.sources import Side
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run `wizard bundle`; returns the exit code."""
-    from wizard import bundle
     from wizard.analysis import pss
+    from wizard.support import bundle
 
     args = _parser().parse_args(list(argv))
     side = _side(args)
@@ -67,7 +66,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _side(args: argparse.Namespace) -> Side:
-    from wizard import sources
+    from wizard.support import sources
 
     chosen = [name for name, given in (("--from", args.spec), ("--values", args.values),
                                        ("--preset/--answers", args.preset or args.answers)) if given]

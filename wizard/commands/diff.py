@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
-from wizard.commands import add_report_options
-from wizard.sources import FORMS
+from wizard.commands.arguments import add_report_options
+from wizard.support.sources import FORMS
 
 if TYPE_CHECKING:
-    from wizard.sources import Side
+    from wizard.support.sources import Side
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 
@@ -43,9 +43,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run `wizard diff`; returns the exit code."""
-    from wizard import diff_format
-    from wizard.diff import compare
-    from wizard.sources import place_like, resolve
+    from wizard.support import diff_format
+    from wizard.support.diff import compare
+    from wizard.support.sources import place_like, resolve
 
     args = _parser().parse_args(list(argv))
     a, b = resolve(args.a), resolve(args.b)
@@ -67,7 +67,7 @@ def main(argv: Sequence[str]) -> int:
 def without_credentials(text: str, sides: Sequence[Side]) -> str:
     """The output with every credential the sides' values hold replaced by <redacted:N> (the same N for the same
     value, so that a changed password still shows as changed): a diff is pasted into tickets and chats."""
-    from wizard.redact import Redactor
+    from wizard.support.redact import Redactor
 
     redactor = Redactor()
     for side in sides:

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.analysis import pss
-from wizard.cli import add_plan_sources, manifest_file, path_argument
-from wizard.commands import add_report_options
-from wizard.errors import ConfigError, Problem, WizardError
-from wizard.report import Report
-from wizard.report_format import markdown, text
+from wizard.commands.arguments import add_plan_sources, add_report_options, manifest_file, path_argument
+from wizard.core.errors import ConfigError, Problem, WizardError
+from wizard.reporting.report import Report
+from wizard.reporting.report_format import markdown, text
 
 if TYPE_CHECKING:  # the Plan's models are built only when a plan is explained
-    from wizard.explain import ChartInput
-    from wizard.plan import Plan
+    from wizard.planning.plan import Plan
+    from wizard.reporting.explain import ChartInput
 
 CHARTS = ("orchestrator", "substra-backend", "substra-frontend")
 DEFAULT_RELEASES = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
@@ -32,7 +31,7 @@ def chart_pair(value: str) -> tuple[str, str]:
 
 
 def chart_path_pair(value: str) -> tuple[str, str]:
-    """CHART=FILE with FILE a usable path (wizard.paths)."""
+    """CHART=FILE with FILE a usable path (wizard.core.paths)."""
     chart, path = chart_pair(value)
     return chart, str(path_argument()(path))
 
@@ -71,7 +70,7 @@ def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     report = _report(args)
     if args.format == "json":
-        from wizard.report import as_json
+        from wizard.reporting.report import as_json
 
         sys.stdout.write(json.dumps(as_json(report), indent=2) + "\n")
     else:
@@ -87,14 +86,14 @@ def _report(args: argparse.Namespace) -> Report:
         raise ConfigError([Problem("explain", f"give one source, not {' and '.join(chosen)}")])
     version = pss.clamp(args.k8s_version or pss.LATEST)
     if args.bundle:
-        from wizard.bundle import bundle_side
+        from wizard.support.bundle import bundle_side
 
         side = bundle_side(args.bundle, str(args.bundle))
         version = pss.clamp(args.k8s_version) if args.k8s_version else side.version or version
         return side.report(version, runtime_pods=not args.no_runtime_pods)
     if args.manifests:
         return _from_manifests(args.manifests, version, args.namespace, runtime_pods=not args.no_runtime_pods)
-    from wizard.explain import explain, plan_inputs, plan_version
+    from wizard.reporting.explain import explain, plan_inputs, plan_version
 
     if args.values:
         return explain(_values_inputs(args), version=version, runtime_pods=not args.no_runtime_pods)
@@ -105,10 +104,10 @@ def _report(args: argparse.Namespace) -> Report:
 
 def _from_manifests(files: Sequence[str], version: tuple[int, int], namespace: str, *, runtime_pods: bool) -> Report:
     from wizard.analysis.manifests import read_manifests
-    from wizard.components import charts_in
-    from wizard.explain import runtime_manifests
-    from wizard.findings import add_findings
-    from wizard.report import build
+    from wizard.charts.components import charts_in
+    from wizard.reporting.explain import runtime_manifests
+    from wizard.reporting.findings import add_findings
+    from wizard.reporting.report import build
 
     manifests = read_manifests(files)
     if not manifests:
@@ -123,19 +122,18 @@ def _from_manifests(files: Sequence[str], version: tuple[int, int], namespace: s
 
 
 def _plan(args: argparse.Namespace) -> Plan:
-    from wizard.cli import default_preset
-    from wizard.layers import build_plan, plan_layers
+    from wizard.commands.arguments import default_preset
+    from wizard.planning.layers import build_plan, plan_layers
 
     return build_plan(plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets))
 
 
 def _values_inputs(args: argparse.Namespace) -> list[ChartInput]:
     from wizard.charts import SUPPORTED_VERSIONS
-    from wizard.components import ChartRelease
-    from wizard.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
-    from wizard.sources import read_values_file
-
-    from wizard.layers import merge
+    from wizard.charts.components import ChartRelease
+    from wizard.planning.layers import merge
+    from wizard.reporting.explain import ChartInput  # noqa: F811 (the run-time import of the TYPE_CHECKING name)
+    from wizard.support.sources import read_values_file
 
     releases = {**DEFAULT_RELEASES, **dict(args.release)}
     merged: dict[str, dict] = {}  # several files of one chart are one release, merged in order like helm -f a -f b

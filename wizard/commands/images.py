@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.cli import add_plan_sources
-from wizard.errors import WizardError
+from wizard.commands.arguments import add_plan_sources
+from wizard.core.errors import WizardError
 
 SCHEMA = "substra-wizard/images@1"
 
@@ -35,9 +35,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     """Run `wizard images`; returns the exit code."""
     args = _parser().parse_args(list(argv))
-    from wizard.cli import default_preset
-    from wizard.images import mirror_findings, plan_images, references
-    from wizard.layers import build_plan, plan_layers
+    from wizard.commands.arguments import default_preset
+    from wizard.planning.layers import build_plan, plan_layers
+    from wizard.reporting.image_findings import mirror_findings
+    from wizard.writing.images import plan_images, references
 
     plan = build_plan(plan_layers(default_preset(args.preset, args.answers), args.answers, args.sets))
     mirror = plan.features.image_mirror

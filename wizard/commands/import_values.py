@@ -7,25 +7,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.charts import SUPPORTED_VERSIONS
-from wizard.cli import path_argument
+from wizard.commands.arguments import chart_file, path_argument
 
 if TYPE_CHECKING:
-    from wizard.secret_files import Vault
-
-
-def chart_file(value: str) -> tuple[str, Path]:
-    """CHART=FILE, CHART one of the supported charts (argparse type; its message lists them)."""
-    chart, sep, path = value.partition("=")
-    if not sep or not path:
-        raise argparse.ArgumentTypeError(f"{value!r}: write CHART=FILE, e.g. substra-backend=values.yaml")
-    if chart not in SUPPORTED_VERSIONS:
-        raise argparse.ArgumentTypeError(f"{chart!r} is not a chart the wizard knows; use one of "
-                                         f"{', '.join(SUPPORTED_VERSIONS)}")
-    return chart, path_argument()(path)
+    from wizard.writing.secret_files import Vault
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,10 +43,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     """Run `wizard import`; returns the exit code."""
     args = _parser().parse_args(list(argv))
-    from wizard import output
-    from wizard.importing import import_values
-    from wizard.importing.report import as_json, text
-    from wizard.layers import build_plan
+    from wizard.planning.layers import build_plan
+    from wizard.support.importing import import_values
+    from wizard.support.importing.report import as_json, text
+    from wizard.writing import output
 
     result = import_values(args.values)
     plan = build_plan([result.layer])

@@ -22,10 +22,10 @@ from wizard.cluster.admission import Admission
 from wizard.cluster.facts import ClusterFacts
 from wizard.cluster.needs import Needs
 from wizard.cluster.preflight import Finding, blocking, preflight
-from wizard.cli import DEFAULT_INSTALL_TIMEOUT as DEFAULT_TIMEOUT
-from wizard.errors import WizardError
+from wizard.commands.arguments import DEFAULT_INSTALL_TIMEOUT as DEFAULT_TIMEOUT
+from wizard.core.errors import WizardError
 from wizard.helm.base import Helm, HelmFailure, ReleaseInfo
-from wizard.plan import Plan
+from wizard.planning.plan import Plan
 
 EXIT_OK, EXIT_NOT_DONE = 0, 1
 HELM_KINDS = {"binary": "the helm binary", "sdk": "Helm's engine from helm-python-sdk (no helm binary on PATH)"}
@@ -57,8 +57,8 @@ def check(plan: Plan, *, kubeconfig: str | None = None, context: str | None = No
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
-    from wizard.explain import explain, plan_inputs, plan_version
     from wizard.helm import choose
+    from wizard.reporting.explain import explain, plan_inputs, plan_version
 
     connection = connect(kubeconfig, context, timeout)
     namespaces = (plan.target.orchestrator.namespace, plan.target.backend.namespace, plan.target.frontend.namespace)
@@ -95,11 +95,11 @@ def secrets_check(plan: Plan, connection: Any, needs: Needs, values_dir: Path,
     cluster's are said, with what must restart), and the backend's accounts sync in words. `releases` None: Helm
     could not be asked, so the backend counts as installed when its accounts Secret is found."""
     from wizard.cluster import accounts, secrets
-    from wizard.install import wanted_secrets
+    from wizard.cluster.install import wanted_secrets
 
     wanted = wanted_secrets(needs, values_dir)
     changes = secrets.survey(connection, [item for items in wanted.values() for item in items])
-    from wizard.credentials import secret_names
+    from wizard.writing.credentials import secret_names
 
     found = secrets.findings(changes, secrets.restarts(plan), said_elsewhere={secret_names(plan)["accounts"]})
     lines: list[str] = []
@@ -151,7 +151,7 @@ def run(plan: Plan, out_dir: Path | None, *, yes: bool, dry_run: bool, kubeconfi
     out, ask = out or sys.stdout, ask or sys.stdin
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="wizard-dry-run-") as folder:
-            from wizard import output
+            from wizard.writing import output
 
             _copy_secrets(plan, secrets_from, Path(folder))
             output.write_files(output.plan_files(plan, Path(folder)))
@@ -182,7 +182,8 @@ def _checked_install(plan: Plan, values_dir: Path, out: TextIO, ask: TextIO, *, 
 def _copy_secrets(plan: Plan, source: Path | None, folder: Path) -> None:
     """The Secret manifests of `source`/secrets/ into the dry run's folder (0700, files 0600), where plan_files reads
     them back as it would in `source`: the dry run then shows the credentials the install would keep."""
-    from wizard import files, secret_files
+    from wizard.core import files
+    from wizard.writing import secret_files
 
     if source is None:
         return
@@ -213,8 +214,8 @@ def refusal() -> str:
 
 def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry_run: bool,
              timeout: float = DEFAULT_TIMEOUT) -> int:
+    from wizard.cluster.install import Event, Settings, chart_source, install
     from wizard.helm.sources import origin
-    from wizard.install import Event, Settings, chart_source, install
 
     if checked.helm is None:
         raise WizardError("installing needs Helm; see the message above")
@@ -236,8 +237,8 @@ def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry
 
 def main(argv: list[str]) -> int:
     """`wizard preflight`: the checks alone, nothing changed."""
-    from wizard.cli import add_cluster_options, add_plan_sources, charts_sets, default_preset
-    from wizard.layers import build_plan, plan_layers
+    from wizard.commands.arguments import add_cluster_options, add_plan_sources, charts_sets, default_preset
+    from wizard.planning.layers import build_plan, plan_layers
 
     parser = argparse.ArgumentParser(prog="wizard preflight",
                                      description="Check a plan against the cluster of the current kube context "

@@ -27,8 +27,8 @@ from wizard.analysis.netpol import (
     from_manifests,
 )
 from wizard.analysis.ports import Ports
-from wizard.commands import add_manifest_files
-from wizard.errors import WizardError
+from wizard.commands.arguments import add_manifest_files
+from wizard.core.errors import WizardError
 
 _EXTERNAL_WORDS = {
     "internet": "internet",

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, read_manifests
-from wizard.commands import add_manifest_files, kubernetes_version
+from wizard.commands.arguments import add_manifest_files, kubernetes_version
 
 EXIT_ALLOWED, EXIT_NOT_ALLOWED = 0, 1
 _CONTROLLERS_NOTE = ("Note: the API server admits Deployments, StatefulSets, DaemonSets, Jobs and CronJobs anyway (it "

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from wizard.cli import DEFAULT_OUT, path_argument
-from wizard.errors import WizardError
-from wizard.shown import shown
+from wizard.commands.arguments import DEFAULT_OUT, path_argument
+from wizard.core.errors import WizardError
+from wizard.core.shown import shown
 
 if TYPE_CHECKING:
-    from wizard.plan import Plan
-    from wizard.secret_inventory import Entry, Inventory
+    from wizard.planning.plan import Plan
+    from wizard.writing.secret_inventory import Entry, Inventory
 
 SCHEMA = "substra-wizard/secrets@1"
 ACTIONS = ("list", "reveal", "set")
@@ -53,7 +53,7 @@ def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
     action, ident = _action(args)
     plan = folder_plan(args.out)
-    from wizard.secret_inventory import inventory
+    from wizard.writing.secret_inventory import inventory
 
     found = inventory(plan, args.out)
     for warning in found.warnings:
@@ -89,8 +89,8 @@ def folder_plan(out_dir: Path) -> Plan:
     Raises:
         WizardError: the folder or its answers file is not there (or the answers file is invalid), in one line.
     """
-    from wizard import answers
-    from wizard.layers import build_plan, plan_layers
+    from wizard.planning import answers
+    from wizard.planning.layers import build_plan, plan_layers
 
     if not out_dir.exists():
         raise WizardError(f"{out_dir} does not exist: give the folder a wizard run wrote with --out DIR (default "
@@ -122,7 +122,7 @@ def _entry(found: Inventory, ident: str | None, action: str, *, missing_ok: bool
 
 def text(found: Inventory) -> str:
     """The listing for people: every value masked."""
-    from wizard.passwords import mask
+    from wizard.planning.passwords import mask
 
     folder = found.folder
     lines = [f"Credentials of {folder}/ (for the plan in {folder}/wizard-answers.yaml), kept in {folder}/secrets/:"]
@@ -149,7 +149,7 @@ def text(found: Inventory) -> str:
 
 def as_json(found: Inventory) -> dict[str, Any]:
     """The listing for scripts (stable keys, values masked)."""
-    from wizard.passwords import mask
+    from wizard.planning.passwords import mask
 
     def item(entry: Entry) -> dict[str, Any]:
         credential = entry.credential
@@ -166,8 +166,8 @@ def as_json(found: Inventory) -> dict[str, Any]:
 
 
 def _set(plan: Plan, found: Inventory, entry: Entry, out: TextIO) -> int:
-    from wizard import output
-    from wizard.secret_inventory import value_problems
+    from wizard.writing import output
+    from wizard.writing.secret_inventory import value_problems
 
     if not entry.holders:
         raise WizardError(f"{shown(entry.id, 100)} is {entry.purpose}: {entry.note}. Nothing was changed.")
@@ -238,7 +238,7 @@ def read_value(ident: str) -> str:
 def takes_effect(plan: Plan, idents: Sequence[str], folder: Path) -> list[str]:
     """What must be done, in order, for new values of `idents` (written to `folder`/secrets) to take effect: the
     database passwords inside PostgreSQL first, then the Secrets applied again, then each restart."""
-    from wizard.secret_inventory import restart_groups
+    from wizard.writing.secret_inventory import restart_groups
 
     groups = restart_groups(plan, idents)
     first = [(restart, creds) for restart, creds in groups if any(c.id.endswith("/database") for c in creds)]
@@ -253,7 +253,7 @@ def takes_effect(plan: Plan, idents: Sequence[str], folder: Path) -> list[str]:
                      f"{folder}")
     if rest:
         step += 1
-        from wizard.install_script import apply_secrets_command
+        from wizard.writing.install_script import apply_secrets_command
 
         command = apply_secrets_command(f"{folder / 'secrets'}/")
         lines.append(f"  {step}. Apply the Secrets again: {command} (install.sh does it before helm); then:")
@@ -263,8 +263,8 @@ def takes_effect(plan: Plan, idents: Sequence[str], folder: Path) -> list[str]:
 
 def rotation_report(plan: Plan, folder: Path) -> str:
     """What `wizard --rotate-secrets` prints after writing: what was rotated and what must now be done."""
-    from wizard.credentials import needed
-    from wizard.secret_inventory import inventory
+    from wizard.writing.credentials import needed
+    from wizard.writing.secret_inventory import inventory
 
     idents = [credential.id for credential in needed(plan)]
     lines = [f"Rotated {len(idents)} credential(s): every value in {folder / 'secrets'}/ is new, the old ones are "

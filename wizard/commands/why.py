@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.chart_defaults import MISSING
 from wizard.charts import SUPPORTED_VERSIONS
-from wizard.cli import add_plan_sources, default_preset
-from wizard.errors import WizardError
-from wizard.shown import shown
+from wizard.charts.chart_defaults import MISSING
+from wizard.commands.arguments import add_plan_sources, default_preset, imported_layers
+from wizard.core.errors import WizardError
+from wizard.core.shown import shown
 
 MAX_KEY_LENGTH = 300
 """Characters of KEY read: the longest Plan field path or values key of the supported charts is under 120."""
@@ -26,7 +26,7 @@ _INDEX = re.compile(r"\[([0-9]+)\]|\.([0-9]+)(?=[.\[]|$)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from wizard.cli import _import_pair
+    from wizard.commands.arguments import chart_file
 
     parser = argparse.ArgumentParser(
         prog="wizard why",
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("key", metavar="KEY")
     add_plan_sources(parser)
-    parser.add_argument("--import", metavar="CHART=FILE", type=_import_pair, action="append", default=[],
+    parser.add_argument("--import", metavar="CHART=FILE", type=chart_file, action="append", default=[],
                         dest="imports", help="a customer's values file (repeatable; see wizard import)")
     return parser
 
@@ -51,10 +51,10 @@ def main(argv: Sequence[str]) -> int:
     """Run `wizard why`; returns the exit code."""
     args = _parser().parse_args(list(argv))
     _check_key(args.key)
-    from wizard.layers import build_plan, plan_layers
+    from wizard.planning.layers import build_plan, plan_layers
 
     preset = args.preset if args.imports else default_preset(args.preset, args.answers)
-    layers = plan_layers(preset, args.answers, args.sets, imports=args.imports)
+    layers = plan_layers(preset, args.answers, args.sets, imported_layers(args.imports))
     plan = build_plan(layers)
     out = sys.stdout
     if _is_field(args.key):
@@ -94,7 +94,7 @@ def _check_key(key: str) -> None:
 
 
 def _is_field(key: str) -> bool:
-    from wizard.declare import declaration
+    from wizard.planning.declare import declaration
 
     if ":" in key or not _FIELD_PATH.fullmatch(key):
         return False
@@ -106,9 +106,9 @@ def _is_field(key: str) -> bool:
 
 
 def _field(layers: Sequence[Any], plan: Any, text: str) -> str:
-    from wizard.declare import join_path, split_path
-    from wizard.provenance import field_origin, history
-    from wizard.values import render
+    from wizard.frontend.provenance import field_origin, history
+    from wizard.planning.declare import join_path, split_path
+    from wizard.writing.values import render
 
     steps = split_path(text)
     path = join_path(steps)  # channels.0.name and channels[0].name are the same field
@@ -126,7 +126,7 @@ def _field(layers: Sequence[Any], plan: Any, text: str) -> str:
 def _value_at(tree: Any, steps: Sequence[str | int], text: str) -> Any:
     """The Plan's value at `steps`, or a WizardError saying which step names nothing in this Plan (an index past
     the end of a list, an index on a section, a field name on a list)."""
-    from wizard.declare import join_path
+    from wizard.planning.declare import join_path
 
     value = tree
     for depth, step in enumerate(steps):
@@ -148,9 +148,9 @@ def _value_at(tree: Any, steps: Sequence[str | int], text: str) -> Any:
 
 
 def _values_key(text: str, plan: Any, layers: Sequence[Any]) -> tuple[str, str]:
-    from wizard.chart_defaults import MISSING, get_path
-    from wizard.provenance import charts_with_key
-    from wizard.values import render
+    from wizard.charts.chart_defaults import MISSING, get_path
+    from wizard.frontend.provenance import charts_with_key
+    from wizard.writing.values import render
 
     running = [values.chart for values in render(plan)]
     if ":" in text:
@@ -177,7 +177,7 @@ def _field_hint(text: str) -> str:
     """'; did you mean FIELD?' for a near-miss Plan field path."""
     import difflib
 
-    from wizard.declare import declarations
+    from wizard.planning.declare import declarations
 
     fields = [d.path.replace("[0]", "") for d in declarations()]
     close = difflib.get_close_matches(text, fields, n=1, cutoff=0.8)
@@ -185,8 +185,8 @@ def _field_hint(text: str) -> str:
 
 
 def _value(layers: Sequence[Any], plan: Any, chart: str, key: str) -> str:
-    from wizard.chart_defaults import declared, nearest_keys
-    from wizard.provenance import field_origin, history, value_origin
+    from wizard.charts.chart_defaults import declared, nearest_keys
+    from wizard.frontend.provenance import field_origin, history, value_origin
 
     version = SUPPORTED_VERSIONS[chart]
     found = value_origin(layers, plan, chart, key)

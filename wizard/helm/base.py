@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.errors import WizardError
+from wizard.core.errors import WizardError
 
 PENDING = ("pending-install", "pending-upgrade", "pending-rollback")
 

@@ -151,7 +151,8 @@ def _close(target: Any) -> None:
 
 def merged_values(values_files: Sequence[Path]) -> dict[str, Any]:
     """The values files as Helm merges several -f: later files win, maps merge key by key."""
-    from wizard import files, yamlio
+    from wizard.core import files
+    from wizard.yamlkit import yamlio
 
     merged: dict[str, Any] = {}
     for path in values_files:

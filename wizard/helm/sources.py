@@ -94,8 +94,8 @@ def _identity(path: Path) -> tuple[str, str] | None:
                 text = handle.read(1024 * 1024).decode("utf-8")
     except (OSError, tarfile.TarError, UnicodeDecodeError, EOFError):
         return None
-    from wizard import yamlio
-    from wizard.errors import WizardError
+    from wizard.core.errors import WizardError
+    from wizard.yamlkit import yamlio
 
     try:
         data = yamlio.load_plain(text, str(path))
@@ -151,8 +151,8 @@ def repository_index(url: str, timeout: float) -> dict[str, list[str]]:
         raise OSError(f"the server answered {error.code} {error.reason}") from None
     if len(body) > INDEX_LIMIT:
         raise ValueError(f"larger than {INDEX_LIMIT // (1024 * 1024)} MB")
-    from wizard import yamlio
-    from wizard.errors import WizardError
+    from wizard.core.errors import WizardError
+    from wizard.yamlkit import yamlio
 
     try:
         data = yamlio.load_plain(body.decode("utf-8", errors="replace"), "index.yaml")
