@@ -140,8 +140,8 @@ class BackendChart(Section):
         help="Deploy substra-backend: the organisation's API, workers, image builder and storage.")
     namespace: Label = decision("org-1", label="Namespace", help="Kubernetes namespace of the backend.")
     release: Release = decision("backend", label="Release name",
-        help="Helm release name of the backend: at most 36 characters, since the chart appends up to 27 to it in "
-             "names Kubernetes limits to 63.")
+        help="Helm release name of the backend: at most 28 characters (29 without the image builder), since the "
+             "chart appends up to 24 to it in StatefulSet names, whose pods Kubernetes refuses past 52.")
     version: Literal["26.15.3"] = decision("26.15.3", label="Chart version", help="substra-backend chart version.")
 
 

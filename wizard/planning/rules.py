@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Literal
 
 from wizard.charts.claims import CLAIMS, Claim
-from wizard.charts.release_names import LIMIT, longest_release, too_long
 from wizard.core.errors import Problem
+from wizard.planning import release_checks
 from wizard.planning.derive import claim_in_use, orchestrator_address
 from wizard.planning.plan import Plan, Volume
 
@@ -51,14 +51,7 @@ def _targets(plan: Plan) -> list[Problem]:
     if not (target.orchestrator.enabled or target.backend.enabled or target.frontend.enabled):
         return [Problem("target", "no chart is enabled: turn on at least one of target.orchestrator.enabled, "
                                   "target.backend.enabled and target.frontend.enabled")]
-    over = too_long(target.backend.release) if target.backend.enabled else []
-    if over:
-        what, name = over[0]
-        return [Problem("target.backend.release", f'"{target.backend.release}" is {len(target.backend.release)} '
-                        f"characters: substra-backend would name the {what} {name} ({len(name)} characters), and "
-                        f"Kubernetes refuses more than {LIMIT}, so helm install would fail part-way; use at most "
-                        f"{longest_release()} characters")]
-    return []
+    return release_checks.problems(plan)
 
 
 def _channels(plan: Plan) -> list[Problem]:
@@ -238,6 +231,7 @@ def notes(plan: Plan) -> list[Note]:
     found: list[Note] = []
     for check in (_volume_notes, _feature_notes, _wiring_notes):
         found.extend(check(plan))
+    found += [Note("warning", path, message) for path, message in release_checks.cut_warnings(plan)]
     return found
 
 
