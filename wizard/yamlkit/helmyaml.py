@@ -24,6 +24,28 @@ from wizard.yamlkit import yamlguard
 KeyPath = tuple[str, ...]
 
 
+_said_slow = False
+
+
+def safe_loader() -> type:
+    """PyYAML's C loader (libyaml), or its pure-Python loader where this PyYAML was built without libyaml (a source
+    build without its headers): then said once on stderr, since reading a big render becomes about 20 times slower."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        return loader
+    global _said_slow
+    if not _said_slow:
+        _said_slow = True
+        import sys
+
+        print("wizard: note: this PyYAML has no libyaml, so YAML is read by its pure-Python loader (about 20 times "
+              "slower on big files); reinstall PyYAML from a wheel (pip install --force-reinstall --only-binary "
+              ":all: pyyaml) to read at full speed", file=sys.stderr)
+    return yaml.SafeLoader
+
+
 def compose(text: str, source: str, *, documents: int = 1, nodes: int = yamlguard.MAX_EXPANDED_NODES,
             what: str = "this file") -> tuple[list[Any], Reader]:
     """The root node of each document (None for an empty one), and the Reader that turns nodes into data.
@@ -33,7 +55,7 @@ def compose(text: str, source: str, *, documents: int = 1, nodes: int = yamlguar
     """
     import yaml  # PyYAML (also a dependency of kubernetes)
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = safe_loader()
     guard = yamlguard.Guard(source, documents=documents, nodes=nodes, what=what)
     try:
         for event in yaml.parse(text, Loader=loader):

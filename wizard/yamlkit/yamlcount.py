@@ -10,6 +10,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from wizard.core.untrusted import shown
+from wizard.yamlkit.helmyaml import safe_loader
 from wizard.yamlkit.yamlio import MAX_DEPTH
 
 
@@ -25,7 +26,7 @@ def count_nodes(text: str, limit: int) -> tuple[int, str | None]:
     opened: set[str] = set()  # anchors of open collections
     total = 0
     try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        for event in yaml.parse(text, Loader=safe_loader()):
             size, anchor = 0, None if isinstance(event, AliasEvent) else getattr(event, "anchor", None)
             if anchor and (anchor in sizes or anchor in opened):
                 return total, f"the anchor &{shown(anchor, 40)} twice"
