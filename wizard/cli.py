@@ -32,29 +32,43 @@ EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 70, 
 # `wizard NAME ...`: commands with their own arguments; each module has `main(argv) -> int` and raises WizardError
 # for bad input (exit 2 here, like every other invalid input).
 SUBCOMMANDS = {
-    "pss": "wizard.commands.pss",
-    "netpol": "wizard.commands.netpol",
     "explain": "wizard.commands.explain",
-    "diff": "wizard.commands.diff",
-    "bundle": "wizard.commands.bundle",
-    "preflight": "wizard.commands.install",
-    "import": "wizard.commands.import_values",
     "why": "wizard.commands.why",
     "images": "wizard.commands.images",
     "secrets": "wizard.commands.secrets",
+    "preflight": "wizard.commands.install",
+    "import": "wizard.commands.import_values",
+    "diff": "wizard.commands.diff",
+    "bundle": "wizard.commands.bundle",
+    "pss": "wizard.commands.pss",
+    "netpol": "wizard.commands.netpol",
 }
+SUMMARIES = {
+    "explain": "what a configuration does to security, network, volumes",
+    "why": "why a decision or values key has its value, and its effect",
+    "images": "every image the plan runs, to copy into a mirror",
+    "secrets": "list, reveal or set the credentials under DIR/secrets/",
+    "preflight": "check a plan against the current cluster, changing nothing",
+    "import": "read a customer's values files back into decisions",
+    "diff": "what differs between two configurations",
+    "bundle": "one redacted .tar.gz of a configuration, for support",
+    "pss": "the Pod Security level of any manifests",
+    "netpol": "who may reach whom under any manifests' NetworkPolicies",
+}
+"""One line per command for `wizard --help` (a test checks that every command has one)."""
 
 
 
 def _parser() -> argparse.ArgumentParser:
+    width = max(len(name) for name in SUMMARIES)
+    commands = "\n".join(f"  wizard {name:<{width}}  {line}" for name, line in SUMMARIES.items())
     parser = argparse.ArgumentParser(
         prog="wizard",
-        description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files, "
-                    "answers file and install.sh. Other commands, each with --help: wizard explain (what a "
-                    "configuration does to security, network and volumes), wizard pss FILE... (Pod Security of any "
-                    "manifests), wizard netpol FILE... (who may reach whom), wizard images (every image the plan "
-                    "runs, to copy into a mirror), wizard secrets (the credentials under DIR/secrets/, masked).",
-        epilog="Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard, 130 interrupted.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Plan a Substra deployment (orchestrator, backend, frontend) and write its Helm values files,\n"
+                    "answers file and install.sh; without --non-interactive it asks in a full-screen wizard.",
+        epilog=f"commands (each with --help):\n{commands}\n\n"
+               "Exit codes: 0 done, 2 invalid input (nothing written), 70 a bug in the wizard,\n130 interrupted.",
     )
     add_plan_sources(parser)
     parser.add_argument("--import", metavar="CHART=FILE", type=chart_file, action="append", default=[],

@@ -202,3 +202,16 @@ def test_writing_after_answering_forgets_the_resume_draft(tmp_path: Path) -> Non
                              str(tmp_path)], input="\n" * 400, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert resume.load() is None
+
+
+def test_help_lists_every_command_with_one_line_within_80_columns(capsys) -> None:
+    """Issue 16: `wizard --help` named only some commands; now each has a line, and a new command without one fails
+    here."""
+    from wizard.cli import SUBCOMMANDS, SUMMARIES
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert set(SUMMARIES) == set(SUBCOMMANDS)
+    for name, summary in SUMMARIES.items():
+        line = next(line for line in out.splitlines() if line.startswith(f"  wizard {name} "))
+        assert line.endswith(summary) and len(line) <= 80

@@ -116,11 +116,39 @@ def _field(layers: Sequence[Any], plan: Any, text: str) -> str:
     winner, found = field_origin(layers, path), history(layers, path)
     lines = [f"{text} = {_shown(value)}", f"  set by {winner}"]
     lines += [f"  overrides {origin}: {_shown(origin.value)}" for origin in reversed(found[:-1])]
+    lines += _effect(layers, plan, path, value)
     written = [(v.chart, ".".join(s.path), s.path in {o.path for o in v.overrides})
                for v in render(plan) for s in v.settings if s.field == path or s.field.startswith(path + ".")]
     for chart, key, differs in written:
         lines.append(f"  writes {chart}:{key}" + ("" if differs else " (equal to the chart default, so not written)"))
     return "\n".join(lines) + "\n"
+
+
+def _effect(layers: Sequence[Any], plan: Any, path: str, value: Any) -> list[str]:
+    """What the value does: the chart default an empty field leaves in effect, and why a value has no effect (an
+    existing claim keeps its own size and class; the rules' notes on settings without effect)."""
+    from wizard.frontend.provenance import value_origin
+    from wizard.planning.declare import declaration
+    from wizard.planning.rules import notes
+
+    found = []
+    steps = path.split(".")
+    reused = steps[0] == "storage" and len(steps) == 3 and steps[2] in {"size", "storage_class"} and \
+        getattr(plan.storage, steps[1]).existing_claim
+    if reused:
+        what = "size" if steps[2] == "size" else "storage class"
+        found.append(f"  has no effect: storage.{steps[1]}.existing_claim reuses the claim {reused}, which keeps its "
+                     f"own {what}")
+    elif value is None:
+        for chart_key in declaration(path).values_keys:
+            chart, _, key = chart_key.partition(":")
+            if chart in SUPPORTED_VERSIONS and "*" not in key:
+                default = value_origin(layers, plan, chart, key).default
+                if default is not MISSING:
+                    found.append(f"  empty, so the chart's default is used: {chart}:{key} = {_shown(default)}")
+    found += [f"  {note.severity}: {note.message}" for note in notes(plan)
+              if note.path == path or path.startswith(f"{note.path}.")]
+    return found
 
 
 def _value_at(tree: Any, steps: Sequence[str | int], text: str) -> Any:

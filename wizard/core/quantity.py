@@ -2,7 +2,8 @@
 
 The grammar is the one the API server accepts: a decimal number, then a binary suffix (Ki..Ei), a decimal suffix
 (n, u, m, k, M, G, T, P, E) or a decimal exponent (e3, E-2). Sizes of volumes must also come to a whole, positive
-number of bytes, which catches the classic `10m` (0.01 bytes) typed for `10Mi`.
+number of bytes, which catches the classic `10m` (0.01 bytes) typed for `10Mi`, and at least a mebibyte, which catches
+`10` (ten bytes) typed for `10Gi`: no volume of the charts can hold anything in less.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ _SUFFIXES: dict[str, Fraction] = {
     "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9),
     "T": Fraction(10**12), "P": Fraction(10**15), "E": Fraction(10**18),
 }
+MIN_SIZE = 2**20
+"""The smallest volume size taken (1Mi)."""
 _QUANTITY = re.compile(
     r"^(?P<sign>[+-]?)(?P<number>\d+(?:\.\d*)?|\.\d+)"
     r"(?:(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE](?P<exponent>[+-]?\d+))?$"
@@ -63,4 +66,8 @@ def size_problem(text: str) -> str | None:
     if value.denominator != 1:
         hint = f" (m means milli); did you mean {text[:-1]}Mi?" if text.endswith("m") else ""
         return f'"{text}" is {float(value):g} bytes, not a whole number of bytes{hint}'
+    if value < MIN_SIZE:
+        unit = "byte" if value == 1 else "bytes"
+        meant = f"; did you mean {text}Gi?" if text.isdigit() else ""
+        return f'"{text}" is {value} {unit}, too small for any volume (at least 1Mi){meant}'
     return None
