@@ -33,16 +33,24 @@ _REFERENCE_ROOT = "the reference page says only Kaniko build pods and the add-ce
 
 
 def add_findings(report: Report, manifests: Sequence[Manifest]) -> Report:
-    """The report with its findings filled in, most severe first within each area."""
+    """The report with its findings filled in: DANGER, then WARNING, then INFO, each by area (security, network,
+    volumes), so that what must be fixed comes first in every front end and format."""
     found = [*_malformed(manifests), *_security(report.pods), *_network(report.pods), *page_findings(report),
              *_volumes(report), *_broken_images(manifests)]
     if report.helm_tests:
         found.append(Finding("security", "info", f"helm test pods left out of the tables (they run only on helm "
                                                  f"test): {', '.join(report.helm_tests)}"))
-    order = {"danger": 0, "warning": 1, "info": 2}
-    report.findings = sorted(found, key=lambda f: (("security", "network", "volumes").index(f.area),
-                                                   order[f.severity]))
+    report.findings = ordered(found)
     return report
+
+
+SEVERITIES = ("danger", "warning", "info")
+AREAS = ("security", "network", "volumes")
+
+
+def ordered(found: Sequence[Finding]) -> list[Finding]:
+    """Most severe first, then by area; the order of discovery otherwise (the sort is stable)."""
+    return sorted(found, key=lambda f: (SEVERITIES.index(f.severity), AREAS.index(f.area)))
 
 
 def _cause(pod: PodReport) -> str | None:

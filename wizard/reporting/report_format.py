@@ -3,11 +3,19 @@ Policies with incoming and outgoing per pod, Volumes), then the findings."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from wizard.reporting.report import Finding, PodReport, Report, VolumeReport
 
 _NONE = "NONE"
+WIDTH = 100
+"""Columns of the text report's findings (wrapped, never cut)."""
+REFERENCE_PAGE = ("\"The reference page\" is Substra's \"Kubernetes deployment reference\" (its Pod Security, Network "
+                  "Policies and Volumes tables), which operators plan firewalls and audits from. Where the charts "
+                  "differ from it, the charts are what runs: each such finding says how.")
+_HEADINGS = {"danger": "DANGER: fix before installing", "warning": "WARNING: likely not what you want",
+             "info": "INFO: how the charts behave"}
 
 
 def _root(pod: PodReport) -> str:
@@ -44,8 +52,22 @@ def markdown(report: Report) -> str:
     lines += ["", "## Volumes", ""]
     lines += _table(["Claim", "Component", "Created or reused", "Size", "Storage class", "Access modes",
                      "Reuse with"], [_volume_row(v) for v in report.volumes])
-    lines += ["", "## Findings", ""] + [f"- {_finding(f)}" for f in report.findings] + [""]
+    lines += ["", "## Findings", ""] + ([REFERENCE_PAGE, ""] if _mentions_page(report.findings) else [])
+    for severity, group in _groups(report.findings):
+        lines += [f"### {_HEADINGS[severity]} ({len(group)})", ""] + [f"- {_finding(f)}" for f in group] + [""]
     return "\n".join(lines)
+
+
+def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """The findings by severity, most severe first (only the severities present)."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.severity, []).append(finding)
+    return [(severity, groups[severity]) for severity in ("danger", "warning", "info") if severity in groups]
+
+
+def _mentions_page(findings: Sequence[Finding]) -> bool:
+    return any("reference page" in f.message for f in findings)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -74,5 +96,14 @@ def text(report: Report) -> str:
     widths = [max(len(r[i]) for r in rows) + 2 for i in range(6)] if rows else []
     for row in rows:
         lines.append("  " + "".join(f"{c:<{w}}" for c, w in zip(row[:6], widths, strict=False)) + f"reuse: {row[6]}")
-    lines += ["", f"Findings ({len(report.findings)})"] + [f"  {_finding(f)}" for f in report.findings]
+    counts = ", ".join(f"{len(group)} {severity}{'s' if len(group) > 1 and severity == 'warning' else ''}"
+                       for severity, group in _groups(report.findings))
+    lines += ["", f"Findings ({len(report.findings)}{': ' + counts if counts else ''})"]
+    if _mentions_page(report.findings):
+        lines += textwrap.wrap(REFERENCE_PAGE, WIDTH, initial_indent="  ", subsequent_indent="  ")
+    for severity, group in _groups(report.findings):
+        lines += ["", f"  {_HEADINGS[severity]}"]
+        for finding in group:
+            lines += textwrap.wrap(_finding(finding), WIDTH, initial_indent="  - ", subsequent_indent="    ",
+                                   break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines) + "\n"
