@@ -27,7 +27,7 @@ from wizard.planning.layers import Layer, build_plan
 from wizard.planning.passwords import password_problems
 from wizard.reporting.credential_findings import LOCALSTACK_DEFAULTS, credential_findings
 from wizard.support.importing.credentials import without_credentials
-from wizard.support.importing.extras import same
+from wizard.support.importing.extras import check_round_trip, same
 from wizard.support.importing.reading import read_values_file
 from wizard.writing.credentials import admin_id, organisation_id
 from wizard.writing.secret_files import FOLDER, helm_values_name, read_existing
@@ -152,7 +152,7 @@ BACKENDS = [path for path in SCENARIOS if path.parent.name == "substra-backend"]
 @pytest.mark.parametrize("backend", BACKENDS, ids=_id)
 def test_three_charts_imported_together_write_back_to_the_same_helm_values(backend: Path, tmp_path: Path) -> None:
     """One Plan for all three charts: the decisions they share (channels, TLS, hosts) must not break any of them."""
-    from wizard.support.importing import check_round_trip, import_values
+    from wizard.support.importing import import_values
 
     others = [path for path in SCENARIOS if path.parent.name != "substra-backend" and path.is_relative_to(RENDERS)]
     files = []

@@ -13,9 +13,9 @@ from wizard.cli import main
 from wizard.core.errors import WizardError
 from wizard.planning import answers
 from wizard.planning.layers import Layer, build_plan, extras_of, plan_layers
-from wizard.support.importing import check_round_trip, import_values
+from wizard.support.importing import import_values
 from wizard.support.importing.credentials import without_credentials
-from wizard.support.importing.extras import same
+from wizard.support.importing.extras import check_round_trip, same
 from wizard.support.importing.reading import read_values_file, resolve_plain
 from wizard.writing.output import plan_files, write_files
 from wizard.writing.values import render

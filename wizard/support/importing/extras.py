@@ -12,9 +12,10 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from wizard.charts import SUPPORTED_VERSIONS
 from wizard.charts.chart_defaults import MISSING, coalesce, copy_json, get_path, load_defaults
 from wizard.planning.plan import Plan
-from wizard.support.importing.credentials import credential_setting, owned
+from wizard.support.importing.credentials import credential_setting, owned, without_credentials
 from wizard.writing.values import render
 
 KeyPath = tuple[str, ...]
@@ -110,3 +111,16 @@ def written_tree(plan: Plan, extras: Mapping[str, Mapping[str, Any]]) -> dict[st
             put(tree, path, copy_json(value))
         trees[values.chart] = tree
     return trees
+
+
+def check_round_trip(plan: Plan, extras: Mapping[str, dict], given: Mapping[str, dict]) -> list[str]:
+    """The charts whose written values would not merge to what the customer's do, apart from the credential keys,
+    which name the wizard's Secrets now (empty: the import is exact)."""
+    written = written_tree(plan, extras)
+    wrong = []
+    for chart, data in given.items():
+        defaults = load_defaults(chart, SUPPORTED_VERSIONS[chart])
+        ours = without_credentials(chart, coalesce(defaults, written.get(chart, {})))
+        if not same(ours, without_credentials(chart, coalesce(defaults, data))):
+            wrong.append(chart)
+    return wrong

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wizard.support.importing import ImportResult
 from wizard.support.importing.extras import leaves
+from wizard.support.importing.result import ImportResult
 
 SCHEMA = "substra-wizard/import@1"
 MAX_PER_KIND = 40  # a file of thousands of unknown keys should not bury the contradictions
