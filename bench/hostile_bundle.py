@@ -1,5 +1,5 @@
-"""Time to refuse or open worst-case bundles under the documented caps (support/bundle.py MAX_*), median of several
-runs of the whole command as a user runs it (`python -m wizard explain --bundle FILE`, start-up included), in s.
+"""Time to refuse or open worst-case bundles under the documented caps (support/bundle_reading.py MAX_*), median of
+several runs of the whole command as a user runs it (`python -m wizard explain --bundle FILE`, start-up included), in s.
 
 Each case is the worst of its kind that the caps let through, or the cheapest input that makes the reader work up
 to a cap before refusing: a gzip bomb, a 300 MB GNU long name or pax path in a 300 KB file, tar data at the size
@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "unit"))
 
 import test_hostile_bundle as corpus  # noqa: E402
 
-from wizard.support import bundle  # noqa: E402
+from wizard.support import bundle_layout, bundle_reading  # noqa: E402
 
 TARGET_S = 5.0
 
@@ -53,20 +53,20 @@ def _text(size: int, seed: int = 0) -> bytes:
 
 def _max_tar() -> bytes:
     """Members filling the tar cap, as incompressible as text gets: read, inflated, hashed and decoded in full."""
-    room = bundle.MAX_TAR_BYTES - 16 * 1024 - 10240
-    files = {**corpus.values_files(), "explain.md": _text(bundle.MAX_MEMBER_BYTES, 1),
-             "explain.json": _text(room - bundle.MAX_MEMBER_BYTES, 2)}
+    room = bundle_reading.MAX_TAR_BYTES - 16 * 1024 - 10240
+    files = {**corpus.values_files(), "explain.md": _text(bundle_reading.MAX_MEMBER_BYTES, 1),
+             "explain.json": _text(room - bundle_reading.MAX_MEMBER_BYTES, 2)}
     return corpus.gz(corpus.pack(files))
 
 
 def _long_name(kind: bytes) -> bytes:
     size, chunk = 300 << 20, b"A" * (1 << 20)
-    start = bundle.ROOT.encode() if kind == b"L" else b"%d path=" % size
+    start = bundle_layout.ROOT.encode() if kind == b"L" else b"%d path=" % size
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     parts = [compressor.compress(corpus.header("././@LongLink", len(start) + size, kind) + start)]
     parts += [compressor.compress(chunk) for _ in range(300)]
     parts += [compressor.compress(bytes(-(size + len(start)) % 512) + corpus.end(corpus.entry(
-        bundle.ROOT + "explain.md", b"x"))), compressor.flush()]
+        bundle_layout.ROOT + "explain.md", b"x"))), compressor.flush()]
     return b"".join(parts)
 
 
@@ -77,12 +77,12 @@ def _gzip_bomb() -> bytes:
 
 
 def _many_members() -> bytes:
-    return corpus.gz(corpus.end(b"".join(corpus.entry(f"{bundle.ROOT}x{i}", b"y" * 100_000)
-                                         for i in range(bundle.MAX_MEMBERS + 1))))
+    return corpus.gz(corpus.end(b"".join(corpus.entry(f"{bundle_layout.ROOT}x{i}", b"y" * 100_000)
+                                         for i in range(bundle_reading.MAX_MEMBERS + 1))))
 
 
 def _tampered() -> bytes:
-    files = {**corpus.values_files(), "explain.md": _text(bundle.MAX_MEMBER_BYTES, 3)}
+    files = {**corpus.values_files(), "explain.md": _text(bundle_reading.MAX_MEMBER_BYTES, 3)}
     manifest = corpus.manifest_of(files)
     files["explain.md"] = files["explain.md"][:-1] + b"!"
     return corpus.gz(corpus.pack(files, manifest))
@@ -135,10 +135,11 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "manifest-at-size-cap": ("opens", _big_manifest),
     "manifest-nested-1MB": ("refused", lambda: _manifest(b"[" * (1 << 20))),
     "manifest-pairs-1MB": ("refused", lambda: _manifest(b"[" + b"[]," * 349_000 + b"[]]")),
-    "yaml-flow-list-at-node-cap": ("opens", lambda: _values_bundle(_flow_list(bundle.MAX_YAML_NODES - 10))),
-    "yaml-keys-at-node-cap": ("opens", lambda: _values_bundle(_keys(bundle.MAX_YAML_NODES - 10))),
-    "yaml-string-at-byte-cap": ("opens", lambda: _values_bundle("x: " + "a" * (bundle.MAX_YAML_BYTES - 200) + "\n")),
-    "yaml-aliases-at-node-cap": ("opens", lambda: _values_bundle(_aliases(bundle.MAX_YAML_NODES))),
+    "yaml-flow-list-at-node-cap": ("opens", lambda: _values_bundle(_flow_list(bundle_reading.MAX_YAML_NODES - 10))),
+    "yaml-keys-at-node-cap": ("opens", lambda: _values_bundle(_keys(bundle_reading.MAX_YAML_NODES - 10))),
+    "yaml-string-at-byte-cap": ("opens", lambda: _values_bundle(
+        "x: " + "a" * (bundle_reading.MAX_YAML_BYTES - 200) + "\n")),
+    "yaml-aliases-at-node-cap": ("opens", lambda: _values_bundle(_aliases(bundle_reading.MAX_YAML_NODES))),
     "yaml-nested-at-depth-cap": ("opens", lambda: _values_bundle(_nested(98))),
     "yaml-nested-burst-1000": ("refused", lambda: _values_bundle(_nested(1000))),
     "yaml-alias-bomb": ("refused", lambda: _values_bundle(corpus.alias_bomb())),

@@ -24,7 +24,8 @@ SHAPES = {
     "long key": "k", "quotes": '"',
 }
 BUNDLE = (  # what `wizard bundle --from SPEC --out FILE` does, timing the part after reading the inputs
-    "import sys, time\nfrom pathlib import Path\nfrom wizard import bundle, sources\nfrom wizard.analysis import pss\n"
+    "import sys, time\nfrom pathlib import Path\nfrom wizard.support import bundle, sources\n"
+    "from wizard.analysis import pss\n"
     "side = sources.resolve(sys.argv[1])\nstart = time.perf_counter()\n"
     "members = bundle.build(side, version=pss.LATEST)\nbundle.write(Path(sys.argv[2]), bundle.archive(members))\n"
     "print(time.perf_counter() - start)\n"

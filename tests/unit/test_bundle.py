@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import wizard.support
 from wizard.cli import main
 from wizard.planning.layers import Layer
-from wizard.support import bundle
+from wizard.support import bundle, bundle_reading
 
 PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcS3CRETpemBody0019"
 BACKEND_VALUES = f"""\
@@ -301,11 +300,11 @@ def test_unsafe_or_foreign_bundles_are_refused(entries, message: str, tmp_path: 
 
 
 def test_oversized_members_and_too_many_members_are_refused(tmp_path: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(bundle, "MAX_MEMBER_BYTES", 100)
+    monkeypatch.setattr(bundle_reading, "MAX_MEMBER_BYTES", 100)
     path = tarball(tmp_path / "big.tar.gz", [manifest(), regular(bundle.ROOT + "explain.md", b"a" * 101)])
     assert main(["explain", "--bundle", str(path)]) == 2
     assert "too large" in capsys.readouterr().err
-    monkeypatch.setattr(bundle, "MAX_MEMBERS", 3)
+    monkeypatch.setattr(bundle_reading, "MAX_MEMBERS", 3)
     path = tarball(tmp_path / "many.tar.gz", [manifest(), *(regular(f"{bundle.ROOT}x{i}") for i in range(4))])
     assert main(["explain", "--bundle", str(path)]) == 2
     assert "more than 3 members" in capsys.readouterr().err

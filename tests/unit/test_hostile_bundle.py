@@ -27,9 +27,9 @@ import pytest
 from wizard.cli import main
 from wizard.core import ustar
 from wizard.core.untrusted import shown
-from wizard.support import bundle, bundle_manifest
+from wizard.support import bundle_layout, bundle_manifest, bundle_reading
 
-ROOT = bundle.ROOT
+ROOT = bundle_layout.ROOT
 REPO = Path(__file__).resolve().parents[2]
 VALUES = "database:\n  auth:\n    username: substra\nbuilder:\n  enabled: false\n"
 
@@ -72,7 +72,7 @@ def end(data: bytes) -> bytes:
 def manifest_of(members: dict[str, bytes], **fields: Any) -> dict[str, Any]:
     """A manifest like wizard bundle writes (hashes of `files`), with `fields` replaced."""
     data = {
-        "schema": bundle.SCHEMA, "wizard_version": "0.1.0",
+        "schema": bundle_layout.SCHEMA, "wizard_version": "0.1.0",
         "supported_charts": {"orchestrator": "8.8.0", "substra-backend": "26.15.3", "substra-frontend": "1.2.3"},
         "charts": [{"chart": "substra-backend", "version": "26.15.3", "release": "backend", "namespace": "org-1"}],
         "input": {"kind": "values", "label": "substra-backend=v.yaml", "sets": []},
@@ -335,7 +335,7 @@ def test_a_huge_long_name_is_refused_early_and_briefly(kind: bytes, tmp_path: Pa
     finally:
         tracemalloc.stop()
     assert "AAAA" not in line and "decompresses to more than 32 MB" in line
-    assert peak < bundle.MAX_TAR_BYTES + (16 << 20)  # the bounded inflate, never the name
+    assert peak < bundle_reading.MAX_TAR_BYTES + (16 << 20)  # the bounded inflate, never the name
 
 
 def test_a_long_name_in_a_small_archive_is_refused_by_its_type(tmp_path: Path, capsys) -> None:
@@ -448,7 +448,7 @@ def test_files_that_are_not_one_clean_gzip_stream_are_refused(make, message: str
 def test_a_file_larger_than_any_bundle_is_refused_before_reading(tmp_path: Path, capsys) -> None:
     path = tmp_path / "big.tar.gz"
     with path.open("wb") as handle:
-        handle.truncate(bundle.MAX_BUNDLE_BYTES + 1)
+        handle.truncate(bundle_reading.MAX_BUNDLE_BYTES + 1)
     assert main(["explain", "--bundle", str(path)]) == 2
     assert "File too large" in capsys.readouterr().err
 
@@ -501,13 +501,13 @@ def test_wizard_bundle_output_passes_every_check(tmp_path: Path, capsys) -> None
     values = tmp_path / "v.yaml"
     values.write_text(VALUES)
     assert main(["bundle", "--values", f"substra-backend={values}", "--out", str(out)]) == 0
-    opened = bundle.read(out)
-    assert set(opened.texts) | {"manifest.json"} <= set(bundle.MEMBERS)
+    opened = bundle_reading.read(out)
+    assert set(opened.texts) | {"manifest.json"} <= set(bundle_layout.MEMBERS)
     assert [f.name for f in opened.manifest.files] == list(opened.texts)
-    assert bundle.SCHEMA == bundle_manifest.SCHEMA
+    assert bundle_layout.SCHEMA == bundle_manifest.SCHEMA
 
 
-NODES_CAP = f"more than {bundle.MAX_YAML_NODES:,} nodes"
+NODES_CAP = f"more than {bundle_reading.MAX_YAML_NODES:,} nodes"
 
 
 def alias_bomb(levels: int = 9) -> str:
@@ -522,12 +522,12 @@ def alias_bomb(levels: int = 9) -> str:
 
 @pytest.mark.parametrize(("values", "message"), [
     (alias_bomb(), NODES_CAP),
-    ("x: [" + "1," * (bundle.MAX_YAML_NODES + 1000) + "1]\n", NODES_CAP),
+    ("x: [" + "1," * (bundle_reading.MAX_YAML_NODES + 1000) + "1]\n", NODES_CAP),
     ("x: " + "[" * 5000 + "]" * 5000 + "\n", "not YAML the wizard reads"),  # libyaml stops at 1,000 itself
     ("x:\n" + "".join("  " * i + "- \n" for i in range(1, 300)), "collections nested more than 100 deep"),
     ("x: &x {y: *x}\n", "has a recursive alias (*\"x\""),
     ("x: &x [&x 1, *x]\n", 'has the anchor &"x" twice'),
-    ("x: " + "a" * (bundle.MAX_YAML_BYTES + 1000) + "\n", "YAML files are"),
+    ("x: " + "a" * (bundle_reading.MAX_YAML_BYTES + 1000) + "\n", "YAML files are"),
     ("x: [unclosed\n", "line 2"),
     ("- a list\n", "is not a map of values"),
 ], ids=short)

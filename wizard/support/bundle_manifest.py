@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from wizard.core.names import label_problem
 from wizard.core.untrusted import shown
-from wizard.support.sources import CHARTS, KINDS
+from wizard.support.side import CHARTS, KINDS
 
 SCHEMA = "substra-wizard/bundle@1"
 MAX_BYTES = 1 << 20

@@ -1,7 +1,8 @@
 """What a configuration given on the command line is (a "side" of `wizard diff`, the input of `wizard bundle`):
 a preset, an answers file, a folder the wizard wrote, a bundle, or customer values files, resolved to the Plan (when
-one is known), the values each chart gets, and the explain Report. Reading each kind of file stays in its own module
-(answers, presets, bundle, importing); this one only decides which kind a spec is and puts the pieces together.
+one is known), the values each chart gets, and the explain Report (the Side, side.py). Reading each kind of file stays
+in its own module (answers, presets, bundle, importing); this one only decides which kind a spec is and puts the
+pieces together.
 
     preset:NAME              a preset (bare NAME works when no file of that name exists)
     answers:FILE             an answers file (bare FILE works)
@@ -16,51 +17,18 @@ it, and a file of secrets/ given as a values file is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import ConfigError, Problem, WizardError
 from wizard.core.shown import shown
+from wizard.support.side import CHARTS, DEFAULT_NAMESPACE, KINDS, Side, data_side, plan_side
 
 if TYPE_CHECKING:
-    from wizard.planning.layers import Layer
     from wizard.planning.plan import Plan
-    from wizard.reporting.explain import ChartInput
-    from wizard.reporting.report import Report
 
-CHARTS = ("orchestrator", "substra-backend", "substra-frontend")
-DEFAULT_RELEASES = {"orchestrator": "orchestrator", "substra-backend": "backend", "substra-frontend": "frontend"}
-DEFAULT_NAMESPACE = "org-1"
-KINDS = ("preset", "answers", "dir", "bundle", "values")
 FORMS = ("preset:NAME (or NAME)", "answers:FILE (or FILE)", "dir:DIR (or DIR)",
          "bundle:FILE.tar.gz (or FILE.tar.gz)", "values:CHART=FILE[,CHART=FILE...] (or CHART=FILE,...)")
-
-
-@dataclass
-class Side:
-    """One configuration, resolved: `inputs` are the releases with the values Helm would get (override values)."""
-
-    label: str
-    kind: str
-    plan: Plan | None
-    inputs: list[ChartInput]
-    version: tuple[int, int] | None = None
-    """The Kubernetes version its Plan targets; None: no Plan (judged by the other side's, else the latest)."""
-    notes: list[str] = field(default_factory=list)
-    values_files: dict[str, Any] = field(default_factory=dict)
-    """chart -> the values file's data as read (values sides only), for bundles."""
-    imported: Any = None
-    """The ImportResult of the values files, when wizard import is there."""
-    placed: bool = False
-    """Whether its release names and namespaces are known (a Plan, a bundle), not the defaults of values files."""
-
-    def report(self, version: tuple[int, int], *, runtime_pods: bool = True) -> Report:
-        from wizard.reporting.explain import explain
-
-        # The Plan's own findings only when the values come from it (an imported Plan is a reconstruction).
-        plan = None if self.values_files else self.plan
-        return explain(self.inputs, version=version, runtime_pods=runtime_pods, plan=plan)
 
 
 def resolve(spec: str) -> Side:
@@ -161,16 +129,6 @@ def parse_values_spec(text: str, spec: str) -> list[tuple[str, Path]]:
     return pairs
 
 
-def plan_side(label: str, kind: str, *, preset: str | None = None, answers_file: Path | None = None,
-              sets: Sequence[str] = (), layers: Sequence[Layer] | None = None) -> Side:
-    """A Side from Plan layers (a preset, an answers file, --set), or from `layers` already read."""
-    from wizard.planning.layers import build_plan, plan_layers
-    from wizard.reporting.explain import plan_inputs, plan_version
-
-    plan = build_plan(layers if layers is not None else plan_layers(preset, answers_file, sets))
-    return Side(label, kind, plan, plan_inputs(plan, credentials=False), plan_version(plan), placed=True)
-
-
 def folder_side(folder: Path, label: str) -> Side:
     """A folder the wizard wrote: its answers file says everything; without one, its values files."""
     from wizard.core import files, journal
@@ -231,19 +189,6 @@ def values_side(files: Sequence[tuple[str, Path]], *, label: str, kind: str = "v
     if note:
         side.notes.append(note)
     return side  # judged by the latest rules, as wizard explain --values: the imported target version is a guess
-
-
-def data_side(data: Mapping[str, dict[str, Any]], *, label: str, kind: str,
-              releases: Mapping[str, str] | None = None, namespace: str = DEFAULT_NAMESPACE) -> Side:
-    """Values already read (chart -> data), in the order given (as wizard explain --values keeps it)."""
-    from wizard.charts import SUPPORTED_VERSIONS
-    from wizard.charts.components import ChartRelease
-    from wizard.reporting.explain import ChartInput
-
-    names = {**DEFAULT_RELEASES, **(releases or {})}
-    inputs = [ChartInput(ChartRelease(chart, SUPPORTED_VERSIONS[chart], names[chart], namespace), data[chart])
-              for chart in data]
-    return Side(label, kind, None, inputs, None, values_files=dict(data))
 
 
 def import_plan(files: Sequence[tuple[str, Path]]) -> tuple[Plan | None, Any, str | None]:
