@@ -17,7 +17,8 @@ from typing import Any
 
 from wizard.analysis.ipblocks import coverages
 from wizard.analysis.netpol import Connectivity, analyze
-from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod, Policy, parse_policy
+from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod
+from wizard.analysis.netpol_policies import Policy, parse_policy
 
 APPS = ["api", "web", "worker", "db", "cache", "queue", "auth", "search", "billing", "mail"]
 TIERS = ["front", "back", "data"]

@@ -17,7 +17,7 @@ import yaml
 from wizard.analysis import pss
 from wizard.analysis.manifests import Manifest, pod_metadata, pod_spec
 from wizard.analysis.netpol import analyze, from_manifests
-from wizard.analysis.netpol_model import InvalidPolicy
+from wizard.analysis.selectors import InvalidPolicy
 from wizard.analysis.volumes import inventory
 from wizard.charts.components import charts_in, component_of, is_helm_test
 from wizard.charts.renderer import EmbeddedRenderer

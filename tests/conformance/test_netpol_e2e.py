@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from wizard.analysis.netpol import Connectivity, analyze
-from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod, parse_policy
+from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod
+from wizard.analysis.netpol_policies import parse_policy
 
 E2E_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "k8s" / "netpol-e2e"
 FILES = sorted(E2E_DIR.glob("*.yaml")) if E2E_DIR.is_dir() else []

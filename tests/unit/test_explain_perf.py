@@ -13,7 +13,8 @@ import pytest
 from wizard.analysis import pss
 from wizard.analysis.manifests import pod_metadata, pod_spec
 from wizard.analysis.netpol import EGRESS, INGRESS, analyze
-from wizard.analysis.netpol_model import ContainerPort, Pod, parse_policy
+from wizard.analysis.netpol_model import ContainerPort, Pod
+from wizard.analysis.netpol_policies import parse_policy
 from wizard.charts import SUPPORTED_VERSIONS
 from wizard.charts.chart_defaults import coalesce, copy_json, load_defaults
 from wizard.charts.renderer import EmbeddedRenderer

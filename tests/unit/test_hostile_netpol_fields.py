@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from wizard.analysis.netpol_model import parse_policy
+from wizard.analysis.netpol_policies import parse_policy
 from wizard.analysis.selectors import InvalidPolicy
 from wizard.cli import main
 

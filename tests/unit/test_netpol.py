@@ -12,7 +12,8 @@ import yaml
 
 from wizard.analysis.manifests import Manifest, read_manifests
 from wizard.analysis.netpol import EGRESS, INGRESS, Connectivity, analyze, from_manifests
-from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod, parse_policy
+from wizard.analysis.netpol_model import ContainerPort, Namespace, Pod
+from wizard.analysis.netpol_policies import parse_policy
 from wizard.analysis.selectors import InvalidPolicy, LabelIndex, parse_selector
 from wizard.cli import main
 

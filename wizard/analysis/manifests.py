@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.analysis.netpol_policies import check_policy
 from wizard.analysis.shapes import Malformed, problems, well_formed
 from wizard.core import files
 from wizard.core.errors import OutputError
@@ -117,8 +118,6 @@ def check_policies(manifests: Sequence[Manifest]) -> None:
     Raises:
         InvalidPolicy: naming the file, the document, the policy and the field.
     """
-    from wizard.analysis.netpol_model import check_policy
-
     for manifest in manifests:
         if manifest.kind == "NetworkPolicy":
             check_policy(manifest.obj, f"{manifest.file}, document {manifest.document} ({manifest.label})")
