@@ -283,7 +283,8 @@ async def test_f2_gives_the_panel_the_whole_width_at_80_columns() -> None:
 async def test_the_tui_and_the_plain_prompts_write_the_same_files_for_the_same_answers(tmp_path) -> None:
     import io
 
-    from wizard.frontend.prompts import LineAsker, run
+    from wizard.frontend.prompts import run
+    from wizard.frontend.prompts_askers import LineAsker
     from wizard.writing import output
 
     answers = {"features.builder": "false", "features.object_store": "localstack", "storage.worker.size": "50Gi"}

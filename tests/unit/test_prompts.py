@@ -14,7 +14,8 @@ from plain_lines import answer_lines, answer_steps
 from wizard.cli import main
 from wizard.core.errors import WizardError
 from wizard.frontend.draft import Draft, edit
-from wizard.frontend.prompts import LineAsker, QuestionaryAsker, run, terminal_asker
+from wizard.frontend.prompts import run
+from wizard.frontend.prompts_askers import LineAsker, QuestionaryAsker, terminal_asker
 from wizard.frontend.steps import STEPS, fields
 from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan

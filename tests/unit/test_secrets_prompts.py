@@ -14,8 +14,9 @@ from plain_lines import answer_lines
 
 from wizard.cli import main
 from wizard.frontend import resume
-from wizard.frontend.prompts import LineAsker, QuestionaryAsker, run
+from wizard.frontend.prompts import run
 from wizard.frontend.prompts_accounts import ask_passwords, keep_users, question
+from wizard.frontend.prompts_askers import LineAsker, QuestionaryAsker
 from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan
 from wizard.planning.passwords import password_problems

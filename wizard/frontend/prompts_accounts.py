@@ -9,20 +9,18 @@ resume file, the answers file or the output.
 
 from __future__ import annotations
 
-import textwrap
 import typing
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from wizard.core.errors import WizardError
+from wizard.frontend.prompts_askers import wrap
 from wizard.frontend.secret_status import WHERE, lines
 from wizard.writing.credentials import admin_id
 
 if TYPE_CHECKING:
     from wizard.planning.plan import Plan
-
-WIDTH = 78
 
 
 class PasswordAsker(typing.Protocol):
@@ -75,9 +73,9 @@ def _help(before: bool, problems: list[str]) -> str:
             "name), since the backend silently skips a user whose password it refuses.")
     if before:
         text += " An empty answer keeps the password typed before."
-    found = [_wrap(text)]
+    found = [wrap(text)]
     if problems:
-        found.append(_wrap("! refused: " + "; ".join(problems)))
+        found.append(wrap("! refused: " + "; ".join(problems)))
     return "\n".join(found)
 
 
@@ -91,7 +89,7 @@ def existing_secrets(plan: Plan, out_dir: Path | None, out: TextIO) -> dict[str,
     try:
         return read_existing(plan, out_dir)
     except (WizardError, OSError) as error:
-        out.write(_wrap(f"note: secrets/ could not be read: {error}") + "\n")
+        out.write(wrap(f"note: secrets/ could not be read: {error}") + "\n")
         return None
 
 
@@ -99,10 +97,5 @@ def print_secrets(plan: Plan, given: Mapping[str, str], existing: Mapping[str, s
     """What each secret is for and where its value comes from, masked."""
     out.write("\nWhat each secret is for:\n")
     for line in lines(plan, given, existing):
-        out.write(_wrap(line.strip(), "    " if line.startswith("  ") else "  ") + "\n")
-    out.write(_wrap(WHERE) + "\n")
-
-
-def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False)
+        out.write(wrap(line.strip(), "    " if line.startswith("  ") else "  ") + "\n")
+    out.write(wrap(WHERE) + "\n")
