@@ -3,8 +3,8 @@ backend's own rules and asked again with the reasons, then what each secret is f
 
 The backend silently skips a user whose password its validators refuse (the install still succeeds), so a refused
 password is never taken: the question is asked again until the answer passes or is empty. Typed passwords go only into
-the caller's `given` mapping (credential id -> password), which commands/write.py hands to the writer: never into the draft, the
-resume file, the answers file or the output.
+the caller's `given` mapping (credential id -> password), which commands/write.py hands to the writer: never into
+the draft, the resume file, the answers file or the output.
 """
 
 from __future__ import annotations
