@@ -187,7 +187,7 @@ def _reasons(problems: tuple[str, ...]) -> str:
 
 
 class AccountsMixin:
-    """The step's behaviour inside WizardApp, kept here so that the App stays the step loop. Expects the App's
+    """The step's behaviour inside WizardApp, kept here so that the App stays a shell. Expects the App's
     `draft`, `index`, `show_step` and `finish`."""
 
     draft: Draft

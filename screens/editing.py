@@ -1,0 +1,94 @@
+"""Taking an answer: the Draft edited or a list item added or removed, the step's rows following (shown, hidden,
+their problems and origins), and what every change sets off: the answers kept for a resume and the panel recomputed.
+
+A mixin of WizardApp: an answer changes the App's Draft, which the step, the panel and the Accounts step all read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from screens import accounts
+from screens.step_widgets import FieldOrigins
+from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, ListButton
+from wizard.frontend import resume
+from wizard.frontend.draft import edit
+from wizard.frontend.lists import add_item, items, remove_item
+from wizard.frontend.panel import stale_note
+from wizard.frontend.steps import STEPS, fields, relevant
+from wizard.planning.plan import Plan
+
+if TYPE_CHECKING:
+    from wizard.frontend.draft import Draft
+
+
+class EditingMixin:
+    """Expects the App's `draft`, `index` and `origins`, `show_step` (navigation), `follow_users` (the Accounts
+    step) and `recompute` (the panel)."""
+
+    draft: Draft
+    index: int
+    origins: FieldOrigins
+    query: Any
+    query_one: Any
+    show_step: Any
+    follow_users: Any
+    recompute: Any
+
+    async def take_edit(self, path: str, text: str) -> None:
+        """A field changed; the step is rebuilt only when the answer makes list items come or go."""
+        if text == self.draft.text(path):
+            return
+        step = STEPS[self.index]
+        before = {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)}
+        self.draft = edit(self.draft, path, text)
+        if path.startswith(accounts.USERS):
+            self.follow_users()
+        shown = self.draft.shown
+        if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
+            await self.show_step(focus=path)  # list items came or went: build the step again
+        await self._refresh_rows(shown)
+        self.answers_changed()
+
+    async def change_list(self, button: ListButton) -> None:
+        """Add an item (and focus its first field) or remove one, then show the step again."""
+        if button.index is None:
+            self.draft = add_item(self.draft, button.list_path)
+            focus = f"{button.list_path}[{len(items(self.draft.data, button.list_path)) - 1}]"
+        else:
+            self.draft = remove_item(self.draft, button.list_path, button.index)
+            focus = None
+        if button.list_path == accounts.USERS:
+            self.follow_users()
+        first = None if focus is None else next(
+            (d.path for d in fields(STEPS[self.index], self.draft.shown, all_of_them=True, data=self.draft.data)
+             if d.path.startswith(focus + ".")), None)
+        await self.show_step(focus=first)
+        self.answers_changed()
+
+    def answers_changed(self) -> None:
+        """Keep the answers, and recompute the panel when they make a Plan (else it says what to fix first)."""
+        self.save_draft(self.draft.data)
+        self.query_one(ImplicationsPanel).mark_stale(stale_note(self.draft))
+        if self.draft.valid:
+            self.recompute(self.draft.plan)
+
+    async def _refresh_rows(self, shown: Plan) -> None:
+        building = []
+        for row in self.query(FieldRow):
+            row.show_origin(self.origins.of(self.draft, row.decl.path))
+            row.show_problem(self.draft.problem(row.decl.path))
+            if (parts := row.show(relevant(row.decl.path, shown))) is not None:  # the answer may make it matter
+                building.append(parts)
+        for widget in [*self.query(ListButton), *self.query(ItemHeading)]:
+            if widget.display != (wanted := relevant(widget.probe, shown)):
+                widget.display = wanted
+        for parts in building:  # built before the operator's next key: Tab goes to a field that exists
+            await parts
+
+    @work(thread=True, exclusive=True, group="draft")
+    def save_draft(self, data: dict[str, object]) -> None:
+        """Keep the answers so far, so that a crash or Ctrl+C loses nothing (off the UI thread: it fsyncs)."""
+        resume.save(data)

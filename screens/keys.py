@@ -1,0 +1,89 @@
+"""The keys of the wizard, and the commands that are about no step in particular: help (F1), quit (Ctrl+Q, asked
+twice when decisions would be lost) and the command palette's screenshot, written private.
+
+A mixin of WizardApp: Textual asks the App which actions are offered (check_action), and quitting and screenshots
+are the App's own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from screens import accounts
+from wizard.frontend.steps import STEPS
+from wizard.planning.plan import Plan
+
+if TYPE_CHECKING:
+    from wizard.frontend.draft import Draft
+
+BINDINGS = [
+    Binding("ctrl+n", "next_step", "Next step"),
+    Binding("escape", "previous_step", "Back"),
+    Binding("f1", "help", "Help"),
+    Binding("f2", "wide_panel", "Wide panel"),
+    Binding("f3", "show_secrets", "Reveal"),  # the Accounts and secrets step only (check_action)
+    Binding("f3", "hide_secrets", "Hide"),
+    Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
+]
+KEYS_HELP = ("Keys: Tab/Shift+Tab (or Enter in a text field) next field; Ctrl+N (or Enter on Next) next step; Esc "
+             "back; Ctrl+Q quit. Each field says what it does and which values keys it sets. The panel: + added, "
+             "~ changed by the last edit, ! worth a look; F2 gives it the whole screen.")
+
+
+class KeysMixin:
+    """Expects the App's `index`, `draft` and `initial` (the Plan it started from), and the Accounts step's
+    `secrets_action`."""
+
+    index: int
+    draft: Draft
+    initial: Plan
+    title: Any
+    notify: Any
+    exit: Any
+    export_screenshot: Any
+    secrets_action: Any
+    _confirm_quit = False
+    """Ctrl+Q was pressed once with unsaved decisions: the next one quits."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("show_secrets", "hide_secrets"):
+            return self.secrets_action(action)
+        return True
+
+    def action_help(self) -> None:
+        """F1: what the current step decides, then the keys (one toast: two do not fit in 80x24)."""
+        step = STEPS[self.index]
+        about = accounts.HELP if step.id == "accounts" else step.help
+        self.notify(f"{about}\n\n{KEYS_HELP}", title=step.title, timeout=15, markup=False)
+
+    def action_quit_wizard(self) -> None:
+        if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):
+            self.exit(None)
+            return
+        self._confirm_quit = True
+        self.notify("You have unsaved decisions: press Ctrl+Q again to quit without writing.", severity="warning")
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The command palette's Screenshot, written 0600 (a folder it creates 0700): the screen may show an imported
+        password, and Textual's own writer leaves the file as wide as the umask allows."""
+        import time
+        from pathlib import Path
+
+        from platformdirs import user_downloads_path
+
+        from wizard.core import files
+        from wizard.core.errors import WizardError
+
+        folder = Path(path) if path else user_downloads_path()
+        target = folder / (filename or f"{self.title} {time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg")
+        try:
+            files.make_dirs(folder)
+            files.atomic_write(target, self.export_screenshot())
+        except (OSError, WizardError) as error:
+            self.notify(f"Screenshot not saved: {error}", title="Screenshot", severity="error", markup=False)
+            return None
+        self.notify(f"Saved screenshot to {target} (readable by you only)", title="Screenshot", markup=False)
+        return None
