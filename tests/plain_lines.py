@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
@@ -54,3 +55,10 @@ def _shown(draft: Draft) -> Plan:
         return Plan.model_validate(draft.data)
     except ValidationError:
         return draft.plan
+
+
+class Typed(io.StringIO):
+    """Answers typed at a terminal (isatty: True): a refused answer is asked again, where piped answers stop."""
+
+    def isatty(self) -> bool:
+        return True

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from plain_lines import answer_lines, answer_steps
+from plain_lines import Typed, answer_lines, answer_steps
 
 from wizard.cli import main
 from wizard.core.errors import WizardError
@@ -27,9 +27,11 @@ def preset_plan(name: str = "minimal") -> Plan:
     return build_plan([Layer(name, presets.load(name).plan)])
 
 
-def drive(plan: Plan, lines: Sequence[str]) -> tuple[Plan | None, str]:
+def drive(plan: Plan, lines: Sequence[str], *, typed: bool = False) -> tuple[Plan | None, str]:
+    """A --plain run with `lines` piped in, or typed at a terminal (`typed`: refused answers are asked again)."""
     printed = io.StringIO()
-    result = run(plan, ask=LineAsker(io.StringIO("".join(f"{line}\n" for line in lines)), printed), out=printed)
+    source = (Typed if typed else io.StringIO)("".join(f"{line}\n" for line in lines))
+    result = run(plan, ask=LineAsker(source, printed), out=printed)
     return result, printed.getvalue()
 
 
@@ -85,7 +87,7 @@ def test_a_choice_by_number_and_a_cleared_text() -> None:
 
 def test_a_bad_size_is_refused_with_the_message_then_a_good_one_accepted() -> None:
     plan = preset_plan()
-    result, printed = drive(plan, answer_lines(plan, {"storage.worker.size": ["10GB", "10Gi"]}))
+    result, printed = drive(plan, answer_lines(plan, {"storage.worker.size": ["10GB", "10Gi"]}), typed=True)
     assert '! "10GB" is not a Kubernetes quantity; did you mean 10Gi?' in printed
     assert result is not None and result.storage.worker.size == "10Gi"
     assert printed.count("\nWorker volume - Size: ") == 2  # the same question, asked again
@@ -93,7 +95,7 @@ def test_a_bad_size_is_refused_with_the_message_then_a_good_one_accepted() -> No
 
 def test_unusable_choice_and_yes_no_answers_are_asked_again() -> None:
     printed = io.StringIO()
-    asker = LineAsker(io.StringIO("maybe\nyes\n7\nLocalStack\n"), printed)
+    asker = LineAsker(Typed("maybe\nyes\n7\nLocalStack\n"), printed)
     assert asker.confirm("Private CA", False, "") is True
     assert asker.select("Object storage", ("minio", "localstack"), "minio", "") == "localstack"
     assert "answer y or n" in printed.getvalue()
@@ -115,7 +117,7 @@ def test_a_cross_field_problem_left_open_is_asked_again_at_the_end_of_its_step()
     steps = answer_steps(plan, {"target.frontend.enabled": "y"})  # the backend host left empty...
     lines = [line for step, lines in steps  # ...then given when asked again, at the end of its step
              for line in [*lines, *(["api.example.com"] if step == "network" else [])]]
-    result, printed = drive(plan, [*lines, "y"])
+    result, printed = drive(plan, [*lines, "y"], typed=True)
     assert result is not None and result.ingress.backend_host == "api.example.com"
     again = printed.index("Some answers of this step do not fit together yet; asked again:")
     assert "! required when the frontend runs here" in printed[again:]
@@ -129,10 +131,10 @@ def test_when_asking_again_changes_nothing_the_operator_goes_back_to_an_earlier_
     # ...and again when asked again: then back to step 1, where the frontend is turned off, everything else kept
     frontend_on = edit(Draft.start(plan), "target.frontend.enabled", "true")
     again = answer_lines(frontend_on, {"target.frontend.enabled": "n"})
-    result, printed = drive(plan, [*first, "", "1", *again])
+    result, printed = drive(plan, [*first, "", "1", *again], typed=True)
     assert result == plan
-    assert "Go back to which step? [Network and ingress]: 1" in printed
-    assert printed.count("== 1/6 Where it runs ==") == 2
+    assert "Go back to which step? [Network and ingress]: " in printed  # typed at a terminal: 1, not echoed by us
+    assert printed.count("== Step 1 of 7: Where it runs ==") == 2  # ...and step 1 came again
 
 
 def test_answers_ending_early_are_a_clear_error() -> None:
@@ -224,6 +226,9 @@ class ByLabel:
 
     def text(self, message: str, default: str, help: str) -> str:  # noqa: A002
         return str(self._next(message, default, help))
+
+    def refused(self, field: str, reason: str) -> None:
+        """Asked again, as in a terminal."""
 
     def password(self, message: str, help: str) -> str:  # noqa: A002
         return str(self._next(message, "", help))

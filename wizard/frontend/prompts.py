@@ -24,7 +24,7 @@ from wizard.frontend.draft import Draft
 from wizard.frontend.prompts_askers import terminal_asker, wrap
 from wizard.frontend.prompts_problems import settle
 from wizard.frontend.prompts_step import walk_step
-from wizard.frontend.steps import STEPS
+from wizard.frontend.steps import STEPS, Step
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -64,20 +64,26 @@ def run(plan: Plan, *, ask: Asker | None = None, out: TextIO | None = None, save
     while index is not None:
         while index < len(steps):
             step = steps[index]
-            out.write(f"\n== {index + 1}/{len(steps)} {step.title} ==\n{wrap(step.help, '')}\n")
+            out.write(f"\n{heading(step)}\n{wrap(step.help, '')}\n")
             draft, back = walk_step(step, draft, asker, out, steps[: index + 1], keep)
             if back is None and step.id == "accounts":
                 _accounts(draft.shown, asker, out, given, out_dir)
             index = index + 1 if back is None else back
         draft, index = settle(draft, asker, out, steps, keep)
         _dropped_passwords(draft.plan, given, out)
-    out.write("\n" + summary(draft.plan))
+    review = STEPS[-1]
+    out.write(f"\n{heading(review)}\n" + summary(draft.plan))
     out.flush()
     if asker.confirm(WRITE_QUESTION, True, wrap("The values files, wizard-answers.yaml, install.sh and secrets/, as "
                                                 "planned above. No: nothing is written.")):
         return draft.plan
     out.write("Nothing was written.\n")
     return None
+
+
+def heading(step: Step) -> str:
+    """A step's heading, numbered as the full-screen wizard numbers it (its review step included)."""
+    return f"== Step {STEPS.index(step) + 1} of {len(STEPS)}: {step.title} =="
 
 
 def _accounts(plan: Plan, asker: Asker, out: TextIO, given: dict[str, str], out_dir: Path | None) -> None:

@@ -50,6 +50,7 @@ def ask_passwords(plan: Plan, asker: PasswordAsker, given: MutableMapping[str, s
             if not problems:
                 given[ident] = answer
                 break
+            asker.refused(f"the password of admin user {user.name}", "; ".join(problems))
 
 
 def keep_users(plan: Plan, given: MutableMapping[str, str]) -> list[str]:

@@ -34,6 +34,12 @@ class Asker(Protocol):
         """A secret: never shown as typed, never echoed, no default (empty means: generate one)."""
         ...
 
+    def refused(self, field: str, reason: str) -> None:
+        """An answer for `field` was refused: in a terminal the question comes again (the caller shows why); piped
+        answers stop here with a WizardError, since asking again would read the next line, meant for the next
+        question, and every later answer would land on the wrong one."""
+        ...
+
 
 def wrap(text: str, indent: str = "  ") -> str:
     """`text` as the help and notes are printed: indented lines that fit 80 columns, words and hyphens kept whole."""
@@ -80,6 +86,9 @@ class QuestionaryAsker:
         self._help(help)
         return str(self._ask(questionary.password(message, **self.options)) or "")
 
+    def refused(self, field: str, reason: str) -> None:
+        """In a terminal the question simply comes again, with the reason the caller shows."""
+
     @staticmethod
     def _help(help: str) -> None:  # noqa: A002
         if help:
@@ -116,6 +125,7 @@ class LineAsker:
                 return True
             if answer in ("n", "no", "false"):
                 return False
+            self.refused(message, f'"{answer}" is not y or n')
             self._say(f"  answer y or n (an empty line keeps {'y' if default else 'n'})")
 
     def select(self, message: str, choices: typing.Sequence[str], default: str, help: str) -> str:  # noqa: A002
@@ -132,6 +142,7 @@ class LineAsker:
             for choice, title in zip(choices, shown, strict=True):
                 if answer.lower() == title.lower():
                     return choice
+            self.refused(message, f'"{answer}" is not one of the choices ({", ".join(shown)})')
             self._say(f"  choose a number from 1 to {len(choices)} or one of: {', '.join(shown)}")
 
     def text(self, message: str, default: str, help: str) -> str:  # noqa: A002
@@ -145,6 +156,13 @@ class LineAsker:
         """One line, read without echo on a terminal; piped, the line is taken as is and shown as (hidden)."""
         self._show(help)
         return self._read(f"{message} (typing is hidden): ", message, hidden=True)
+
+    def refused(self, field: str, reason: str) -> None:
+        if self._echo:
+            self.output.write("\n")
+            raise WizardError(f"{field}: {reason}. Piped answers stop at the first one refused (asking again would "
+                              "take the next line, meant for the next question): correct that line and run again. "
+                              "Nothing was written.")
 
     def _show(self, help: str) -> None:  # noqa: A002
         if not self._introduced:

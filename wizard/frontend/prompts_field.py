@@ -43,6 +43,7 @@ def ask_field(decl: Declaration, draft: Draft, asker: Asker, out: TextIO, keep: 
             _note_new_problems(draft, new, decl.path, out)
             keep(new.data)
             return new
+        asker.refused(decl.path, own)
         problem = own  # the field refuses the value: asked again with the reason, the draft keeps the old value
 
 

@@ -33,6 +33,7 @@ def recheck_step(step: Step, draft: Draft, asker: Asker, out: TextIO, so_far: ty
     while todo := [d for d in fields(step, draft.shown, data=draft.data) if _concerned(d.path, draft.problems)]:
         out.write("\nSome answers of this step do not fit together yet; asked again:\n")
         _list_problems(draft, todo, out)
+        _refused(asker, draft, todo)
         before = draft
         for decl in todo:
             draft = ask_field(decl, draft, asker, out, keep)
@@ -57,6 +58,7 @@ def settle(draft: Draft, asker: Asker, out: TextIO, steps: typing.Sequence[Step]
             raise ConfigError(list(draft.problems), source="the answers")
         out.write("\nBefore writing, these answers need another look:\n")
         _list_problems(draft, [d for _, d in todo], out)
+        _refused(asker, draft, [d for _, d in todo])
         before = draft
         for step, decl in todo:
             out.write(f"({step.title})\n")
@@ -86,3 +88,10 @@ def _list_problems(draft: Draft, todo: typing.Sequence[Declaration], out: TextIO
     for problem in draft.problems:
         if all(problem.path != d.path for d in todo) and any(_concerned(d.path, [problem]) for d in todo):
             out.write(wrap(str(problem)) + "\n")
+
+
+def _refused(asker: Asker, draft: Draft, todo: typing.Sequence[Declaration]) -> None:
+    """The asker told of the first field to ask again, with its problem (piped answers stop there)."""
+    path = todo[0].path
+    reason = next((p.message for p in draft.problems if _concerned(path, [p])), "it does not fit the other answers")
+    asker.refused(path, reason)
