@@ -29,7 +29,8 @@ BINDINGS = [
 ]
 KEYS_HELP = ("Keys: Tab/Shift+Tab (or Enter in a text field) next field; Ctrl+N (or Enter on Next) next step; Esc "
              "back; Ctrl+Q quit. Each field says what it does and which values keys it sets. The panel: + added, "
-             "~ changed by the last edit, ! worth a look; F2 gives it the whole screen.")
+             "~ changed by the last edit, ! worth a look; F2 gives it the whole screen. Ctrl+P, Screenshot: saves the "
+             "screen in the wizard's state folder (the message says where).")
 
 
 class KeysMixin:
@@ -67,17 +68,17 @@ class KeysMixin:
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
-        """The command palette's Screenshot, written 0600 (a folder it creates 0700): the screen may show an imported
-        password, and Textual's own writer leaves the file as wide as the umask allows."""
+        """The command palette's Screenshot, written 0600 into the wizard's state folder (created 0700; Textual's
+        default, ~/Downloads, may not exist and failed there): the screen may show an imported password, and Textual's
+        own writer leaves the file as wide as the umask allows. The notification says where it went."""
         import time
         from pathlib import Path
 
-        from platformdirs import user_downloads_path
-
         from wizard.core import files
         from wizard.core.errors import WizardError
+        from wizard.frontend.resume import state_dir
 
-        folder = Path(path) if path else user_downloads_path()
+        folder = Path(path) if path else state_dir() / "screenshots"
         target = folder / (filename or f"{self.title} {time.strftime(time_format or '%Y-%m-%dT%H_%M_%S')}.svg")
         try:
             files.make_dirs(folder)

@@ -33,7 +33,7 @@ def test_a_statefulset_over_52_characters_is_taken_but_gets_no_pod(cluster: Test
 
     cluster.wait_for(lambda: _pods_of(cluster, short_ns, fitting), f"the pod of the {len(fitting)}-character "
                                                                  "StatefulSet")
-    refused = cluster.wait_for(lambda: cluster.refusals(long_ns, "must be no more than 63 characters"),
+    refused = cluster.wait_for(lambda: cluster.refusals(long_ns, "must be no more than 63"),
                                f"the refusal of the pod of the {len(too_long)}-character StatefulSet")
-    assert f"{too_long}-" in refused[too_long]  # the label value: the name, a dash and the hash
+    assert f'"{too_long}-' in refused[too_long] and "metadata.labels" in refused[too_long]  # the name, a dash, a hash
     assert _pods_of(cluster, long_ns, too_long) == []

@@ -18,9 +18,12 @@ from wizard.planning.layers import Layer, build_plan
 
 
 async def test_the_screenshot_command_writes_a_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads = tmp_path / "Downloads" / "new"
-    monkeypatch.setattr(platformdirs, "user_downloads_path", lambda: downloads)
-    monkeypatch.setattr(textual.app, "user_downloads_path", lambda: downloads)  # where Textual itself writes
+    """Into the wizard's state folder, created (issue 16: Textual's ~/Downloads may not exist, and failed there)."""
+    never = tmp_path / "Downloads"
+    monkeypatch.setattr(platformdirs, "user_downloads_path", lambda: never)
+    monkeypatch.setattr(textual.app, "user_downloads_path", lambda: never)  # where Textual itself writes
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    downloads = tmp_path / "state" / "substra-wizard" / "screenshots"
     app = make_app(build_plan([Layer("preset minimal", presets.load("minimal").plan)]))
     old = os.umask(0)
     try:
@@ -39,3 +42,4 @@ async def test_the_screenshot_command_writes_a_private_file(tmp_path: Path, monk
     assert stat.S_IMODE(shots[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(downloads.stat().st_mode) == 0o700
     assert stat.S_IMODE(downloads.parent.stat().st_mode) == 0o700
+    assert not never.exists()

@@ -18,9 +18,14 @@ from wizard.yamlkit import yamlio
 FILE_NAME = "draft-answers.yaml"
 
 
-def draft_path() -> Path:
+def state_dir() -> Path:
+    """The wizard's own folder for what it keeps between runs: the draft, and screenshots of the full-screen wizard."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "substra-wizard" / FILE_NAME
+    return Path(base) / "substra-wizard"
+
+
+def draft_path() -> Path:
+    return state_dir() / FILE_NAME
 
 
 @dataclass(frozen=True)
