@@ -260,9 +260,10 @@ def test_explain_of_values_that_render_a_malformed_pod_says_helm_install_fails(t
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert cli.main(["explain", "--values", f"substra-backend={values}"]) == 0
+    said = " ".join(out.getvalue().split())  # each finding is wrapped whole over as many lines as it needs
     assert ("StatefulSet/backend-postgresql as substra-backend 26.15.3 (embedded model) renders it: "
-            "spec.template.spec.securityContext.seccompProfile is a string") in out.getvalue()
-    assert "the API server will refuse this object, so helm install fails" in out.getvalue()
+            "spec.template.spec.securityContext.seccompProfile is a string") in said
+    assert "the API server will refuse this object, so helm install fails" in said
 
 
 @pytest.mark.parametrize(("documents", "words"), [
