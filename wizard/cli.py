@@ -28,7 +28,7 @@ from wizard.core.errors import WizardError
 if TYPE_CHECKING:  # the Plan's module builds pydantic models: imported only once a run needs it
     pass
 
-EXIT_OK, EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 2, 70, 130, 141
+EXIT_INVALID, EXIT_BUG, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 70, 130, 141  # 0 (done) comes from each command
 # `wizard NAME ...`: commands with their own arguments; each module has `main(argv) -> int` and raises WizardError
 # for bad input (exit 2 here, like every other invalid input).
 SUBCOMMANDS = {

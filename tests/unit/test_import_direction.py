@@ -35,8 +35,9 @@ MODULES = _modules()
 
 def _known(name: str) -> str:
     """The module `name` refers to: itself, or the package that holds the attribute it names."""
-    while name not in MODULES:
+    while name not in MODULES and "." in name:
         name = name.rpartition(".")[0]
+    assert name in MODULES, f"an import names {name}, which is no module of {' or '.join(TOP)}"
     return name
 
 

@@ -11,7 +11,7 @@ from wizard.analysis.root import IMAGE_DEFAULT
 from wizard.charts.chart_defaults import MISSING, get_path
 from wizard.reporting.credential_findings import credential_findings
 from wizard.reporting.reference_page import page_findings
-from wizard.reporting.report import Finding, PodReport, Report
+from wizard.reporting.report import AREAS, SEVERITIES, Finding, PodReport, Report
 
 STORAGE = ("backend-database", "backend-redis", "backend-object-storage", "backend-docker-registry",
            "orchestrator-database")
@@ -42,10 +42,6 @@ def add_findings(report: Report, manifests: Sequence[Manifest]) -> Report:
                                                  f"test): {', '.join(report.helm_tests)}"))
     report.findings = ordered(found)
     return report
-
-
-SEVERITIES = ("danger", "warning", "info")
-AREAS = ("security", "network", "volumes")
 
 
 def ordered(found: Sequence[Finding]) -> list[Finding]:

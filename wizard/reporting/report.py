@@ -63,6 +63,11 @@ class VolumeReport:
         return ".".join((*self.row.prefix, "existingClaim"))
 
 
+SEVERITIES = ("danger", "warning", "info")
+"""A finding's severity, most severe first: the order every format lists them in."""
+AREAS = ("security", "network", "volumes")
+
+
 @dataclass(frozen=True)
 class Finding:
     area: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from wizard.reporting.report import Finding, PodReport, Report, VolumeReport
+from wizard.reporting.report import SEVERITIES, Finding, PodReport, Report, VolumeReport
 
 _NONE = "NONE"
 WIDTH = 100
@@ -63,7 +63,7 @@ def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(finding.severity, []).append(finding)
-    return [(severity, groups[severity]) for severity in ("danger", "warning", "info") if severity in groups]
+    return [(severity, groups[severity]) for severity in SEVERITIES if severity in groups]
 
 
 def _mentions_page(findings: Sequence[Finding]) -> bool:
