@@ -8,9 +8,13 @@ def trunc(name: str) -> str:
     return name[:63].removesuffix("-")
 
 
+def uncut(release: str, name: str) -> str:
+    """The standard Helm fullname before its cut to 63: the release alone if it already contains the name."""
+    return release if name in release else f"{release}-{name}"
+
+
 def fullname(release: str, chart: str, name_override: str = "", fullname_override: str = "") -> str:
-    """The standard Helm fullname: the override, or the release alone if it already contains the chart name."""
+    """The standard Helm fullname: the override, or `uncut(...)` cut to 63 characters."""
     if fullname_override:
         return trunc(fullname_override)
-    name = name_override or chart
-    return trunc(release if name in release else f"{release}-{name}")
+    return trunc(uncut(release, name_override or chart))

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from wizard.charts.bitnami_postgresql_15_4_1 import postgresql_objects
-from wizard.charts.helm_names import fullname, trunc
+from wizard.charts.helm_names import fullname, trunc, uncut
 
 CHART = "orchestrator"
 VERSION = "8.8.0"
@@ -60,7 +60,7 @@ class _Names:
         """`<release>-<name>-<suffix>`, or `<release>-<suffix>` when the release contains the chart name (§2.5)."""
         if override:
             return trunc(override)
-        return trunc(f"{release}-{suffix}" if self.name in release else f"{release}-{self.name}-{suffix}")
+        return trunc(f"{uncut(release, self.name)}-{suffix}")
 
 
 def _service_account(values: dict[str, Any], names: _Names) -> str:

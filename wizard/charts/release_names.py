@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.charts.helm_names import fullname, trunc
+from wizard.charts.helm_names import fullname, trunc, uncut
 
 LIMIT = 63
 """Characters of a DNS label (Service names) and of a label value."""
@@ -81,18 +81,13 @@ def longest_orchestrator_release() -> int:
 def cut_names(chart: str, release: str) -> list[CutName]:
     """The names `chart` cuts to 63 characters for this release (none for ordinary release names)."""
     if chart == "orchestrator":
-        base = release if "orchestrator" in release else f"{release}-orchestrator"
+        base = uncut(release, "orchestrator")
         wholes = [("Deployment and Service of the server", f"{base}-server"),
                   ("migrations Job", f"{base}-migrations"),
-                  ("headless Service of PostgreSQL", f"{_whole(release, 'postgresql')}-hl")]
+                  ("headless Service of PostgreSQL", f"{uncut(release, 'postgresql')}-hl")]
     elif chart == "substra-frontend":
-        wholes = [("Deployment and Service of the frontend", _whole(release, "substra-frontend"))]
+        wholes = [("Deployment and Service of the frontend", uncut(release, "substra-frontend"))]
     else:
         wholes = [("full name of the chart (every object's name starts with it)", f"{release}-substra-backend"),
-                  ("headless Service of PostgreSQL", f"{_whole(release, 'postgresql')}-hl")]
+                  ("headless Service of PostgreSQL", f"{uncut(release, 'postgresql')}-hl")]
     return [CutName(what, whole, trunc(whole)) for what, whole in wholes if len(whole) > LIMIT]
-
-
-def _whole(release: str, chart: str) -> str:
-    """Helm's full name before its cut to 63."""
-    return release if chart in release else f"{release}-{chart}"

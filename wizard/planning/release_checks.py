@@ -56,17 +56,14 @@ def cut_warnings(plan: Plan) -> list[tuple[str, str]]:
     """(field, message) of a warning per name a chart of the Plan cuts to 63 characters (rules.notes makes them
     Notes)."""
     found = []
-    for chart, target in (("orchestrator", plan.target.orchestrator), ("substra-backend", plan.target.backend),
-                          ("substra-frontend", plan.target.frontend)):
+    for chart, field in (("orchestrator", "orchestrator"), ("substra-backend", "backend"),
+                         ("substra-frontend", "frontend")):
+        target = getattr(plan.target, field)
         if not target.enabled:
             continue
         for name in cut_names(chart, target.release):
-            found.append((f"{_path(chart)}.release", f"{chart} cuts the name of its {name.what} to "
+            found.append((f"target.{field}.release", f"{chart} cuts the name of its {name.what} to "
                               f"{LIMIT} characters: {name.cut} (not {name.whole}); Kubernetes takes it, but look for "
                               "that name in kubectl, logs and runbooks, or choose a shorter release name"))
     return found
 
-
-def _path(chart: str) -> str:
-    return {"orchestrator": "target.orchestrator", "substra-backend": "target.backend",
-            "substra-frontend": "target.frontend"}[chart]
