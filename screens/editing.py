@@ -17,6 +17,7 @@ from wizard.frontend import resume
 from wizard.frontend.draft import edit
 from wizard.frontend.lists import add_item, items, remove_item
 from wizard.frontend.panel import stale_note
+from wizard.frontend.placeholders import placeholder
 from wizard.frontend.steps import STEPS, fields, relevant
 from wizard.planning.plan import Plan
 
@@ -80,6 +81,7 @@ class EditingMixin:
         for row in self.query(FieldRow):
             row.show_origin(self.origins.of(self.draft, row.decl.path))
             row.show_problem(self.draft.problem(row.decl.path))
+            row.show_placeholder(placeholder(row.decl, self.draft))
             if (parts := row.show(relevant(row.decl.path, shown))) is not None:  # the answer may make it matter
                 building.append(parts)
         for widget in [*self.query(ListButton), *self.query(ItemHeading)]:

@@ -15,6 +15,7 @@ from wizard.cluster.choices import choices_for
 from wizard.cluster.facts import ClusterFacts
 from wizard.frontend.draft import Draft
 from wizard.frontend.lists import ListDecision, first_field, lists_in
+from wizard.frontend.placeholders import placeholder
 from wizard.frontend.provenance import field_origin
 from wizard.frontend.steps import Step, fields, relevant
 from wizard.planning.declare import declarations
@@ -65,7 +66,7 @@ def field_rows(step: Step, draft: Draft, cluster: ClusterFacts | None, origins: 
         widgets.append(FieldRow(decl, draft.text(decl.path), draft.problem(decl.path),
                                 relevant=relevant(decl.path, shown),
                                 choices=choices_for(decl.path, shown, cluster),
-                                origin=origins.of(draft, decl.path)))
+                                origin=origins.of(draft, decl.path), placeholder=placeholder(decl, draft)))
     for decision in lists.values():
         probe = first_field(decision)
         at = max((i for i, w in enumerate(widgets) if isinstance(w, FieldRow) and

@@ -35,9 +35,11 @@ class FieldRow(Vertical):
             self.path, self.text = path, text
 
     def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True,
-                 choices: FieldChoices | None = None, origin: str = "") -> None:
+                 choices: FieldChoices | None = None, origin: str = "", placeholder: str = "") -> None:
         super().__init__(id=field_id(decl.path), classes="field -invalid" if problem else "field")
         self.decl, self.text, self.problem, self.choices, self.origin = decl, text, problem, choices, origin
+        self.placeholder = placeholder
+        """What the field says while empty (wizard.frontend.placeholders): its meaning, or "required"."""
         self.display = relevant
         self.built = relevant
         """Whether its parts exist: a field that does not matter is an empty row until it first does (most never
@@ -60,7 +62,7 @@ class FieldRow(Vertical):
             parts.append(Select([(c, c) for c in decl.choices], value=value, allow_blank=optional,
                                 prompt="(chart default)", classes="field-control"))
         else:
-            parts.append(Input(self.text, placeholder=_placeholder(decl.annotation), select_on_focus=False,
+            parts.append(Input(self.text, placeholder=self.placeholder, select_on_focus=False,
                                classes="field-control", suggester=_suggester(self.choices)))
         keys = ", ".join(key.split(":", 1)[1] for key in decl.values_keys)
         parts.append(Static(decl.help + (f"  [values: {keys}]" if keys else ""), classes="field-help", markup=False))
@@ -112,6 +114,12 @@ class FieldRow(Vertical):
             control.focus(scroll_visible=False)
             return True
         return False
+
+    def show_placeholder(self, placeholder: str) -> None:
+        if placeholder != self.placeholder:  # unchanged: no repaint
+            self.placeholder = placeholder
+            for control in self.query(Input):
+                control.placeholder = placeholder
 
     def show_problem(self, problem: str | None) -> None:
         if problem == self.problem:
@@ -169,15 +177,6 @@ class ListButton(Button):
 
 def _suggester(choices: FieldChoices | None) -> SuggestFromList | None:
     return SuggestFromList(choices.values) if choices and choices.values else None
-
-
-def _placeholder(annotation: object) -> str:
-    """What an empty text field means: a required one says so instead of promising a default."""
-    if typing.get_origin(annotation) is tuple:
-        return "(empty: none; items separated by commas)"
-    if type(None) in typing.get_args(annotation):
-        return "(empty: automatic or the chart's default)"
-    return "(required)"
 
 
 _SECTIONS = (("security", "Security", ("", "Pod", "Level", "Root")),

@@ -163,6 +163,21 @@ async def test_choosing_a_remote_registry_asks_for_its_host() -> None:
         assert app.draft.problem("features.registry_host")
         assert host.has_class("-invalid")  # built now, with the problem it has now
         assert str(host.query_one(".field-error", Static).render()) == app.draft.problem("features.registry_host")
+        assert host.query_one(Input).placeholder == "required"  # not a default empty does not have
+
+
+async def test_a_required_field_and_an_empty_size_say_so_in_their_placeholders() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "features")
+        tag = app.query_one(f"#{field_id('features.add_cert_image_tag')}", FieldRow)
+        app.query_one(f"#{field_id('features.private_ca')} Switch", Switch).value = True
+        await settle(app, pilot)
+        assert tag.display and tag.query_one(Input).placeholder == "required"
+        await go_to(app, pilot, "storage")
+        size = app.query_one(f"#{field_id('storage.backend_database.size')}", FieldRow)
+        assert size.query_one(Input).placeholder == "empty: the chart's 8Gi"
 
 
 async def test_quitting_with_unsaved_decisions_asks_first() -> None:

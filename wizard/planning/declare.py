@@ -27,6 +27,8 @@ class Declaration:
     help: str
     values_keys: tuple[str, ...]
     annotation: Any
+    empty: str = ""
+    """What leaving the field empty means, as declared (`decision(empty=...)`); "" when not declared."""
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -106,12 +108,17 @@ def declaration(path: str) -> Declaration:
     keys = _keys(infos[-1]) if infos else ()
     if any(key.startswith("*.") for key in keys) and len(infos) > 1:
         keys = _resolve_patterns(keys, _keys(infos[-2]))
-    return Declaration(path, label, infos[-1].description or "" if infos else "", keys, annotation)
+    empty = _extra(infos[-1]).get("empty", "") if infos else ""
+    return Declaration(path, label, infos[-1].description or "" if infos else "", keys, annotation, empty)
+
+
+def _extra(info: FieldInfo) -> dict[str, Any]:
+    extra = info.json_schema_extra
+    return extra if isinstance(extra, dict) else {}
 
 
 def _keys(info: FieldInfo) -> tuple[str, ...]:
-    extra = info.json_schema_extra
-    return tuple(extra.get("values_keys", ())) if isinstance(extra, dict) else ()  # type: ignore[arg-type]
+    return tuple(_extra(info).get("values_keys", ()))  # type: ignore[arg-type]
 
 
 def _resolve_patterns(patterns: tuple[str, ...], parent_keys: tuple[str, ...]) -> tuple[str, ...]:

@@ -160,6 +160,7 @@ class Target(Section):
         help="Version of the target cluster (1.N, at least 1.19, which the charts require). The analysis uses it "
              "for the Pod Security rules of that version.")
     charts: Annotated[str, AfterValidator(_chart_source)] | None = decision(None, label="Chart source",
+        empty="Substra's chart repo",
         help="Where Helm takes the charts from. Empty: the Substra chart repository (https://substra.github.io/"
              "charts). For a cluster without internet: a folder of chart archives (as helm pull writes them) or "
              "unpacked charts, an oci:// registry, or your chart repository mirror's URL (--charts on the command "
@@ -196,18 +197,19 @@ class Channel(Section):
 
 class OrchestratorLink(Section):
     host: Subdomain | None = decision(None, label="Orchestrator host", keys=["substra-backend:orchestrator.host"],
-        help="Where the backend reaches the orchestrator. Empty: its in-cluster service when it runs here "
-             "(<release>-server.<namespace>); otherwise its public host name, required.")
+        empty="its in-cluster service", help="Where the backend reaches the orchestrator. Empty: its in-cluster "
+             "service when it runs here (<release>-server.<namespace>); otherwise its public host name, required.")
     port: Port | None = decision(None, label="Orchestrator port", keys=["substra-backend:orchestrator.port"],
-        help="Empty: 9000 in the same cluster; 443 with TLS or 80 without through an ingress.")
+        empty="9000, 443 or 80 (below)", help="Empty: 9000 in the same cluster; 443 with TLS or 80 without "
+             "through an ingress.")
     tls: bool = decision(False, label="TLS to the orchestrator",
         keys=["orchestrator:orchestrator.tls.enabled", "substra-backend:orchestrator.tls.enabled"],
         help="The orchestrator terminates TLS itself (the ingress passes TLS through). Recommended in production.")
-    ca_secret: Subdomain | None = decision(None, label="Orchestrator CA secret",
+    ca_secret: Subdomain | None = decision(None, empty="none (a public CA)", label="Orchestrator CA secret",
         keys=["substra-backend:orchestrator.tls.cacert"],
         help="Secret in the backend namespace holding the orchestrator's CA as ca.crt, when its certificate is not "
              "from a public CA. The docs create a ConfigMap, but the chart mounts a Secret.")
-    same_cluster: bool | None = decision(None, label="Orchestrator in the same cluster",
+    same_cluster: bool | None = decision(None, empty="true if it runs here", label="Orchestrator in the same cluster",
         keys=["substra-backend:orchestrator.sameCluster"],
         help="Empty: true when the orchestrator runs here. Decides whether the backend's NetworkPolicy lets it reach "
              "private addresses (same cluster) or public ones (another cluster) on the orchestrator port.")
@@ -219,10 +221,10 @@ class OrchestratorLink(Section):
 class Prepopulate(Section):
     image: Image = decision(label="Image", help="Image to copy into the bundled registry, e.g. substra/tools:1.0.",
         keys=["substra-backend:containerRegistry.prepopulate"])
-    source_registry: Subdomain | None = decision(None, label="Source registry",
-        help="Registry to copy it from (empty: Docker Hub).", keys=["substra-backend:containerRegistry.prepopulate"])
-    dst_image: Image | None = decision(None, label="Name in the bundled registry",
-        help="Empty: the same name.", keys=["substra-backend:containerRegistry.prepopulate"])
+    source_registry: Subdomain | None = decision(None, empty="Docker Hub", label="Source registry",
+        help="Registry to copy it from.", keys=["substra-backend:containerRegistry.prepopulate"])
+    dst_image: Image | None = decision(None, empty="the same name", label="Name in the bundled registry",
+        help="", keys=["substra-backend:containerRegistry.prepopulate"])
 
 
 class Features(Section):
@@ -238,7 +240,7 @@ class Features(Section):
     private_ca_secret: Subdomain = decision("substra-private-ca", label="Private CA secret",
         keys=["substra-backend:privateCa.secret.name"],
         help="Secret holding the CA certificate. It must exist unless a CA file is given.")
-    private_ca_file: str | None = decision(None, label="Private CA file",
+    private_ca_file: str | None = decision(None, empty="you create the Secret", label="Private CA file",
         keys=["substra-backend:privateCa.secret.data"],
         help="PEM file of the CA certificate (relative to the current folder). The chart then creates the secret.")
     add_cert_image_tag: Annotated[str, AfterValidator(_tag)] | None = decision(None,
@@ -258,10 +260,10 @@ class Features(Section):
         help="Port of the remote registry.")
     registry_scheme: Literal["https", "http"] = decision("https", label="Registry scheme",
         keys=["substra-backend:containerRegistry.scheme"], help="How the backend talks to the remote registry.")
-    registry_pull_domain: Subdomain | None = decision(None, label="Registry pull domain",
+    registry_pull_domain: Subdomain | None = decision(None, empty="the registry host", label="Registry pull domain",
         keys=["substra-backend:containerRegistry.pullDomain"],
-        help="Host the kubelet pulls built images from. Empty: the registry host.")
-    image_mirror: Mirror | None = decision(None, label="Image mirror", keys=mirror_keys(),
+        help="Host the kubelet pulls built images from.")
+    image_mirror: Mirror | None = decision(None, empty="public registries", label="Image mirror", keys=mirror_keys(),
         help="Registry (host[:port][/path]) holding copies of every image the charts run, for a cluster that "
              "cannot reach public registries: each image keeps its repository path under it "
              "(ghcr.io/substra/substra-backend:1.0.1 -> <mirror>/substra/substra-backend:1.0.1). Empty: images "
@@ -287,10 +289,11 @@ class Volume(Section):
     size: Size | None = decision(None, label="Size", keys=["*.size"],
         help="Requested size (Kubernetes quantity, e.g. 20Gi).")
     storage_class: StorageClass | None = decision(None, label="Storage class", keys=["*.storageClass"],
-        help="Empty: the cluster's default class. '-': no class (only pre-provisioned volumes bind).")
+        empty="cluster's default class", help="'-': no class (only pre-provisioned volumes bind).")
     access_mode: AccessMode | None = decision(None, label="Access mode", keys=["*.accessModes", "*.accessMode"],
-        help="Empty: ReadWriteOnce. With an existing claim, say what that claim offers (used for checks only).")
+        empty="ReadWriteOnce", help="With an existing claim, say what that claim offers (used for checks only).")
     existing_claim: Subdomain | None = decision(None, label="Existing claim", keys=["*.existingClaim"],
+        empty="the chart creates one",
         help="Reuse this claim instead of creating one (it must exist in the namespace and be Bound).")
 
 
@@ -315,37 +318,36 @@ class Scale(Section):
 
 
 class Ingress(Section):
-    backend_host: Subdomain | None = decision(None, label="Backend host",
+    backend_host: Subdomain | None = decision(None, empty="no ingress", label="Backend host",
         keys=["substra-backend:server.ingress.hostname", "substra-backend:server.ingress.enabled",
               "substra-backend:server.defaultDomain", "substra-backend:config.ALLOWED_HOSTS",
               "substra-frontend:api.url"],
         help="Public host name of the backend API (e.g. api.org-1.example.com). Other organisations download "
-             "assets from it, and the frontend calls it. Empty: no ingress.")
-    orchestrator_host: Subdomain | None = decision(None, label="Orchestrator host",
+             "assets from it, and the frontend calls it.")
+    orchestrator_host: Subdomain | None = decision(None, empty="no ingress", label="Orchestrator host",
         keys=["orchestrator:ingress.hostname", "orchestrator:ingress.enabled",
               "orchestrator:orchestrator.tls.createCertificates.domains"],
-        help="Public host name of the orchestrator, when it runs here and other clusters reach it. Empty: no ingress.")
-    frontend_host: Subdomain | None = decision(None, label="Frontend host",
+        help="Public host name of the orchestrator, when it runs here and other clusters reach it.")
+    frontend_host: Subdomain | None = decision(None, empty="no ingress", label="Frontend host",
         keys=["substra-frontend:ingress.hosts", "substra-frontend:ingress.enabled",
               "substra-backend:config.CORS_ORIGIN_WHITELIST", "substra-backend:config.CSRF_TRUSTED_ORIGINS",
               "substra-backend:config.CORS_ALLOW_CREDENTIALS", "substra-backend:server.commonHostDomain"],
         help="Public host name of the web interface. The backend then accepts the browser's requests from it "
              "(CORS and CSRF origins).")
-    class_name: Subdomain | None = decision(None, label="Ingress class",
+    class_name: Subdomain | None = decision(None, empty="cluster's default class", label="Ingress class",
         keys=["substra-backend:server.ingress.ingressClassName", "orchestrator:ingress.ingressClassName",
               "substra-frontend:ingress.annotations"],
-        help="Ingress class (e.g. nginx). Empty: the cluster's default class.")
+        help="Ingress class (e.g. nginx).")
     tls: bool = decision(False, label="HTTPS on the ingresses",
         keys=["substra-backend:server.ingress.extraTls", "substra-frontend:ingress.tls"],
         help="Serve the backend and frontend over HTTPS, with a TLS secret named <release>-tls per host.")
     cluster_issuer: Subdomain | None = decision(None, label="cert-manager ClusterIssuer",
-        keys=["substra-backend:server.ingress.annotations", "substra-frontend:ingress.annotations",
-              "orchestrator:orchestrator.tls.createCertificates"],
-        help="Let cert-manager issue the certificates (e.g. letsencrypt-prod). Empty: you create the TLS secrets.")
-    allowed_hosts: tuple[str, ...] | None = decision(None, label="Allowed hosts",
+        empty="your own TLS secrets", keys=["substra-backend:server.ingress.annotations",
+              "substra-frontend:ingress.annotations", "orchestrator:orchestrator.tls.createCertificates"],
+        help="Let cert-manager issue the certificates (e.g. letsencrypt-prod).")
+    allowed_hosts: tuple[str, ...] | None = decision(None, empty="the backend host", label="Allowed hosts",
         keys=["substra-backend:config.ALLOWED_HOSTS"],
-        help="Host names the backend answers to (Django ALLOWED_HOSTS; a leading dot allows subdomains). "
-             "Empty: the backend host.")
+        help="Host names the backend answers to (Django ALLOWED_HOSTS; a leading dot allows subdomains).")
 
 
 # --- accounts and secrets -------------------------------------------------------------------------------------------
@@ -355,9 +357,9 @@ class AdminUser(Section):
     name: Annotated[str, AfterValidator(_username)] = decision(label="User name",
         keys=["substra-backend:addAccountOperator.existingSecret"],
         help="Name to log in with (SDK and web interface). Not external or deleted, which the backend keeps.")
-    channel: Identifier | None = decision(None, label="Channel",
+    channel: Identifier | None = decision(None, empty="the first channel", label="Channel",
         keys=["substra-backend:addAccountOperator.existingSecret"],
-        help="The channel this admin works on: one of the plan's channels. Empty: the first channel.")
+        help="The channel this admin works on: one of the plan's channels.")
 
 
 class Accounts(Section):
