@@ -15,6 +15,7 @@ import typing
 from typing import TYPE_CHECKING, TextIO
 
 from wizard.frontend.draft import Draft, edit
+from wizard.frontend.placeholders import chart_default
 from wizard.frontend.prompts_askers import WIDTH, wrap
 from wizard.frontend.steps import STEPS, fixed, step_of
 
@@ -106,6 +107,8 @@ def _note_new_problems(before: Draft, after: Draft, path: str, out: TextIO) -> N
 def _help(decl: Declaration) -> str:
     """The field's help, the values keys it sets (per chart), and how to write a list, wrapped for 80 columns."""
     lines = [wrap(decl.help)] if decl.help else []
+    if not decl.empty and _optional(decl.annotation) and (default := chart_default(decl)) is not None:
+        lines.append(wrap(f"Empty: the chart's {default}."))  # a size: what an empty answer gives
     by_chart: dict[str, list[str]] = {}
     for key in decl.values_keys:
         chart, _, dotted = key.rpartition(":")
