@@ -2,9 +2,10 @@
 and the list of what each secret is for.
 
 Typed passwords live only in the App (`TypedPasswords`, by credential id), never in the Draft: the Draft is saved to
-the resume file and becomes the answers file. commands/write.py hands the accepted ones to the writer (`given_secrets`). Each is
-judged with the backend's own rules (planning.passwords) in a thread: the first check imports Django and zxcvbn (about
-0.3 s), which must not freeze the screen, and nothing is checked before a password is typed.
+the resume file and becomes the answers file. commands/write.py hands the accepted ones to the writer
+(`given_secrets`). Each is judged with the backend's own rules (planning.passwords) in a thread: the first check
+imports Django and zxcvbn (about 0.3 s), which must not freeze the screen, and nothing is checked before a password
+is typed.
 """
 
 from __future__ import annotations

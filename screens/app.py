@@ -21,6 +21,7 @@ from screens import keys
 from screens.accounts import AccountsMixin
 from screens.cluster_view import Admit, ClusterViewMixin
 from screens.editing import EditingMixin
+from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
 from screens.navigation import NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
@@ -44,6 +45,7 @@ class WizardApp(NavigationMixin, EditingMixin, AccountsMixin, PanelUpdatesMixin,
     TITLE = "substra-wizard"
     AUTO_FOCUS = None  # a step opens on its first field, ready for typing, and scrolled to its top (focus_first)
     BINDINGS = keys.BINDINGS
+    COMMANDS = App.COMMANDS | {FieldSearch}  # Ctrl+P, a field's name: straight to it (screens.field_search)
 
     def __init__(self, plan: Plan, saved: SavedDraft | None = None,
                  discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),

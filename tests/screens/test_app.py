@@ -6,6 +6,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static, Switch
 
 from screens.app import WizardApp, make_app
 from screens.widgets import FieldRow, field_id
+from wizard.frontend.placeholders import WIDEST
 from wizard.frontend.steps import STEPS
 from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan
@@ -178,6 +179,7 @@ async def test_a_required_field_and_an_empty_size_say_so_in_their_placeholders()
         await go_to(app, pilot, "storage")
         size = app.query_one(f"#{field_id('storage.backend_database.size')}", FieldRow)
         assert size.query_one(Input).placeholder == "empty: the chart's 8Gi"
+        assert size.query_one(Input).content_size.width >= WIDEST  # what every placeholder is held to, at 80x24
 
 
 async def test_quitting_with_unsaved_decisions_asks_first() -> None:

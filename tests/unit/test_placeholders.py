@@ -11,6 +11,7 @@ from wizard.charts import SUPPORTED_VERSIONS
 from wizard.charts.chart_defaults import get_path, load_defaults
 from wizard.frontend.draft import Draft, edit
 from wizard.frontend.placeholders import REQUIRED, WIDEST, placeholder
+from wizard.frontend.steps import relevant
 from wizard.planning import presets
 from wizard.planning.declare import declaration, declarations
 from wizard.planning.layers import Layer, build_plan
@@ -25,15 +26,20 @@ def _text_fields() -> list:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("preset", presets.names())
-def test_every_placeholder_fits_the_narrowest_field_whole(preset: str) -> None:
+def test_every_placeholder_an_operator_can_see_fits_the_narrowest_field_whole(preset: str) -> None:
     draft = _draft(preset)
-    too_long = {d.path: placeholder(d, draft) for d in _text_fields() if len(placeholder(d, draft)) > WIDEST}
-    assert not too_long
+    for path, text in (("features.private_ca", "true"), ("features.registry", "remote")):
+        draft = edit(draft, path, text)  # fields shown only then
+    seen = [d for d in _text_fields() if relevant(d.path, draft.shown)]
+    assert {"features.add_cert_image_tag", "features.registry_host"} <= {d.path for d in seen}
+    shown = {d.path: placeholder(d, edit(draft, d.path, "")) for d in seen}  # a placeholder shows when empty
+    assert not {path: text for path, text in shown.items() if len(text) > WIDEST}
 
 
 def test_a_size_says_the_chart_s_own_default_read_from_the_chart() -> None:
     draft = _draft()
-    for path, chart, key in (("storage.backend_database.size", "substra-backend", "postgresql.primary.persistence.size"),
+    for path, chart, key in (("storage.backend_database.size", "substra-backend",
+                              "postgresql.primary.persistence.size"),
                              ("storage.worker.size", "substra-backend", "worker.persistence.size"),
                              ("storage.localstack.size", "substra-backend", "localstack.persistence.size")):
         default = get_path(load_defaults(chart, SUPPORTED_VERSIONS[chart]), tuple(key.split(".")))
@@ -62,7 +68,7 @@ def test_a_field_without_none_is_required_and_an_optional_one_says_what_empty_me
         else:
             assert shown.startswith("empty: "), decl.path
     assert placeholder(declaration("ingress.backend_host"), draft) == "empty: no ingress"
-    assert placeholder(declaration("storage.worker.storage_class"), draft) == "empty: cluster's default class"
+    assert placeholder(declaration("storage.worker.storage_class"), draft) == "empty: the default class"
 
 
 def test_a_declared_meaning_also_ends_the_help_unless_the_help_says_it_already() -> None:

@@ -12,8 +12,9 @@ from wizard.frontend.draft import Draft
 from wizard.planning.declare import Declaration
 
 REQUIRED = "required"
-WIDEST = 30
-"""Characters a text field shows at 80x24 (the step column's narrowest): every placeholder fits in it whole."""
+WIDEST = 26
+"""Characters a text field shows at 80x24 (the step column's 36, less its padding, the field's border and padding
+and the scrollbar): every placeholder fits in it whole."""
 
 
 def placeholder(decl: Declaration, draft: Draft) -> str:

@@ -160,7 +160,7 @@ class Target(Section):
         help="Version of the target cluster (1.N, at least 1.19, which the charts require). The analysis uses it "
              "for the Pod Security rules of that version.")
     charts: Annotated[str, AfterValidator(_chart_source)] | None = decision(None, label="Chart source",
-        empty="Substra's chart repo",
+        empty="Substra's charts",
         help="Where Helm takes the charts from. Empty: the Substra chart repository (https://substra.github.io/"
              "charts). For a cluster without internet: a folder of chart archives (as helm pull writes them) or "
              "unpacked charts, an oci:// registry, or your chart repository mirror's URL (--charts on the command "
@@ -197,10 +197,10 @@ class Channel(Section):
 
 class OrchestratorLink(Section):
     host: Subdomain | None = decision(None, label="Orchestrator host", keys=["substra-backend:orchestrator.host"],
-        empty="its in-cluster service", help="Where the backend reaches the orchestrator. Empty: its in-cluster "
+        empty="in-cluster service", help="Where the backend reaches the orchestrator. Empty: its in-cluster "
              "service when it runs here (<release>-server.<namespace>); otherwise its public host name, required.")
     port: Port | None = decision(None, label="Orchestrator port", keys=["substra-backend:orchestrator.port"],
-        empty="9000, 443 or 80 (below)", help="Empty: 9000 in the same cluster; 443 with TLS or 80 without "
+        empty="9000, 443 or 80", help="Empty: 9000 in the same cluster; 443 with TLS or 80 without "
              "through an ingress.")
     tls: bool = decision(False, label="TLS to the orchestrator",
         keys=["orchestrator:orchestrator.tls.enabled", "substra-backend:orchestrator.tls.enabled"],
@@ -209,7 +209,7 @@ class OrchestratorLink(Section):
         keys=["substra-backend:orchestrator.tls.cacert"],
         help="Secret in the backend namespace holding the orchestrator's CA as ca.crt, when its certificate is not "
              "from a public CA. The docs create a ConfigMap, but the chart mounts a Secret.")
-    same_cluster: bool | None = decision(None, empty="true if it runs here", label="Orchestrator in the same cluster",
+    same_cluster: bool | None = decision(None, empty="true if it is here", label="Orchestrator in the same cluster",
         keys=["substra-backend:orchestrator.sameCluster"],
         help="Empty: true when the orchestrator runs here. Decides whether the backend's NetworkPolicy lets it reach "
              "private addresses (same cluster) or public ones (another cluster) on the orchestrator port.")
@@ -240,7 +240,7 @@ class Features(Section):
     private_ca_secret: Subdomain = decision("substra-private-ca", label="Private CA secret",
         keys=["substra-backend:privateCa.secret.name"],
         help="Secret holding the CA certificate. It must exist unless a CA file is given.")
-    private_ca_file: str | None = decision(None, empty="you create the Secret", label="Private CA file",
+    private_ca_file: str | None = decision(None, empty="a Secret you create", label="Private CA file",
         keys=["substra-backend:privateCa.secret.data"],
         help="PEM file of the CA certificate (relative to the current folder). The chart then creates the secret.")
     add_cert_image_tag: Annotated[str, AfterValidator(_tag)] | None = decision(None,
@@ -289,11 +289,11 @@ class Volume(Section):
     size: Size | None = decision(None, label="Size", keys=["*.size"],
         help="Requested size (Kubernetes quantity, e.g. 20Gi).")
     storage_class: StorageClass | None = decision(None, label="Storage class", keys=["*.storageClass"],
-        empty="cluster's default class", help="'-': no class (only pre-provisioned volumes bind).")
+        empty="the default class", help="'-': no class (only pre-provisioned volumes bind).")
     access_mode: AccessMode | None = decision(None, label="Access mode", keys=["*.accessModes", "*.accessMode"],
         empty="ReadWriteOnce", help="With an existing claim, say what that claim offers (used for checks only).")
     existing_claim: Subdomain | None = decision(None, label="Existing claim", keys=["*.existingClaim"],
-        empty="the chart creates one",
+        empty="a new claim",
         help="Reuse this claim instead of creating one (it must exist in the namespace and be Bound).")
 
 
@@ -334,7 +334,7 @@ class Ingress(Section):
               "substra-backend:config.CORS_ALLOW_CREDENTIALS", "substra-backend:server.commonHostDomain"],
         help="Public host name of the web interface. The backend then accepts the browser's requests from it "
              "(CORS and CSRF origins).")
-    class_name: Subdomain | None = decision(None, empty="cluster's default class", label="Ingress class",
+    class_name: Subdomain | None = decision(None, empty="the default class", label="Ingress class",
         keys=["substra-backend:server.ingress.ingressClassName", "orchestrator:ingress.ingressClassName",
               "substra-frontend:ingress.annotations"],
         help="Ingress class (e.g. nginx).")
@@ -342,7 +342,7 @@ class Ingress(Section):
         keys=["substra-backend:server.ingress.extraTls", "substra-frontend:ingress.tls"],
         help="Serve the backend and frontend over HTTPS, with a TLS secret named <release>-tls per host.")
     cluster_issuer: Subdomain | None = decision(None, label="cert-manager ClusterIssuer",
-        empty="your own TLS secrets", keys=["substra-backend:server.ingress.annotations",
+        empty="your TLS secrets", keys=["substra-backend:server.ingress.annotations",
               "substra-frontend:ingress.annotations", "orchestrator:orchestrator.tls.createCertificates"],
         help="Let cert-manager issue the certificates (e.g. letsencrypt-prod).")
     allowed_hosts: tuple[str, ...] | None = decision(None, empty="the backend host", label="Allowed hosts",
