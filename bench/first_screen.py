@@ -1,5 +1,6 @@
 """What an operator waits for, in a real pseudo-terminal: `wizard --preset minimal` from the process starting to its
-first screen (the first step and the implications panel drawn), then Ctrl+N to each next step drawn. Median of
+first screen (the first step and the implications panel drawn), then Ctrl+N to each next step drawn, Esc back to
+each, and Ctrl+N to each again (a step seen before). Median of
 fresh processes; imports, Textual's start and the first explain all count.
 
     python bench/first_screen.py [--runs 9] [--size 100x30]
@@ -33,6 +34,7 @@ PANEL_DRAWN = "Namespaces can enforce"
 _ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07")
 """CSI, charset, keypad and OSC sequences: what is left is the text the terminal shows."""
 CTRL_N = b"\x0e"
+ESC = b"\x1b"
 TIMEOUT = 20.0
 
 
@@ -91,15 +93,19 @@ def _take_terminal() -> None:
 
 
 def _once(command: list[str], columns: int, lines: int, state: str) -> list[float]:
-    """[first step drawn, panel drawn, Ctrl+N to step 2 drawn, ... to the review drawn], in seconds."""
+    """[first step drawn, panel drawn, Ctrl+N to step 2 drawn, ... to the review drawn, then Esc back to each step
+    from the review's previous to the first, then Ctrl+N again to each from the second to the review], in seconds."""
     terminal = Terminal(command, columns, lines, state)
     try:
         first = terminal.wait_for(STEP_DRAWN, PANEL_DRAWN)
         times = [first[STEP_DRAWN], first[PANEL_DRAWN]]
         time.sleep(1.0)  # the operator reads; what the wizard does once it is up (the cluster look) is done
-        for number in range(2, len(STEPS) + 1):
-            mark, sent = terminal.press(CTRL_N)
-            marker = STEPS[number - 1].help[:16]  # the step column, drawn with the step (the header comes sooner)
+        order = [*range(1, len(STEPS)), *range(len(STEPS) - 2, -1, -1), *range(1, len(STEPS))]
+        for index, key in zip(order, [CTRL_N] * (len(STEPS) - 1) + [ESC] * (len(STEPS) - 1) +
+                              [CTRL_N] * (len(STEPS) - 1), strict=True):
+            time.sleep(0.3)  # a key at a time, as an operator presses them
+            mark, sent = terminal.press(key)
+            marker = STEPS[index].help[:16]  # the step column, drawn with the step (the header comes sooner)
             times.append(terminal.wait_for(marker, since=mark)[marker] - sent)
         return times
     finally:
@@ -127,8 +133,14 @@ def main() -> None:
     print(f"{args.runs} runs at {args.size}; target: first screen under 500 ms")
     print(f"process start to first step drawn:  {median_ms(0)}")
     print(f"process start to panel drawn:       {median_ms(1)}")
-    for number in range(2, len(STEPS) + 1):
-        print(f"Ctrl+N to step {number} drawn ({STEPS[number - 1].id}):".ljust(36) + median_ms(number))
+    last = len(STEPS) - 1
+    for at, number in enumerate(range(2, len(STEPS) + 1), start=2):
+        print(f"Ctrl+N to step {number} drawn ({STEPS[number - 1].id}):".ljust(40) + median_ms(at))
+    for at, number in enumerate(range(last, 0, -1), start=2 + last):
+        print(f"Esc back to step {number} ({STEPS[number - 1].id}):".ljust(40) + median_ms(at))
+    for at, number in enumerate(range(2, len(STEPS) + 1), start=2 + 2 * last):
+        print(f"Ctrl+N again to step {number} ({STEPS[number - 1].id}):".ljust(40) + median_ms(at))
+    print("target: every step switch under 100 ms")
 
 
 if __name__ == "__main__":

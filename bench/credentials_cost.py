@@ -2,7 +2,10 @@
 secrets back), a rotation, and `wizard secrets` listing and revealing; and whether `wizard --help` imports Django or
 zxcvbn (it must not: the backend's validators cost some 0.3 s and only a typed admin password needs them).
 
-    python bench/secrets.py [--runs 11] [--preset production]
+    python bench/credentials_cost.py [--runs 11] [--preset production]
+
+Not named secrets.py: a script's folder comes first on sys.path, and that name hid the standard library's secrets
+module from the other benches.
 """
 
 from __future__ import annotations
