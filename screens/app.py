@@ -14,7 +14,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, OptionList
 
 from screens import keys
@@ -23,14 +23,16 @@ from screens.cluster_view import Admit, ClusterViewMixin
 from screens.editing import EditingMixin
 from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
-from screens.navigation import NavigationMixin
+from screens.navigation import AHEAD_AFTER, NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
+from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins
 from screens.widgets import FieldRow, ImplicationsPanel, KeysFooter, ListButton
 from wizard.cluster.facts import ClusterFacts, Discovery
 from wizard.frontend import resume
 from wizard.frontend.draft import Draft
 from wizard.frontend.resume import SavedDraft
+from wizard.frontend.steps import STEPS
 from wizard.planning.layers import Layer
 from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
@@ -70,12 +72,21 @@ class WizardApp(NavigationMixin, EditingMixin, AccountsMixin, PanelUpdatesMixin,
         self.fit(self.size.width)  # before any widget is mounted: a class set later restyles every one of them
         yield Header()
         with Horizontal():
-            yield VerticalScroll(*self.step_widgets(), id="step")
+            with Vertical(id="step"):
+                first_step = STEPS[self.index]
+                self.enter_step()
+                yield StepPages(StepPage(first_step, signature(first_step, self.draft), self.step_widgets()),
+                                initial=f"page-{first_step.id}")
+                with Horizontal(id="step-buttons"):
+                    yield Button("Next", id="next", variant="primary")
+                    yield Button("Write the files, then install", id="install")
             yield ImplicationsPanel(first, id="panel")
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.show_buttons()
         self.focus_first()
+        self.set_timer(AHEAD_AFTER, self.build_ahead)  # the pages ahead, while the operator reads the first
         if self.discover is not None:  # once the first screen is up: the client takes a second to load
             self.call_after_refresh(self.look_at_cluster, self.draft.plan)
         if self.saved is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.widget import Widget
 
 from screens import accounts
 from screens.step_widgets import FieldOrigins
@@ -19,7 +20,6 @@ from wizard.frontend.lists import add_item, items, remove_item
 from wizard.frontend.panel import stale_note
 from wizard.frontend.placeholders import placeholder
 from wizard.frontend.steps import STEPS, fields, relevant
-from wizard.planning.plan import Plan
 
 if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
@@ -35,6 +35,7 @@ class EditingMixin:
     query: Any
     query_one: Any
     show_step: Any
+    current_page: Any
     follow_users: Any
     recompute: Any
 
@@ -47,10 +48,9 @@ class EditingMixin:
         self.draft = edit(self.draft, path, text)
         if path.startswith(accounts.USERS):
             self.follow_users()
-        shown = self.draft.shown
-        if {d.path for d in fields(step, shown, all_of_them=True, data=self.draft.data)} != before:
+        if {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=path)  # list items came or went: build the step again
-        await self._refresh_rows(shown)
+        await self.refresh_rows(self.current_page(), values=False)  # the operator's typing stays as typed
         self.answers_changed()
 
     async def change_list(self, button: ListButton) -> None:
@@ -76,15 +76,21 @@ class EditingMixin:
         if self.draft.valid:
             self.recompute(self.draft.plan)
 
-    async def _refresh_rows(self, shown: Plan) -> None:
+    async def refresh_rows(self, page: Widget, *, values: bool = True) -> None:
+        """Bring a page's rows up to date with the answers: which matter, their problems, origins and placeholders,
+        and (`values`, for a kept page shown again) what their controls hold, which a quick fix, a resume or the
+        cluster may have changed meanwhile. Only the page shown: the others are brought up to date when shown."""
+        shown = self.draft.shown
         building = []
-        for row in self.query(FieldRow):
+        for row in page.query(FieldRow):
+            if values:
+                row.show_value(self.draft.text(row.decl.path))
             row.show_origin(self.origins.of(self.draft, row.decl.path))
             row.show_problem(self.draft.problem(row.decl.path))
             row.show_placeholder(placeholder(row.decl, self.draft))
             if (parts := row.show(relevant(row.decl.path, shown))) is not None:  # the answer may make it matter
                 building.append(parts)
-        for widget in [*self.query(ListButton), *self.query(ItemHeading)]:
+        for widget in [*page.query(ListButton), *page.query(ItemHeading)]:
             if widget.display != (wanted := relevant(widget.probe, shown)):
                 widget.display = wanted
         for parts in building:  # built before the operator's next key: Tab goes to a field that exists

@@ -7,12 +7,14 @@ the findings, the cluster's facts, the typed passwords) belongs to the App and t
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual.containers import VerticalScroll
+from textual import work
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from screens.step_pages import AHEAD_AFTER, AHEAD_PAUSE, CHUNK, PREBUILD, StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins, field_rows, review_widgets
 from screens.widgets import FieldRow
 from wizard.cluster.facts import ClusterFacts
@@ -38,48 +40,98 @@ class NavigationMixin:
     query: Any
     query_one: Any
     refresh_bindings: Any
+    refresh_rows: Any
+    set_timer: Any
+    workers: Any
     accounts_widgets: Any
     admission_widgets: Any
     finish: Any
 
     async def show_step(self, focus: str | None = None) -> None:
-        """Show the current step; `focus` keeps the operator on the field they just answered when the answer
-        changed which fields apply (the step is rebuilt)."""
-        container = self.query_one("#step", VerticalScroll)
+        """Show the current step: its kept page brought up to date with the answers, or a page built now (see
+        screens.step_pages); `focus` keeps the operator on the field they just answered when the answer changed
+        which fields apply (the page is built again)."""
+        self.workers.cancel_group(self, PREBUILD)  # it would build into the pages being changed here
+        step = STEPS[self.index]
+        self.enter_step()
+        pages = self.query_one(StepPages)
         self.screen.set_focus(None, scroll_visible=False)  # else Textual moves the focus on to the column while the
-        await container.remove_children()  # step is rebuilt, and restyles all of it twice
-        await container.mount_all(self.step_widgets())
+        wanted = signature(step, self.draft)  # page is changed, and restyles all of it twice
+        page = pages.page(step)
+        if page is None or wanted is None or page.signature != wanted:
+            for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
+                await old.remove()  # a stale or half-built page of this step
+            page = StepPage(step, wanted, self.step_widgets())
+            await pages.add_content(page)
+        else:
+            await self.refresh_rows(page)
+        pages.current = page.id
+        self.show_buttons()
         self.refresh_bindings()  # F3 belongs to one step
-        row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
+        row = next((r for r in page.query(FieldRow) if r.decl.path == focus), None)
         if row is None:  # a step just entered
-            container.scroll_home(animate=False)
+            page.scroll_home(animate=False)
             self.focus_first()
-            return
-        row.focus_control()
-        row.scroll_visible(animate=False)
+        else:
+            row.focus_control()
+            row.scroll_visible(animate=False)
+        self.set_timer(AHEAD_AFTER, self.build_ahead)
+
+    def current_page(self) -> StepPage:
+        page = self.query_one(StepPages).shown()
+        assert page is not None  # a step is always shown once the screen is up
+        return page
 
     def focus_first(self) -> None:
         """On the step's first field, the step's title still in view; the review: on the page, to scroll it."""
-        if not any(row.focus_control() for row in self.query(FieldRow) if row.display):
-            self.query_one("#step", VerticalScroll).focus(scroll_visible=False)
+        page = self.current_page()
+        if not any(row.focus_control() for row in page.query(FieldRow) if row.display):
+            page.focus(scroll_visible=False)
 
-    def step_widgets(self) -> list[Widget]:
-        """The current step's title, help, fields (or the review) and buttons; the header names the step."""
+    def enter_step(self) -> None:
+        """The header names the step; secrets shown on request are hidden again once the operator moves on."""
         step = STEPS[self.index]
         self.sub_title = f"Step {self.index + 1} of {len(STEPS)}: {step.title}"
-        widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.id != "accounts":
-            self.revealed = False  # secrets shown on request are hidden again once the operator moves on
+            self.revealed = False
+
+    @work(exclusive=True, group=PREBUILD)
+    async def build_ahead(self) -> None:
+        """While the operator reads: build the pages of the steps not built yet, a few widgets at a time, so that
+        Ctrl+N finds them ready. Cancelled by any step change (show_step), which starts it again."""
+        pages = self.query_one(StepPages)
+        for step in STEPS:
+            wanted = signature(step, self.draft)
+            if wanted is None or pages.page(step) is not None or step is STEPS[self.index]:
+                continue
+            for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
+                await old.remove()
+            widgets = self.step_widgets(STEPS.index(step))
+            page = StepPage(step, wanted, [])
+            page.complete = False
+            await pages.add_content(page)
+            for start in range(0, len(widgets), CHUNK):
+                await asyncio.sleep(AHEAD_PAUSE)  # keys typed meanwhile go first
+                await page.mount_all(widgets[start:start + CHUNK])
+            page.complete = True
+
+    def step_widgets(self, index: int | None = None) -> list[Widget]:
+        """A step's title, help and fields (or the review); the current step's when `index` is None."""
+        step = STEPS[self.index if index is None else index]
+        widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.id == "accounts":
             widgets += self.accounts_widgets(field_rows(step, self.draft, self.cluster, self.origins))
         elif step.sections:
             widgets += field_rows(step, self.draft, self.cluster, self.origins)
         else:
             widgets += review_widgets(self.draft, self.findings, self.admission_widgets())
-        widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
-        if step.id == "review":
-            widgets.append(Button("Write the files, then install", id="install"))
         return widgets
+
+    def show_buttons(self) -> None:
+        """The buttons under the pages, always in view: Next, or on the review, the two ways to finish."""
+        review = STEPS[self.index].id == "review"
+        self.query_one("#next", Button).label = "Write the files" if review else "Next"
+        self.query_one("#install", Button).display = review
 
     async def next_step(self) -> None:
         """On to the next step; on the review, write the files."""

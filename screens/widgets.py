@@ -115,6 +115,20 @@ class FieldRow(Vertical):
             return True
         return False
 
+    def show_value(self, text: str) -> None:
+        """Make the control hold `text` (the answers changed elsewhere: a resume, a quick fix); its change event then
+        finds the answers already saying so, and changes nothing."""
+        if not self.built:
+            self.text = text  # built later, from this
+            return
+        for control in self.query(".field-control").results():
+            if isinstance(control, Input) and control.value != text:
+                control.value = text
+            elif isinstance(control, Switch) and control.value != (text == "true"):
+                control.value = text == "true"
+            elif isinstance(control, Select) and control.value != (text or Select.NULL):
+                control.value = text or Select.NULL
+
     def show_placeholder(self, placeholder: str) -> None:
         if placeholder != self.placeholder:  # unchanged: no repaint
             self.placeholder = placeholder
