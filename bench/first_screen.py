@@ -29,7 +29,7 @@ from wizard.frontend.steps import STEPS
 
 STEP_DRAWN = STEPS[0].title
 """The first step's title: the step column is on the screen."""
-PANEL_DRAWN = "Namespaces can enforce"
+PANEL_DRAWN = "Pod Security each"
 """The panel's first line, there once the first explain is."""
 _ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07")
 """CSI, charset, keypad and OSC sequences: what is left is the text the terminal shows."""

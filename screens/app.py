@@ -25,9 +25,10 @@ from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
 from screens.navigation import AHEAD_AFTER, NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
+from screens.panel_view import ImplicationsPanel
 from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins
-from screens.widgets import FieldRow, ImplicationsPanel, KeysFooter, ListButton
+from screens.widgets import FieldRow, KeysFooter, ListButton
 from wizard.cluster.facts import ClusterFacts, Discovery
 from wizard.frontend import resume
 from wizard.frontend.draft import Draft

@@ -12,8 +12,9 @@ from textual import work
 from textual.widget import Widget
 
 from screens import accounts
+from screens.panel_view import ImplicationsPanel
 from screens.step_widgets import FieldOrigins
-from screens.widgets import FieldRow, ImplicationsPanel, ItemHeading, ListButton
+from screens.widgets import FieldRow, ItemHeading, ListButton
 from wizard.frontend import resume
 from wizard.frontend.draft import edit
 from wizard.frontend.lists import add_item, items, remove_item

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 
 from screens import accounts
+from screens.panel_view import TABS, ImplicationsPanel
 from wizard.frontend.steps import STEPS
 from wizard.planning.plan import Plan
 
@@ -19,17 +20,23 @@ if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
 
 BINDINGS = [
-    Binding("ctrl+n", "next_step", "Next step"),
+    Binding("ctrl+n", "next_step", "Next"),
     Binding("escape", "previous_step", "Back"),
     Binding("f1", "help", "Help"),
-    Binding("f2", "wide_panel", "Wide panel"),
+    Binding("f2", "wide_panel", "Wide"),
     Binding("f3", "show_secrets", "Reveal"),  # the Accounts and secrets step only (check_action)
     Binding("f3", "hide_secrets", "Hide"),
+    Binding("f4", "next_tab", "Next tab"),
+    *(Binding(key, f"show_tab('{tab}')", title) for tab, title, key in TABS),
     Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
 ]
+"""The panel's tab keys are in the footer when it has room (screens.widgets.KeysFooter), and in the tab titles."""
 KEYS_HELP = ("Keys: Tab/Shift+Tab (or Enter in a text field) next field; Ctrl+N (or Enter on Next) next step; Esc "
-             "back; Ctrl+Q quit. Each field says what it does and which values keys it sets. The panel: + added, "
-             "~ changed by the last edit, ! worth a look; F2 gives it the whole screen. Ctrl+P, Screenshot: saves the "
+             "back; Ctrl+Q quit. Each field says what it does and which values keys it sets. The panel: F5 Security, "
+             "F6 Network, F7 Volumes, F4 the next tab (the focus stays where you type); the same key again moves "
+             "into the tab's table (arrows pick a pod) and back. + added, ~ changed by the last edit (a tab title "
+             "with ~: the last edit changed it), in colour: worth a look. Network: who may reach the picked pod and "
+             "whom it may reach, with ports. F2 gives the panel the whole screen. Ctrl+P, Screenshot: saves the "
              "screen in the wizard's state folder (the message says where).")
 
 
@@ -45,6 +52,7 @@ class KeysMixin:
     exit: Any
     export_screenshot: Any
     secrets_action: Any
+    query_one: Any
     _confirm_quit = False
     """Ctrl+Q was pressed once with unsaved decisions: the next one quits."""
 
@@ -58,6 +66,13 @@ class KeysMixin:
         step = STEPS[self.index]
         about = accounts.HELP if step.id == "accounts" else step.help
         self.notify(f"{about}\n\n{KEYS_HELP}", title=step.title, timeout=15, markup=False)
+
+    def action_show_tab(self, tab: str) -> None:
+        """F5, F6, F7: a tab of the panel, the focus left where it is (the operator keeps typing)."""
+        self.query_one(ImplicationsPanel).show_tab(tab)
+
+    def action_next_tab(self) -> None:
+        self.query_one(ImplicationsPanel).next_tab()
 
     def action_quit_wizard(self) -> None:
         if self._confirm_quit or (self.draft.plan == self.initial and self.draft.valid):

@@ -12,8 +12,9 @@ from typing import Any
 from textual import events, work
 from textual.message import Message
 
-from screens.widgets import ImplicationsPanel
+from screens.panel_view import ImplicationsPanel
 from wizard.frontend.panel import Panel, changes, panel
+from wizard.frontend.panel_network import plan_entry_points
 from wizard.planning.plan import Plan
 from wizard.reporting.explain import explain, plan_inputs, plan_version
 from wizard.reporting.findings import Finding
@@ -69,5 +70,6 @@ class PanelUpdatesMixin:
 
 def implications(plan: Plan) -> tuple[Panel, list[Finding]]:
     """What the panel shows for a Plan, and the findings the review lists."""
-    report = explain(plan_inputs(plan), version=plan_version(plan), plan=plan)
-    return panel(report), report.findings
+    inputs = plan_inputs(plan)
+    report = explain(inputs, version=plan_version(plan), plan=plan)
+    return panel(report, plan_entry_points(inputs)), report.findings

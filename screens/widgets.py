@@ -1,20 +1,21 @@
-"""Widgets of the wizard: a field row rendered from a Plan declaration, and the implications panel."""
+"""Widgets of the wizard: a field row rendered from a Plan declaration, list buttons, and the keys footer. The
+implications panel is screens.panel_view."""
 
 from __future__ import annotations
 
 import re
 import typing
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static, Switch, TabbedContent, TabPane
+from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
 from wizard.cluster.choices import FieldChoices, may_offer
-from wizard.frontend.panel import Changes, Panel, Row, changes
 from wizard.frontend.steps import fixed
 from wizard.planning.declare import Declaration
 
@@ -157,10 +158,27 @@ class FieldRow(Vertical):
 
 
 class KeysFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change. Textual rebuilds it whenever the focus moves,
-    though moving between fields keeps the same keys: that rebuild cost every step change 40 to 100 ms."""
+    """Textual's footer, compact, rebuilt only when the keys it shows change. Textual rebuilds it whenever the focus
+    moves, though moving between fields keeps the same keys: that rebuild cost every step change 40 to 100 ms.
 
+    Below ROOMY columns it leaves out the panel's tab keys (F5-F7: the tab titles name them too), so that the other
+    keys fit in 80 columns, the Accounts step's F3 included."""
+
+    ROOMY = 110
+    TAB_KEYS = ("f5", "f6", "f7")
     _keys: tuple[object, ...] | None = None
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if getattr(widget, "key", None) in self.TAB_KEYS:  # a FooterKey (not public in Textual)
+                widget.add_class("-tab-key")
+            yield widget
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.ROOMY, "-short")
 
     def bindings_changed(self, screen: Screen) -> None:
         palette = self.app.COMMAND_PALETTE_BINDING
@@ -193,65 +211,3 @@ def _suggester(choices: FieldChoices | None) -> SuggestFromList | None:
     return SuggestFromList(choices.values) if choices and choices.values else None
 
 
-_SECTIONS = (("security", "Security", ("", "Pod", "Level", "Root")),
-             ("network", "Network", ("", "Pod", "Incoming", "Outgoing")),
-             ("volumes", "Volumes", ("", "Claim", "Component", "", "Size", "Class", "Access")))
-
-
-class ImplicationsPanel(Vertical):
-    """What the current decisions do: Security, Network and Volumes tabs; rows the last change touched are marked
-    + (added) or ~ (changed), and rows worth attention are flagged !."""
-
-    def __init__(self, first: Panel, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
-        super().__init__(id=id)
-        self.first = first
-        """What to show from the first frame on."""
-        self._stale: str | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(_levels(self.first), id="namespace-levels", markup=False)
-        stale = Static("", id="stale", markup=False)
-        stale.display = False
-        yield stale
-        with TabbedContent():
-            for key, title, labels in _SECTIONS:
-                with TabPane(title, id=f"tab-{key}"):
-                    table: DataTable[str] = DataTable(id=f"table-{key}", cursor_type="row", zebra_stripes=True)
-                    _fill(table, key, labels, self.first, changes(None, self.first))  # nothing marked
-                    yield table
-        yield Static("", id="removed", markup=False)
-
-    def show(self, panel: Panel, last_change: Changes) -> None:
-        self.query_one("#namespace-levels", Static).update(_levels(panel))
-        for key, _, labels in _SECTIONS:
-            _fill(self.query_one(f"#table-{key}", DataTable), key, labels, panel, last_change)
-        removed = sorted({key for _, key in last_change.removed})  # a pod leaves several sections: named once
-        self.query_one("#removed", Static).update(f"- removed: {', '.join(removed)}" if removed else "")
-
-    def mark_stale(self, note: str | None) -> None:
-        """Say that the panel shows the last valid answers, not the last ones (None: it shows the last ones)."""
-        if note != self._stale:  # unchanged: no repaint
-            self._stale = note
-            stale = self.query_one("#stale", Static)
-            stale.update(note or "")
-            stale.display = note is not None
-
-
-def _levels(panel: Panel) -> str:
-    return "Namespaces can enforce Pod Security " + ", ".join(f"{ns}: {level}" for ns, level in
-                                                              panel.namespace_levels)
-
-
-def _fill(table: DataTable[str], key: str, labels: tuple[str, ...], panel: Panel, last_change: Changes) -> None:
-    """One section's rows, columns as wide as their widest cell: measured here, not on idle, so the table is drawn
-    once, at once."""
-    rows = [(_mark(row, last_change.marks(key, row.key)), *row.cells) for row in getattr(panel, key)]
-    table.clear(columns=True)
-    for index, label in enumerate(labels):
-        table.add_column(label, width=max([len(label), *(len(cells[index]) for cells in rows)]))
-    for row, cells in zip(getattr(panel, key), rows, strict=True):
-        table.add_row(*cells, key=row.key)
-
-
-def _mark(row: Row, change: str) -> str:
-    return change + ("!" if row.alert else "")

@@ -124,7 +124,7 @@ async def test_the_footer_shows_the_keys_and_is_not_rebuilt_as_the_focus_moves()
         await settle(app, pilot)
         keys = list(app.query_one(Footer).children)
         shown = " ".join(str(key.render()) for key in keys)
-        for description in ("Next step", "Back", "Help", "Wide panel", "Quit"):
+        for description in ("Next", "Back", "Help", "Wide", "Quit", "Next tab", "Security", "Network", "Volumes"):
             assert description in shown
         for key in ("tab", "tab", "ctrl+n", "escape"):
             await pilot.press(key)

@@ -28,7 +28,9 @@ def test_turning_on_the_private_ca_marks_the_six_add_cert_pods() -> None:
     assert marked == {"backend-server", "backend-worker", "backend-builder", "backend-api-events",
                       "backend-worker-events", "backend-scheduler-worker"}
     rows = {row.key: row for row in after.security}
-    assert rows["backend-server"].cells[1:] == ("baseline", "add-cert") and rows["backend-server"].alert
+    assert rows["backend-server"].cells[1:] == ("baseline", "1") and rows["backend-server"].alert  # 1 root container
+    server = after.detail("backend-server")
+    assert server is not None and "Root: add-cert, because runAsUser: 0 (container securityContext)." in server.security
 
 
 def test_turning_off_the_builder_removes_its_pods_and_claims() -> None:

@@ -4,11 +4,13 @@ namespaces while the backend still reaches its database. The DANGERs that remain
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from wizard.frontend.panel import panel
+from wizard.frontend.panel_network import BOTH, IN, OUT
 from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan
 from wizard.planning.plan import Plan
@@ -68,25 +70,29 @@ def test_the_classifier_sees_the_dangers_a_preset_would_have_with_storage_open_a
     assert defaults and all(about_credentials_or_storage(f) for f in defaults)
 
 
-def network_rows(plan: Plan) -> dict[str, tuple[str, ...]]:
-    return {row.key: row.cells for row in panel(report_of(plan)).network}
+def reached(plan: Plan) -> Callable[[str, str], str]:
+    """The panel's reachability matrix: `reach(pod, peer)` is its cell (IN: the peer may connect to the pod)."""
+    return panel(report_of(plan)).reach
 
 
 def test_the_production_panel_shows_no_storage_pod_reachable_from_outside() -> None:
-    rows = network_rows(plan_of("production"))
-    storage = [component for component in STORAGE if component in rows and component != "backend-docker-registry"]
+    found = panel(report_of(plan_of("production")))
+    reach = found.reach
+    pods = {row.key for row in found.network}
+    storage = [component for component in STORAGE if component in pods and component != "backend-docker-registry"]
     assert {"backend-database", "backend-redis", "backend-object-storage"} <= set(storage)
     for component in storage:
-        incoming = rows[component][1].split(", ")
-        assert "internet" not in incoming and "other-namespaces" not in incoming, (component, incoming)
-    assert "backend-database" in rows["backend-server"][2].split(", ")
-    assert "backend-server" in rows["backend-database"][1].split(", ")
+        for outside in ("internet", "other-namespaces"):
+            assert reach(component, outside) not in (IN, BOTH), (component, outside)
+    assert reach("backend-server", "backend-database") in (OUT, BOTH)
+    assert reach("backend-database", "backend-server") in (IN, BOTH)
 
 
 def test_with_the_storage_left_open_the_panel_says_what_opens_and_the_finding_names_the_decision() -> None:
     plan = plan_of("production", ("features.close_storage", False))
-    rows = network_rows(plan)
+    reach = reached(plan)
     for component in ("backend-database", "backend-redis", "backend-object-storage"):
-        assert {"internet", "other-namespaces"} <= set(rows[component][1].split(", ")), component
+        assert reach(component, "internet") in (IN, BOTH) and reach(component, "other-namespaces") in (IN, BOTH), \
+            component
     opened = [f for f in report_of(plan).findings if f.severity == "danger" and f.area == "network"]
     assert len(opened) == 3 and all("features.close_storage" in f.message for f in opened)

@@ -73,6 +73,15 @@ class Connectivity:
         side = self._sides.get((self.pod(pod).key, direction))
         return sorted(set(side.policies)) if side else []
 
+    def admitting(self, pod: str | Pod, external: str) -> list[str]:
+        """Names of the policies whose ingress rules let the external class `external` (internet, cluster-private,
+        other-namespaces) reach the pod: what to change to close it. Empty when none does, or when no policy isolates
+        the pod's ingress (then nothing limits it)."""
+        side = self._sides.get((self.pod(pod).key, INGRESS))
+        if side is None:
+            return []
+        return sorted({grant.policy for grant in side.grants if any(e.name == external for e in grant.externals)})
+
     def allowed(self, source: str | Pod, destination: str | Pod, port: int, protocol: str = "TCP") -> bool:
         """Whether `source` may connect to `destination` on that port. A pod may always reach itself.
         Either end may be an IP address (an external host: its side is not restricted by any policy)."""

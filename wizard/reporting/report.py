@@ -45,6 +45,9 @@ class PodReport:
     incoming: list[Connection] = field(repr=False, default_factory=list)
     outgoing: list[Connection] = field(repr=False, default_factory=list)
     namespace: str = ""
+    internet_policies: list[str] = field(default_factory=list)
+    """The NetworkPolicies that let the internet in (empty while it is open to the internet: no policy isolates its
+    ingress)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ def _pod_report(manifest: Manifest, components: dict[str, str], charts: Sequence
         incoming=incoming,
         outgoing=outgoing,
         namespace=manifest.namespace or default_namespace,
+        internet_policies=connectivity.admitting(key, "internet") if connectivity else [],
     )
 
 
