@@ -36,8 +36,9 @@ KEYS_HELP = ("Keys: Tab/Shift+Tab (or Enter in a text field) next field; Ctrl+N 
              "F6 Network, F7 Volumes, F4 the next tab (the focus stays where you type); the same key again moves "
              "into the tab's table (arrows pick a pod) and back. + added, ~ changed by the last edit (a tab title "
              "with ~: the last edit changed it), in colour: worth a look. Network: who may reach the picked pod and "
-             "whom it may reach, with ports. F2 gives the panel the whole screen. Ctrl+P, Screenshot: saves the "
-             "screen in the wizard's state folder (the message says where).")
+             "whom it may reach, with ports. F2 gives the panel the whole screen. Ctrl+P then a few letters of a "
+             "field's name goes to it on any step. Ctrl+P, Screenshot: saves the screen in the wizard's state folder "
+             "(the message says where).")
 
 
 class KeysMixin:
