@@ -1,5 +1,5 @@
-"""Which step is on the screen: building it, focusing its first field, and moving on, back, or to the step a
-finding names.
+"""Which step is on the screen: building it, focusing its first field, and moving on or back. The step shown is
+kept with the draft, so that a resumed run starts where it was left.
 
 A mixin of WizardApp, not a widget: the step column is rebuilt whole on each move, while what it shows (the Draft,
 the findings, the cluster's facts, the typed passwords) belongs to the App and to its other concerns.
@@ -7,16 +7,19 @@ the findings, the cluster's facts, the typed passwords) belongs to the App and t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from screens.step_widgets import FieldOrigins, field_rows, review_widgets
+from screens.review import ReviewList, review_widgets
+from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
 from wizard.cluster.facts import ClusterFacts
-from wizard.frontend.steps import STEPS, step_for_values_key
+from wizard.frontend.steps import STEPS
+from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
 
 if TYPE_CHECKING:
@@ -24,14 +27,17 @@ if TYPE_CHECKING:
 
 
 class NavigationMixin:
-    """Shows STEPS[index]. Expects the App's `draft`, `index`, `findings`, `cluster` and `origins`, the Accounts
-    step's `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, and `finish`."""
+    """Shows STEPS[index]. Expects the App's `draft`, `initial`, `index`, `findings`, `cluster` and `origins`, the
+    Accounts step's `out_dir`, `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, the review's
+    `ask_to_write`, and editing's `save_draft`."""
 
     draft: Draft
+    initial: Plan
     index: int
     findings: list[Finding]
     cluster: ClusterFacts | None
     origins: FieldOrigins
+    out_dir: Path | None
     revealed: bool
     sub_title: Any
     screen: Any
@@ -40,7 +46,8 @@ class NavigationMixin:
     refresh_bindings: Any
     accounts_widgets: Any
     admission_widgets: Any
-    finish: Any
+    ask_to_write: Any
+    save_draft: Any
 
     async def show_step(self, focus: str | None = None) -> None:
         """Show the current step; `focus` keeps the operator on the field they just answered when the answer
@@ -50,18 +57,29 @@ class NavigationMixin:
         await container.remove_children()  # step is rebuilt, and restyles all of it twice
         await container.mount_all(self.step_widgets())
         self.refresh_bindings()  # F3 belongs to one step
-        row = next((r for r in self.query(FieldRow) if r.decl.path == focus), None)
-        if row is None:  # a step just entered
+        self.keep_step()
+        row = next((r for r in self.query(FieldRow) if r.decl.path == focus and r.display), None)
+        if row is None or not row.focus_control():  # a step just entered (or a field that has no control here)
             container.scroll_home(animate=False)
             self.focus_first()
             return
-        row.focus_control()
         row.scroll_visible(animate=False)
 
     def focus_first(self) -> None:
-        """On the step's first field, the step's title still in view; the review: on the page, to scroll it."""
-        if not any(row.focus_control() for row in self.query(FieldRow) if row.display):
+        """On the step's first field, the step's title still in view; the review: on its first list (the notes, or
+        the findings), never on a button that writes."""
+        if any(row.focus_control() for row in self.query(FieldRow) if row.display):
+            return
+        lists = self.query(ReviewList)
+        if lists:
+            lists.first().focus(scroll_visible=False)
+        else:
             self.query_one("#step", VerticalScroll).focus(scroll_visible=False)
+
+    def keep_step(self) -> None:
+        """Save the step with the draft once there is a draft worth resuming (decisions made, or unfinished)."""
+        if self.draft.plan != self.initial or not self.draft.valid:
+            self.save_draft(self.draft.data, STEPS[self.index].id)
 
     def step_widgets(self) -> list[Widget]:
         """The current step's title, help, fields (or the review) and buttons; the header names the step."""
@@ -70,21 +88,21 @@ class NavigationMixin:
         widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.id != "accounts":
             self.revealed = False  # secrets shown on request are hidden again once the operator moves on
+        if step.id == "review":
+            buttons = [Button("Write the files", id="next", variant="primary"),
+                       Button("Write the files, then install", id="install")]
+            return widgets + review_widgets(self.draft, self.findings, self.admission_widgets(), buttons, self.out_dir)
         if step.id == "accounts":
             widgets += self.accounts_widgets(field_rows(step, self.draft, self.cluster, self.origins))
-        elif step.sections:
-            widgets += field_rows(step, self.draft, self.cluster, self.origins)
         else:
-            widgets += review_widgets(self.draft, self.findings, self.admission_widgets())
-        widgets.append(Button("Write the files" if step.id == "review" else "Next", id="next", variant="primary"))
-        if step.id == "review":
-            widgets.append(Button("Write the files, then install", id="install"))
+            widgets += field_rows(step, self.draft, self.cluster, self.origins)
+        widgets.append(Button("Next", id="next", variant="primary"))
         return widgets
 
     async def next_step(self) -> None:
-        """On to the next step; on the review, write the files."""
+        """On to the next step; on the review, write the files (asked first)."""
         if STEPS[self.index].id == "review":
-            self.finish()
+            self.ask_to_write(install=False)
         else:
             self.index += 1
             await self.show_step()
@@ -92,11 +110,4 @@ class NavigationMixin:
     async def action_previous_step(self) -> None:
         if self.index > 0:
             self.index -= 1
-            await self.show_step()
-
-    async def show_finding(self, values_key: str) -> None:
-        """The step that decides a finding's values key (none: the review stays)."""
-        step = step_for_values_key(values_key)
-        if step is not None:
-            self.index = STEPS.index(step)
             await self.show_step()
