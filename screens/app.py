@@ -4,7 +4,8 @@ Thin by design: which questions to ask (frontend.steps), how an answer is checke
 shows (frontend.panel) and what gets written (writing.output, after the app exits) all live in wizard/. The App is
 the shell: it holds the state, composes the first screen, hands each event to the concern that owns it, and
 finishes. The concerns are its mixins, one module each: navigation (which step is shown), editing (taking an
-answer), panel_updates, cluster_view, accounts (the Accounts and secrets step) and keys (help, quit, screenshot).
+answer), reviewing (writing, asked first; quick fixes; the values viewer), panel_updates, cluster_view, accounts
+(the Accounts and secrets step) and keys (help, quit, screenshot).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from screens.modals import ResumeModal
 from screens.navigation import AHEAD_AFTER, NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
 from screens.panel_view import ImplicationsPanel
+from screens.review import ReviewList
+from screens.reviewing import ReviewingMixin
 from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins
 from screens.widgets import FieldRow, KeysFooter, ListButton
@@ -39,8 +42,8 @@ from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
 
 
-class WizardApp(NavigationMixin, EditingMixin, AccountsMixin, PanelUpdatesMixin, ClusterViewMixin, keys.KeysMixin,
-                App[Plan | None]):
+class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, PanelUpdatesMixin, ClusterViewMixin,
+                keys.KeysMixin, App[Plan | None]):
     """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
     after writing; `given_secrets` the admin passwords typed in the Accounts and secrets step (screens.accounts)."""
 
@@ -97,6 +100,7 @@ class WizardApp(NavigationMixin, EditingMixin, AccountsMixin, PanelUpdatesMixin,
         if yes and self.saved is not None:
             self.draft = Draft.resume(self.saved.data, self.draft.plan)
             self.follow_users()
+            self.index = self.saved.step_index  # where the run was left
             await self.show_step()
             self.answers_changed()
         else:
@@ -124,15 +128,20 @@ class WizardApp(NavigationMixin, EditingMixin, AccountsMixin, PanelUpdatesMixin,
     async def action_next_step(self) -> None:
         await self.next_step()
 
-    @on(OptionList.OptionSelected, "#findings")
-    async def go_to_finding(self, event: OptionList.OptionSelected) -> None:
-        await self.show_finding(self.findings[int(event.option.id or 0)].values_key)
+    @on(OptionList.OptionSelected, ".review-list")
+    async def follow_review_item(self, event: OptionList.OptionSelected) -> None:
+        assert isinstance(event.option_list, ReviewList)
+        await self.follow(event.option_list.item_of(event.option))
+
+    @on(Button.Pressed, "#view-files")
+    def view_files(self) -> None:
+        self.action_view_files()
 
     @on(Button.Pressed, "#install")
     def write_and_install(self) -> None:
-        """Leave the wizard to write the files, then install in the terminal (checks, confirmation, progress)."""
-        self.install_requested = self.draft.valid
-        self.finish()
+        """Leave the wizard to write the files, then install in the terminal (checks, confirmation, progress); asked
+        first."""
+        self.ask_to_write(install=True)
 
     def finish(self) -> None:
         if not self.draft.valid:

@@ -72,7 +72,7 @@ class EditingMixin:
 
     def answers_changed(self) -> None:
         """Keep the answers, and recompute the panel when they make a Plan (else it says what to fix first)."""
-        self.save_draft(self.draft.data)
+        self.save_draft(self.draft.data, STEPS[self.index].id)
         self.query_one(ImplicationsPanel).mark_stale(stale_note(self.draft))
         if self.draft.valid:
             self.recompute(self.draft.plan)
@@ -98,6 +98,7 @@ class EditingMixin:
             await parts
 
     @work(thread=True, exclusive=True, group="draft")
-    def save_draft(self, data: dict[str, object]) -> None:
-        """Keep the answers so far, so that a crash or Ctrl+C loses nothing (off the UI thread: it fsyncs)."""
-        resume.save(data)
+    def save_draft(self, data: dict[str, object], step: str | None = None) -> None:
+        """Keep the answers so far and the step shown, so that a crash or Ctrl+C loses nothing and a resumed run
+        starts there (off the UI thread: it fsyncs)."""
+        resume.save(data, step)

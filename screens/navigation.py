@@ -1,5 +1,5 @@
-"""Which step is on the screen: building it, focusing its first field, and moving on, back, or to the step a
-finding names.
+"""Which step is on the screen: building it, focusing its first field, and moving on or back. The step shown is
+kept with the draft, so that a resumed run starts where it was left.
 
 A mixin of WizardApp, not a widget: the step column is rebuilt whole on each move, while what it shows (the Draft,
 the findings, the cluster's facts, the typed passwords) belongs to the App and to its other concerns.
@@ -8,17 +8,20 @@ the findings, the cluster's facts, the typed passwords) belongs to the App and t
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from screens.review import ReviewList, review_widgets
 from screens.step_pages import AHEAD_AFTER, AHEAD_PAUSE, CHUNK, PREBUILD, StepPage, StepPages, signature
-from screens.step_widgets import FieldOrigins, field_rows, review_widgets
+from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
 from wizard.cluster.facts import ClusterFacts
-from wizard.frontend.steps import STEPS, step_for_values_key
+from wizard.frontend.steps import STEPS
+from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
 
 if TYPE_CHECKING:
@@ -26,14 +29,17 @@ if TYPE_CHECKING:
 
 
 class NavigationMixin:
-    """Shows STEPS[index]. Expects the App's `draft`, `index`, `findings`, `cluster` and `origins`, the Accounts
-    step's `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, and `finish`."""
+    """Shows STEPS[index]. Expects the App's `draft`, `initial`, `index`, `findings`, `cluster` and `origins`, the
+    Accounts step's `out_dir`, `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, the review's
+    `ask_to_write`, and editing's `save_draft`."""
 
     draft: Draft
+    initial: Plan
     index: int
     findings: list[Finding]
     cluster: ClusterFacts | None
     origins: FieldOrigins
+    out_dir: Path | None
     revealed: bool
     sub_title: Any
     screen: Any
@@ -45,7 +51,8 @@ class NavigationMixin:
     workers: Any
     accounts_widgets: Any
     admission_widgets: Any
-    finish: Any
+    ask_to_write: Any
+    save_draft: Any
 
     async def show_step(self, focus: str | None = None) -> None:
         """Show the current step: its kept page brought up to date with the answers, or a page built now (see
@@ -68,12 +75,12 @@ class NavigationMixin:
         pages.current = page.id
         self.show_buttons()
         self.refresh_bindings()  # F3 belongs to one step
-        row = next((r for r in page.query(FieldRow) if r.decl.path == focus), None)
-        if row is None:  # a step just entered
+        self.keep_step()
+        row = next((r for r in page.query(FieldRow) if r.decl.path == focus and r.display), None)
+        if row is None or not row.focus_control():  # a step just entered (or a field that has no control here)
             page.scroll_home(animate=False)
             self.focus_first()
         else:
-            row.focus_control()
             row.scroll_visible(animate=False)
         self.set_timer(AHEAD_AFTER, self.build_ahead)
 
@@ -83,10 +90,21 @@ class NavigationMixin:
         return page
 
     def focus_first(self) -> None:
-        """On the step's first field, the step's title still in view; the review: on the page, to scroll it."""
+        """On the step's first field, the step's title still in view; the review: on its first list (the notes, or
+        the findings), never on a button that writes."""
         page = self.current_page()
-        if not any(row.focus_control() for row in page.query(FieldRow) if row.display):
+        if any(row.focus_control() for row in page.query(FieldRow) if row.display):
+            return
+        lists = page.query(ReviewList)
+        if lists:
+            lists.first().focus(scroll_visible=False)
+        else:
             page.focus(scroll_visible=False)
+
+    def keep_step(self) -> None:
+        """Save the step with the draft once there is a draft worth resuming (decisions made, or unfinished)."""
+        if self.draft.plan != self.initial or not self.draft.valid:
+            self.save_draft(self.draft.data, STEPS[self.index].id)
 
     def enter_step(self) -> None:
         """The header names the step; secrets shown on request are hidden again once the operator moves on."""
@@ -118,13 +136,13 @@ class NavigationMixin:
     def step_widgets(self, index: int | None = None) -> list[Widget]:
         """A step's title, help and fields (or the review); the current step's when `index` is None."""
         step = STEPS[self.index if index is None else index]
-        widgets = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
+        widgets: list[Widget] = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
+        if step.id == "review":
+            return widgets + review_widgets(self.draft, self.findings, self.admission_widgets(), self.out_dir)
         if step.id == "accounts":
             widgets += self.accounts_widgets(field_rows(step, self.draft, self.cluster, self.origins))
-        elif step.sections:
-            widgets += field_rows(step, self.draft, self.cluster, self.origins)
         else:
-            widgets += review_widgets(self.draft, self.findings, self.admission_widgets())
+            widgets += field_rows(step, self.draft, self.cluster, self.origins)
         return widgets
 
     def show_buttons(self) -> None:
@@ -134,9 +152,9 @@ class NavigationMixin:
         self.query_one("#install", Button).display = review
 
     async def next_step(self) -> None:
-        """On to the next step; on the review, write the files."""
+        """On to the next step; on the review, write the files (asked first)."""
         if STEPS[self.index].id == "review":
-            self.finish()
+            self.ask_to_write(install=False)
         else:
             self.index += 1
             await self.show_step()
@@ -144,11 +162,4 @@ class NavigationMixin:
     async def action_previous_step(self) -> None:
         if self.index > 0:
             self.index -= 1
-            await self.show_step()
-
-    async def show_finding(self, values_key: str) -> None:
-        """The step that decides a finding's values key (none: the review stays)."""
-        step = step_for_values_key(values_key)
-        if step is not None:
-            self.index = STEPS.index(step)
             await self.show_step()

@@ -1,14 +1,13 @@
 """What a step shows, built from the state the App holds: a row per field (list items under headings, with Add and
-Remove buttons) saying which layer set it, or the review. Plain functions of that state, and FieldOrigins, the one
-cache: navigation builds a step with them and editing refreshes the rows' origins, so neither owns them."""
+Remove buttons) saying which layer set it (the review has its own module, screens.review). Plain functions of that
+state, and FieldOrigins, the one cache: navigation builds a step with them and editing refreshes the rows' origins,
+so neither owns them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from screens.widgets import FieldRow, ItemHeading, ListButton
 from wizard.cluster.choices import choices_for
@@ -21,9 +20,6 @@ from wizard.frontend.steps import Step, fields, relevant
 from wizard.planning.declare import declarations
 from wizard.planning.layers import Layer
 from wizard.planning.plan import Plan
-from wizard.reporting.findings import Finding
-from wizard.writing.output import values_text
-from wizard.writing.values import render
 
 EDITED_HERE = "set here (interactive edit)"
 
@@ -79,16 +75,6 @@ def field_rows(step: Step, draft: Draft, cluster: ClusterFacts | None, origins: 
         if isinstance(widget, ListButton | ItemHeading):
             widget.display = relevant(widget.probe, shown)
     return widgets
-
-
-def review_widgets(draft: Draft, findings: list[Finding], admission: list[Static]) -> list[Static | OptionList]:
-    """The review: what still blocks writing, the cluster's verdicts (when asked), the values files as they will be
-    written, and the findings, each leading to the step that decides it."""
-    problems = [Static(f"! {p}", classes="field-error", markup=False) for p in draft.problems]
-    files = [Static(values_text(v)[2], classes="values-file", markup=False) for v in render(draft.plan)]
-    options = [Option(f"{f.severity.upper()} {f.area}: {f.message}", id=str(i)) for i, f in enumerate(findings)]
-    return [*problems, *admission, *files,
-            Static("Findings (Enter on one goes to the step that decides it):"), OptionList(*options, id="findings")]
 
 
 def _item_of(path: str, lists: dict[str, ListDecision]) -> tuple[ListDecision, int, str] | None:

@@ -64,7 +64,7 @@ async def test_a_typed_password_reaches_secrets_and_nothing_else(tmp_path: Path)
         draft = resume.draft_path().read_text()
         assert "mychannel" in draft.split("users:", 1)[1] and GOOD not in draft
         await go_to(app, pilot, "review")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
     plan = app.return_value
     assert plan is not None and app.given_secrets == {ADMIN: GOOD}
@@ -96,14 +96,14 @@ async def test_a_weak_password_is_refused_under_the_field_and_blocks_writing() -
         assert app.given_secrets == {}
         assert "typed: refused (reasons above)" in listed(app)
         await go_to(app, pilot, "review")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
         assert app.is_running and STEPS[app.index].id == "accounts"  # back to the step, with the reasons
         assert app.query_one(PasswordRow).has_class("-invalid")
         await type_password(app, pilot, GOOD)
         assert not app.query_one(PasswordRow).has_class("-invalid")  # a fix is accepted as it is typed
         await go_to(app, pilot, "review")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
     assert app.return_value is not None and app.given_secrets == {ADMIN: GOOD}
 
@@ -154,7 +154,7 @@ async def test_an_empty_password_is_generated(tmp_path: Path) -> None:
         assert app.query_one(PasswordRow).query_one(Input).placeholder == "(empty: generated)"
         assert "admin user admin (channel mychannel)\n  to be generated" in listed(app)
         await go_to(app, pilot, "review")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
     plan = app.return_value
     assert plan is not None and app.given_secrets == {}

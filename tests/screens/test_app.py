@@ -43,8 +43,10 @@ async def test_a_full_run_with_the_minimal_preset_returns_its_plan() -> None:
         await settle(app, pilot)
         assert "backend-server" in rows(app, "security")
         await go_to(app, pilot, "review")
-        assert any("organizationName: org-1" in str(s.render()) for s in app.query(".values-file").results(Static))
-        await pilot.press("ctrl+n")
+        await pilot.press("v")  # the values files as they will be written, in the full-width viewer
+        await settle(app, pilot)
+        assert any("organizationName: org-1" in text for _, text in app.screen.files)  # type: ignore[attr-defined]
+        await pilot.press("escape", "ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
     assert app.return_value == minimal()
 
@@ -313,7 +315,7 @@ async def test_the_tui_and_the_plain_prompts_write_the_same_files_for_the_same_a
             app.query_one(f"#{field_id(path)}", FieldRow).post_message(FieldRow.Edited(path, text))
             await settle(app, pilot)
         await go_to(app, pilot, "review")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "enter")  # asked first: Enter confirms
         await settle(app, pilot)
     tui_plan = app.return_value
     assert tui_plan is not None
@@ -381,6 +383,8 @@ async def test_write_then_install_leaves_with_the_plan_and_the_request() -> None
         await settle(app, pilot)
         await go_to(app, pilot, "review")
         app.query_one("#install", Button).press()
+        await settle(app, pilot)
+        await pilot.press("enter")  # asked first: Enter confirms
         await settle(app, pilot)
     assert app.return_value == minimal() and app.install_requested
 

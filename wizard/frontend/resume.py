@@ -1,5 +1,9 @@
 """The draft of an unfinished wizard run, kept as the operator goes so that a crash or Ctrl+C loses nothing: the next
-run offers to resume it. One draft per user, in $XDG_STATE_HOME/substra-wizard (else ~/.local/state/substra-wizard).
+run offers to resume it, on the step that was left. One draft per user, in $XDG_STATE_HOME/substra-wizard (else
+~/.local/state/substra-wizard).
+
+The draft is an answers file (its `plan` is validated as one) with a top-level `step`, the id of the step that was
+shown; drafts saved before it existed have none and resume on the first step.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from typing import Any
 
 from wizard.core import files
 from wizard.core.errors import WizardError
+from wizard.frontend.steps import STEPS, STEPS_BY_ID
 from wizard.planning import answers
 from wizard.yamlkit import yamlio
 
 FILE_NAME = "draft-answers.yaml"
+STEP_KEY = "step"
+"""The draft's own key beside the answers file's: which step was shown."""
 
 
 def state_dir() -> Path:
@@ -32,13 +39,22 @@ def draft_path() -> Path:
 class SavedDraft:
     data: dict[str, Any]
     saved_at: float
+    step: str | None = None
+    """The id of the step that was shown (None: the first; a draft of an older wizard, or the line prompts)."""
+
+    @property
+    def step_index(self) -> int:
+        """Where a resumed run starts: the step that was left, or the first one for a step this wizard lacks."""
+        step = STEPS_BY_ID.get(self.step or "")
+        return STEPS.index(step) if step is not None else 0
 
 
-def save(data: dict[str, Any]) -> None:
-    """Keep the decisions so far (possibly not valid yet) as an answers file; failures to save are not fatal."""
+def save(data: dict[str, Any], step: str | None = None) -> None:
+    """Keep the decisions so far (possibly not valid yet) as an answers file, with the step shown; failures to save
+    are not fatal."""
     path = draft_path()
-    text = yamlio.dumps({"schema": answers.SCHEMA, "plan": data},
-                        ("An unfinished substra-wizard run; `wizard` offers to resume it.",))
+    document = {"schema": answers.SCHEMA, **({STEP_KEY: step} if step else {}), "plan": data}
+    text = yamlio.dumps(document, ("An unfinished substra-wizard run; `wizard` offers to resume it.",))
     try:
         _private_folder(path.parent)
         files.atomic_write(path, text)  # 0600; a temporary file a killed run left is removed first
@@ -61,8 +77,10 @@ def load() -> SavedDraft | None:
     if not path.is_file():
         return None
     try:
-        data = answers.parse(answers.read(path), str(path))
-        return SavedDraft(data, path.stat().st_mtime)
+        document = answers.read(path)
+        step = document.pop(STEP_KEY, None) if isinstance(document, dict) else None  # not an answers file's key
+        data = answers.parse(document, str(path))
+        return SavedDraft(data, path.stat().st_mtime, step if isinstance(step, str) else None)
     except (OSError, WizardError):
         clear()
         return None

@@ -38,8 +38,8 @@ STEPS: tuple[Step, ...] = (
     Step("accounts", "Accounts and secrets", "The admin users people log in with, and the credentials the charts "
          "read from Kubernetes Secrets in secrets/ (generated, kept on every re-run, never in a values file).",
          ("accounts",)),
-    Step("review", "Review", "The values files exactly as they will be written, and what to look at before "
-         "installing.", ()),
+    Step("review", "Review", "What to read before writing: the rules' notes, the values files exactly as they will be "
+         "written, and the findings, most severe first.", ()),
 )
 STEPS_BY_ID = {step.id: step for step in STEPS}
 
@@ -166,13 +166,20 @@ def _storage(path: str, plan: Plan) -> bool:
 _CHECKS: tuple[Callable[[str, Plan], bool], ...] = (_charts, _features, _storage)
 
 
+def field_for_values_key(key: str) -> str | None:
+    """The decision (a Plan field path) that sets a chart values key or its parent map, None when no single one does:
+    the review lands on it when the operator follows a finding."""
+    return next((decl.path for decl in declarations()
+                 if any(k.split(":", 1)[1] in (key, key.rsplit(".", 1)[0]) for k in decl.values_keys)), None)
+
+
 def step_for_values_key(key: str | None) -> Step | None:
     """The step whose decision drives a chart values key (a finding's cause), None when no decision does."""
     if not key:
         return None
-    for decl in declarations():
-        if any(k.split(":", 1)[1] in (key, key.rsplit(".", 1)[0]) for k in decl.values_keys):
-            return step_of(decl.path)
+    field = field_for_values_key(key)
+    if field is not None:
+        return step_of(field)
     # Keys a whole section declares (the credential keys of "Accounts and secrets"), and their siblings in the same
     # credential map (redis.auth.enabled, addAccountOperator.users), not in a whole subchart's top level.
     parent = key.rsplit(".", 1)[0] if "." in key else None

@@ -14,8 +14,9 @@ WIDTH = 100
 REFERENCE_PAGE = ("\"The reference page\" is Substra's \"Kubernetes deployment reference\" (its Pod Security, Network "
                   "Policies and Volumes tables), which operators plan firewalls and audits from. Where the charts "
                   "differ from it, the charts are what runs: each such finding says how.")
-_HEADINGS = {"danger": "DANGER: fix before installing", "warning": "WARNING: likely not what you want",
-             "info": "INFO: how the charts behave"}
+HEADINGS = {"danger": "DANGER: fix before installing", "warning": "WARNING: likely not what you want",
+            "info": "INFO: how the charts behave"}
+"""What each severity means, as every front end heads its group of findings."""
 
 
 def _root(pod: PodReport) -> str:
@@ -52,21 +53,21 @@ def markdown(report: Report) -> str:
     lines += ["", "## Volumes", ""]
     lines += _table(["Claim", "Component", "Created or reused", "Size", "Storage class", "Access modes",
                      "Reuse with"], [_volume_row(v) for v in report.volumes])
-    lines += ["", "## Findings", ""] + ([REFERENCE_PAGE, ""] if _mentions_page(report.findings) else [])
-    for severity, group in _groups(report.findings):
-        lines += [f"### {_HEADINGS[severity]} ({len(group)})", ""] + [f"- {_finding(f)}" for f in group] + [""]
+    lines += ["", "## Findings", ""] + ([REFERENCE_PAGE, ""] if mentions_page(report.findings) else [])
+    for severity, group in groups(report.findings):
+        lines += [f"### {HEADINGS[severity]} ({len(group)})", ""] + [f"- {_finding(f)}" for f in group] + [""]
     return "\n".join(lines)
 
 
-def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+def groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
     """The findings by severity, most severe first (only the severities present)."""
-    groups: dict[str, list[Finding]] = {}
+    found: dict[str, list[Finding]] = {}
     for finding in findings:
-        groups.setdefault(finding.severity, []).append(finding)
-    return [(severity, groups[severity]) for severity in SEVERITIES if severity in groups]
+        found.setdefault(finding.severity, []).append(finding)
+    return [(severity, found[severity]) for severity in SEVERITIES if severity in found]
 
 
-def _mentions_page(findings: Sequence[Finding]) -> bool:
+def mentions_page(findings: Sequence[Finding]) -> bool:
     return any("reference page" in f.message for f in findings)
 
 
@@ -97,12 +98,12 @@ def text(report: Report) -> str:
     for row in rows:
         lines.append("  " + "".join(f"{c:<{w}}" for c, w in zip(row[:6], widths, strict=False)) + f"reuse: {row[6]}")
     counts = ", ".join(f"{len(group)} {severity}{'s' if len(group) > 1 and severity == 'warning' else ''}"
-                       for severity, group in _groups(report.findings))
+                       for severity, group in groups(report.findings))
     lines += ["", f"Findings ({len(report.findings)}{': ' + counts if counts else ''})"]
-    if _mentions_page(report.findings):
+    if mentions_page(report.findings):
         lines += textwrap.wrap(REFERENCE_PAGE, WIDTH, initial_indent="  ", subsequent_indent="  ")
-    for severity, group in _groups(report.findings):
-        lines += ["", f"  {_HEADINGS[severity]}"]
+    for severity, group in groups(report.findings):
+        lines += ["", f"  {HEADINGS[severity]}"]
         for finding in group:
             lines += textwrap.wrap(_finding(finding), WIDTH, initial_indent="  - ", subsequent_indent="    ",
                                    break_long_words=False, break_on_hyphens=False)
