@@ -49,8 +49,8 @@ async def to_review(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-d
 def shown_text(review_list: ReviewList) -> str:
     """Every line the list draws (it is as tall as its items), joined, spaces normalised (a long word may wrap
     anywhere: compare with `squeezed`)."""
-    assert review_list.max_scroll_y == 0  # no scroll of its own: what it draws is all there is
-    lines = [review_list.render_line(y).text for y in range(review_list.virtual_size.height)]
+    lines = [review_list.render_line(y).text for y in range(review_list.scrollable_content_region.height)]
+    assert review_list.max_scroll_y == 0  # no scroll of its own: the lines drawn above are all there is
     return " ".join(" ".join(lines).split())
 
 
