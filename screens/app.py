@@ -24,7 +24,7 @@ from screens.cluster_view import Admit, ClusterViewMixin
 from screens.editing import EditingMixin
 from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
-from screens.navigation import AHEAD_AFTER, NavigationMixin
+from screens.navigation import NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
 from screens.panel_view import ImplicationsPanel
 from screens.review import ReviewList
@@ -90,7 +90,6 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
     def on_mount(self) -> None:
         self.show_buttons()
         self.focus_first()
-        self.set_timer(AHEAD_AFTER, self.build_ahead)  # the pages ahead, while the operator reads the first
         if self.discover is not None:  # once the first screen is up: the client takes a second to load
             self.call_after_refresh(self.look_at_cluster, self.draft.plan)
         if self.saved is not None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from screens.widgets import FieldRow, field_id
 from wizard.frontend.steps import STEPS, fields, fixed, step_of
 
 
@@ -47,5 +46,3 @@ async def go_to_field(app: Any, path: str) -> None:
     """Show the step that decides `path`, focused on its field and scrolled to it."""
     app.index = STEPS.index(step_of(path))
     await app.show_step(focus=path)
-    row = app.query_one(f"#{field_id(path)}", FieldRow)
-    app.call_after_refresh(row.scroll_visible, animate=False, top=True)  # once laid out: a new step has no layout

@@ -7,16 +7,14 @@ the findings, the cluster's facts, the typed passwords) belongs to the App and t
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from screens.review import ReviewList, review_widgets
-from screens.step_pages import AHEAD_AFTER, AHEAD_PAUSE, CHUNK, PREBUILD, StepPage, StepPages, signature
+from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
 from wizard.cluster.facts import ClusterFacts
@@ -47,8 +45,7 @@ class NavigationMixin:
     query_one: Any
     refresh_bindings: Any
     refresh_rows: Any
-    set_timer: Any
-    workers: Any
+    call_after_refresh: Any
     accounts_widgets: Any
     admission_widgets: Any
     ask_to_write: Any
@@ -58,7 +55,6 @@ class NavigationMixin:
         """Show the current step: its kept page brought up to date with the answers, or a page built now (see
         screens.step_pages); `focus` keeps the operator on the field they just answered when the answer changed
         which fields apply (the page is built again)."""
-        self.workers.cancel_group(self, PREBUILD)  # it would build into the pages being changed here
         step = STEPS[self.index]
         self.enter_step()
         pages = self.query_one(StepPages)
@@ -68,8 +64,9 @@ class NavigationMixin:
         if page is None or wanted is None or page.signature != wanted:
             for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
                 await old.remove()  # a stale or half-built page of this step
-            page = StepPage(step, wanted, self.step_widgets())
+            page = StepPage(step, wanted, [])
             await pages.add_content(page)
+            await page.mount_all(self.step_widgets())  # awaited here: each row composed before it is used
         else:
             await self.refresh_rows(page)
         pages.current = page.id
@@ -80,9 +77,8 @@ class NavigationMixin:
         if row is None or not row.focus_control():  # a step just entered (or a field that has no control here)
             page.scroll_home(animate=False)
             self.focus_first()
-        else:
-            row.scroll_visible(animate=False)
-        self.set_timer(AHEAD_AFTER, self.build_ahead)
+        else:  # in view once laid out: a page just built or just shown has no layout before the next refresh
+            self.call_after_refresh(self.call_after_refresh, row.scroll_visible, animate=False, top=True)
 
     def current_page(self) -> StepPage:
         page = self.query_one(StepPages).shown()
@@ -113,29 +109,9 @@ class NavigationMixin:
         if step.id != "accounts":
             self.revealed = False
 
-    @work(exclusive=True, group=PREBUILD)
-    async def build_ahead(self) -> None:
-        """While the operator reads: build the pages of the steps not built yet, a few widgets at a time, so that
-        Ctrl+N finds them ready. Cancelled by any step change (show_step), which starts it again."""
-        pages = self.query_one(StepPages)
-        for step in STEPS:
-            wanted = signature(step, self.draft)
-            if wanted is None or pages.page(step) is not None or step is STEPS[self.index]:
-                continue
-            for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
-                await old.remove()
-            widgets = self.step_widgets(STEPS.index(step))
-            page = StepPage(step, wanted, [])
-            page.complete = False
-            await pages.add_content(page)
-            for start in range(0, len(widgets), CHUNK):
-                await asyncio.sleep(AHEAD_PAUSE)  # keys typed meanwhile go first
-                await page.mount_all(widgets[start:start + CHUNK])
-            page.complete = True
-
-    def step_widgets(self, index: int | None = None) -> list[Widget]:
-        """A step's title, help and fields (or the review); the current step's when `index` is None."""
-        step = STEPS[self.index if index is None else index]
+    def step_widgets(self) -> list[Widget]:
+        """The current step's title, help and fields (or the review)."""
+        step = STEPS[self.index]
         widgets: list[Widget] = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.id == "review":
             return widgets + review_widgets(self.draft, self.findings, self.admission_widgets(), self.out_dir)

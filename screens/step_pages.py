@@ -1,5 +1,5 @@
-"""The steps' pages, kept once built: going back to a step, or on to one built while the operator read the previous
-one, shows its page again instead of building its widgets anew.
+"""The steps' pages, kept once built: going back to a step, or on to one seen before, shows its page again instead of
+building its widgets anew.
 
 Why: each widget costs Textual a millisecond or two to mount and as much to remove, on a slow machine more, and the
 storage step has some 250 of them; rebuilding on every Ctrl+N or Esc made a step switch take a quarter to half a
@@ -20,23 +20,15 @@ from wizard.frontend.steps import Step, fields
 
 REBUILT = ("accounts", "review")
 """Steps whose page is built again each time it is shown."""
-CHUNK = 6
-"""Widgets mounted at a time when a page is built ahead: few enough that a key pressed meanwhile waits little."""
-PREBUILD = "build-ahead"
-"""The worker group of the pages built ahead."""
-AHEAD_AFTER = 0.3
-"""Seconds after a step is shown before the pages ahead are built: the step is drawn and settled first."""
-AHEAD_PAUSE = 0.02
-"""Seconds between two handfuls of widgets built ahead, for the keys typed meanwhile."""
 
 
 class StepPages(ContentSwitcher):
     """The step column: one page per step built so far, the current one shown."""
 
     def page(self, step: Step) -> StepPage | None:
-        """The step's page if it was built in full (one being built ahead does not count)."""
+        """The step's page if it was built."""
         for child in self.children:
-            if isinstance(child, StepPage) and child.step_id == step.id and child.complete:
+            if isinstance(child, StepPage) and child.step_id == step.id:
                 return child
         return None
 
@@ -51,8 +43,6 @@ class StepPage(VerticalScroll):
     def __init__(self, step: Step, signature: tuple[str, ...] | None, widgets: list[Widget]) -> None:
         super().__init__(*widgets, id=f"page-{step.id}", classes="step-page")
         self.step_id, self.signature = step.id, signature
-        self.complete = True
-        """False while it is being built ahead, a few widgets at a time."""
 
 
 def signature(step: Step, draft: Draft) -> tuple[str, ...] | None:
