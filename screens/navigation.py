@@ -45,6 +45,7 @@ class NavigationMixin:
     query_one: Any
     refresh_bindings: Any
     refresh_rows: Any
+    prepare_panels: Any
     call_after_refresh: Any
     accounts_widgets: Any
     admission_widgets: Any
@@ -73,6 +74,7 @@ class NavigationMixin:
         self.show_buttons()
         self.refresh_bindings()  # F3 belongs to one step
         self.keep_step()
+        self.prepare_panels()  # the panels of this step's switches, once the operator pauses
         row = next((r for r in page.query(FieldRow) if r.decl.path == focus and r.display), None)
         if row is None or not row.focus_control():  # a step just entered (or a field that has no control here)
             page.scroll_home(animate=False)

@@ -1,25 +1,37 @@
 """Keeping the implications panel up to date with the answers, and its share of the screen (narrow terminals, F2).
 
-The panel is computed from a Plan in a thread (an explain takes a few milliseconds: typing must not wait for it),
-and the findings of the same report feed the review. A mixin of WizardApp, not part of ImplicationsPanel: the
-worker's message comes back to the App, which owns the findings, and the layout classes are set on the App.
+The panel is computed from a Plan in a thread (an explain takes tens of milliseconds: typing must not wait for it),
+and the findings of the same report feed the review. Once the operator pauses, the Plans one switch or choice away
+(wizard.frontend.speculation) are computed too, so that a toggle finds its panel ready and only repaints. A mixin
+of WizardApp, not part of ImplicationsPanel: the worker's message comes back to the App, which owns the findings,
+and the layout classes are set on the App.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.message import Message
+from textual.timer import Timer
 
 from screens.panel_view import ImplicationsPanel
 from wizard.frontend.panel import Panel, changes, panel
 from wizard.frontend.panel_network import plan_entry_points
+from wizard.frontend.speculation import one_click_away
+from wizard.frontend.steps import STEPS
 from wizard.planning.plan import Plan
 from wizard.reporting.explain import explain, plan_inputs, plan_version
 from wizard.reporting.findings import Finding
 
+if TYPE_CHECKING:
+    from wizard.frontend.draft import Draft
+
 NARROW = 100
+KEPT = 64
+PAUSE = 0.6
+"""Seconds without an answer before the Plans one click away are computed."""
+"""Panels kept by Plan: the features step's dozen switches, back and forth, with room to spare."""
 """Below this many columns the step gets a fixed narrow width, so that the panel keeps its key columns."""
 
 
@@ -30,15 +42,24 @@ class PanelComputed(Message):
 
 
 class PanelUpdatesMixin:
-    """Expects the App's `findings` (set here), `query_one`, `post_message`, `set_class` and `toggle_class`."""
+    """Expects the App's `findings` (set here), `draft`, `index`, `show_step`, `call_later`, `set_timer`,
+    `query_one`, `post_message`, `set_class` and `toggle_class`."""
 
     findings: list[Finding]
+    draft: Draft
+    index: int
+    show_step: Any
+    call_later: Any
+    set_timer: Any
     query_one: Any
     post_message: Any
     set_class: Any
     toggle_class: Any
     _shown: Panel | None = None
     """The panel on the screen (set by compose, before the first frame)."""
+    _pause: Timer | None = None
+    _known: dict[Plan, tuple[Panel, list[Finding]]] = {}  # noqa: RUF012 - replaced per app by _implications
+    """Panels and findings computed, by Plan (a few kilobytes each), the oldest dropped first."""
 
     def panel_now(self, plan: Plan) -> Panel:
         """The first panel, computed before the first frame (an explain takes a few milliseconds): the screen is
@@ -46,16 +67,53 @@ class PanelUpdatesMixin:
         self._shown, self.findings = implications(plan)
         return self._shown
 
-    @work(thread=True, exclusive=True, group="panel")
     def recompute(self, plan: Plan) -> None:
-        self.post_message(PanelComputed(*implications(plan)))
+        """The panel for `plan`: at once when it was computed ahead, else from a thread."""
+        known = self._known.get(plan)
+        if known is not None:
+            self.post_message(PanelComputed(*known))
+        else:
+            self._compute(plan)
+
+    @work(thread=True, exclusive=True, group="panel")
+    def _compute(self, plan: Plan) -> None:
+        self.post_message(PanelComputed(*self._implications(plan)))
 
     def on_panel_computed(self, message: PanelComputed) -> None:
-        self.findings = message.findings
+        before, self.findings = self.findings, message.findings
+        if before != message.findings and STEPS[self.index].id == "review":
+            self.call_later(self.show_step)  # the review lists the findings of the answers as they are now
+        self.prepare_panels()
         if message.panel == self._shown:
             return  # typing on in a field that changes nothing more: the marks of the last real change stay
         self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
         self._shown = message.panel
+
+    def prepare_panels(self) -> None:
+        """Once the operator pauses: compute, in a thread, the panels of the Plans one switch or choice of this step
+        away (not while they type: the thread would slow every key)."""
+        if self._pause is not None:
+            self._pause.stop()
+        self._pause = self.set_timer(PAUSE, self._prepare)
+
+    def _prepare(self) -> None:
+        if self.draft.valid:
+            self._speculate([p for p in one_click_away(self.draft, STEPS[self.index]) if p not in self._known])
+
+    @work(thread=True, exclusive=True, group="speculate")
+    def _speculate(self, plans: list[Plan]) -> None:
+        for plan in plans:
+            self._implications(plan)
+
+    def _implications(self, plan: Plan) -> tuple[Panel, list[Finding]]:
+        """implications(plan), kept for the last KEPT Plans (a toggle back and forth computes nothing)."""
+        if self._known is PanelUpdatesMixin._known:
+            self._known = {}  # this app's own
+        found = self._known.get(plan) or implications(plan)
+        self._known[plan] = found
+        while len(self._known) > KEPT:
+            self._known.pop(next(iter(self._known)))
+        return found
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit(event.size.width)

@@ -75,3 +75,13 @@ def test_a_declared_meaning_also_ends_the_help_unless_the_help_says_it_already()
     assert declaration("ingress.backend_host").help.endswith("Empty: no ingress.")
     host = declaration("orchestrator.host")
     assert host.help.count("Empty:") == 1 and "(<release>-server.<namespace>)" in host.help
+
+
+def test_an_emptied_list_field_means_no_items_as_its_placeholder_says() -> None:
+    draft = _draft()
+    cached = declaration("features.kaniko_cached_images")
+    assert placeholder(cached, draft) == "empty: none; a, b, ..."
+    filled = edit(draft, cached.path, "a/b:1, c/d:2")
+    assert filled.valid and filled.plan.features.kaniko_cached_images == ("a/b:1", "c/d:2")
+    emptied = edit(filled, cached.path, "")
+    assert emptied.valid and emptied.plan.features.kaniko_cached_images == ()

@@ -7,13 +7,14 @@ which the implications panel keeps showing meanwhile.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from wizard.core.errors import ConfigError, OutputError, Problem
-from wizard.planning.declare import split_path
+from wizard.planning.declare import declaration, split_path
 from wizard.planning.layers import Layer, apply_sets, build_plan
 from wizard.planning.plan import Plan
 
@@ -75,6 +76,8 @@ def edit(draft: Draft, path: str, text: str) -> Draft:
     Raises:
         ConfigError: `path` is not a field of the Plan.
     """
+    if not text.strip() and typing.get_origin(declaration(path).annotation) is tuple:
+        text = "[]"  # an emptied list field: no items (its placeholder says so), not the empty string
     try:
         data = apply_sets(draft.data, [f"{path}={text}"]).data
     except OutputError:  # list text that is neither YAML nor a plain list

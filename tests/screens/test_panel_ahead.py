@@ -1,0 +1,35 @@
+"""Once the operator pauses on a step, the panels of its switches' other positions are computed in a thread, so a
+toggle finds its panel ready: the explain is not waited for, only the repaint."""
+
+from __future__ import annotations
+
+from textual.widgets import Switch
+
+from screens import panel_updates
+from screens.app import make_app
+from screens.widgets import field_id
+from wizard.frontend.draft import edit
+from wizard.frontend.steps import STEPS
+from wizard.planning import presets
+from wizard.planning.layers import Layer, build_plan
+
+
+async def test_a_toggle_after_a_pause_finds_its_panel_computed(monkeypatch) -> None:
+    app = make_app(build_plan([Layer("minimal", presets.load("minimal").plan)]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        assert STEPS[app.index].id == "features"
+        await pilot.pause(panel_updates.PAUSE + 0.2)
+        await app.workers.wait_for_complete()
+        off = edit(app.draft, "features.builder", "false").plan
+        assert off in app._known  # computed while the operator read
+        computed: list[object] = []
+        real = panel_updates.implications
+        monkeypatch.setattr(panel_updates, "implications", lambda plan: computed.append(plan) or real(plan))
+        app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert off not in computed and app.draft.plan == off  # (later pauses may prepare the next ones)
+        assert app._shown == app._known[off][0]  # the panel shows the builder off
+        assert not any(row.key == "backend-builder" for row in app._shown.security)
