@@ -28,7 +28,7 @@ from screens.navigation import NavigationMixin
 from screens.panel_updates import PanelUpdatesMixin
 from screens.panel_view import ImplicationsPanel
 from screens.review import ReviewList
-from screens.reviewing import ReviewingMixin
+from screens.reviewing import INSTALL_BUTTON, ReviewingMixin
 from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins
 from screens.widgets import FieldRow, KeysFooter, ListButton
@@ -83,7 +83,7 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
                                 initial=f"page-{first_step.id}")
                 with Horizontal(id="step-buttons"):
                     yield Button("Next", id="next", variant="primary")
-                    yield Button("Write the files, then install", id="install")
+                    yield Button(INSTALL_BUTTON, id="install")
             yield ImplicationsPanel(first, id="panel")
         yield KeysFooter()
 

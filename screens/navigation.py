@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from screens.review import ReviewList, review_widgets
+from screens.reviewing import WRITE_BUTTON
 from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
@@ -126,7 +127,7 @@ class NavigationMixin:
     def show_buttons(self) -> None:
         """The buttons under the pages, always in view: Next, or on the review, the two ways to finish."""
         review = STEPS[self.index].id == "review"
-        self.query_one("#next", Button).label = "Write the files" if review else "Next"
+        self.query_one("#next", Button).label = WRITE_BUTTON if review else "Next"
         self.query_one("#install", Button).display = review
 
     async def next_step(self) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
 
 WRITE, WRITE_AND_INSTALL = "Write the files", "Write the files, then install"
+WRITE_BUTTON, INSTALL_BUTTON = "Write files", "Write + install"
+"""The buttons' own words: both fit side by side under the step at 80x24; the question they ask says it whole."""
 
 
 class ReviewingMixin:
