@@ -127,7 +127,9 @@ class NavigationMixin:
     def show_buttons(self) -> None:
         """The buttons under the pages, always in view: Next, or on the review, the two ways to finish."""
         review = STEPS[self.index].id == "review"
-        self.query_one("#next", Button).label = WRITE_BUTTON if review else "Next"
+        next_button = self.query_one("#next", Button)
+        next_button.label = WRITE_BUTTON if review else "Next"
+        next_button.refresh(layout=True)  # its width follows its words
         self.query_one("#install", Button).display = review
 
     async def next_step(self) -> None:
