@@ -65,7 +65,7 @@ class NavigationMixin:
         page = pages.page(step)
         if page is None or wanted is None or page.signature != wanted:
             for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
-                await old.remove()  # a stale or half-built page of this step
+                await old.remove()  # built for other fields, or a step built again each time
             page = StepPage(step, wanted, [])
             await pages.add_content(page)
             await page.mount_all(self.step_widgets())  # awaited here: each row composed before it is used

@@ -19,7 +19,7 @@ from screens.panel_view import ImplicationsPanel
 from wizard.frontend.panel import Panel, changes, panel
 from wizard.frontend.panel_network import plan_entry_points
 from wizard.frontend.speculation import one_click_away
-from wizard.frontend.steps import STEPS
+from wizard.frontend.steps import STEPS, Step
 from wizard.planning.plan import Plan
 from wizard.reporting.explain import explain, plan_inputs, plan_version
 from wizard.reporting.findings import Finding
@@ -58,12 +58,13 @@ class PanelUpdatesMixin:
     _shown: Panel | None = None
     """The panel on the screen (set by compose, before the first frame)."""
     _pause: Timer | None = None
-    _known: dict[Plan, tuple[Panel, list[Finding]]] = {}  # noqa: RUF012 - replaced per app by _implications
+    _known: dict[Plan, tuple[Panel, list[Finding]]]
     """Panels and findings computed, by Plan (a few kilobytes each), the oldest dropped first."""
 
     def panel_now(self, plan: Plan) -> Panel:
         """The first panel, computed before the first frame (an explain takes a few milliseconds): the screen is
         drawn once, with its implications, instead of twice."""
+        self._known = {}  # this app's own, made here, on the UI thread, before any thread writes to it
         self._shown, self.findings = implications(plan)
         return self._shown
 
@@ -98,17 +99,17 @@ class PanelUpdatesMixin:
 
     def _prepare(self) -> None:
         if self.draft.valid:
-            self._speculate([p for p in one_click_away(self.draft, STEPS[self.index]) if p not in self._known])
+            self._speculate(self.draft, STEPS[self.index])
 
     @work(thread=True, exclusive=True, group="speculate")
-    def _speculate(self, plans: list[Plan]) -> None:
-        for plan in plans:
-            self._implications(plan)
+    def _speculate(self, draft: Draft, step: Step) -> None:
+        """In a thread, the guessing included: a dozen edits, each a Plan validated, are not for the UI thread."""
+        for plan in one_click_away(draft, step):
+            if plan not in self._known:
+                self._implications(plan)
 
     def _implications(self, plan: Plan) -> tuple[Panel, list[Finding]]:
         """implications(plan), kept for the last KEPT Plans (a toggle back and forth computes nothing)."""
-        if self._known is PanelUpdatesMixin._known:
-            self._known = {}  # this app's own
         found = self._known.get(plan) or implications(plan)
         self._known[plan] = found
         while len(self._known) > KEPT:
