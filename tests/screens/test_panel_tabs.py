@@ -8,6 +8,7 @@ import io
 import re
 
 from rich.console import Console
+from test_app import minimal, settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent
 
 from screens.app import WizardApp, make_app
@@ -16,19 +17,8 @@ from screens.widgets import field_id
 from wizard.frontend.steps import STEPS
 from wizard.planning import presets
 from wizard.planning.layers import Layer, apply_sets, build_plan
-from wizard.planning.plan import Plan
 
 ROOTED = ["features.private_ca=true", "features.add_cert_image_tag=1.0.1", "features.object_store=localstack"]
-
-
-def minimal() -> Plan:
-    return build_plan([Layer("minimal", presets.load("minimal").plan)])
-
-
-async def settle(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_text(app: WizardApp) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from test_app import settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
 from textual.widgets import Button, Input, Switch
 
 from screens.app import WizardApp, make_app
@@ -28,12 +29,6 @@ SEVERITIES = ("DANGER", "WARNING", "INFO")
 def plan_with(*sets: str) -> Plan:
     preset = Layer("preset minimal", presets.load("minimal").plan, kind="preset")
     return build_plan([preset, apply_sets(preset.data, list(sets))])
-
-
-async def settle(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def to_review(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
