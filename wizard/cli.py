@@ -42,6 +42,7 @@ SUBCOMMANDS = {
     "bundle": "wizard.commands.bundle",
     "pss": "wizard.commands.pss",
     "netpol": "wizard.commands.netpol",
+    "network": "wizard.commands.network",
 }
 SUMMARIES = {
     "explain": "what a configuration does to security, network, volumes",
@@ -54,6 +55,7 @@ SUMMARIES = {
     "bundle": "one redacted .tar.gz of a configuration, for support",
     "pss": "the Pod Security level of any manifests",
     "netpol": "who may reach whom under any manifests' NetworkPolicies",
+    "network": "plan several organisations and their orchestrator together",
 }
 """One line per command for `wizard --help` (a test checks that every command has one)."""
 

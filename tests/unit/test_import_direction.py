@@ -83,7 +83,7 @@ def _declared() -> dict[str, set[str]]:
         if module.count(".") > (0 if layer == "screens" else 1):
             continue  # a subpackage belongs to its package's layer
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        line = re.search(r"^May import: (.+?)\.?$", doc, re.M)
+        line = re.search(r"^May import: ([^.]+)\.?", doc, re.M)  # it may wrap onto the next lines
         assert line, f"{path.relative_to(ROOT)}: its docstring has no 'May import: ...' line"
         words = {word.strip() for word in line.group(1).split(",")}
         declared[layer] = set() if words == {"nothing"} else words

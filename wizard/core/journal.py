@@ -39,7 +39,8 @@ SECRET_FILES = tuple(f"{chart}-{kind}" for chart in ("orchestrator", "substra-ba
                      for kind in ("secrets.yaml", "credentials.values"))
 """The files of a run's secrets/ folder, its own generation (see secret_files)."""
 RUN_FILES = frozenset(
-    [name + suffix for name in (*VALUES_FILES, "wizard-answers.yaml", "install.sh") for suffix in ("", ".bak")]
+    [name + suffix for name in (*VALUES_FILES, "wizard-answers.yaml", "install.sh", "network.yaml")
+     for suffix in ("", ".bak")]
     + list(SECRET_FILES))
 """Every name a run writes into a folder; recovery moves or removes nothing else (a crafted staging folder cannot
 place any other file)."""

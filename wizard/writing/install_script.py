@@ -55,8 +55,10 @@ def _tls_secrets(plan: Plan) -> list[str]:
     return found
 
 
-def script(plan: Plan, charts: list[ChartValues]) -> str:
-    """The body of install.sh (the caller adds the header and fingerprint)."""
+def script(plan: Plan, charts: list[ChartValues], kube_context: str | None = None) -> str:
+    """The body of install.sh (the caller adds the header and fingerprint). With `kube_context` every kubectl and helm
+    command names that context (a network's organisations each install into their own cluster); without, they use
+    the current one."""
     lines = ["#!/bin/sh", "# Installs the charts in order; safe to run again (helm upgrade --install).",
              "set -eu", 'cd "$(dirname "$0")"', ""]
     needs = prerequisites(plan)
@@ -67,10 +69,11 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
     lines += image_comment(plan)
     where = origin(plan.target.charts)
     lines += _source_lines(where, charts)
-    lines += _secret_lines(plan, charts)
+    lines += _secret_lines(plan, charts, kube_context)
     for values in charts:
-        args = ["helm", "upgrade", "--install", values.release, *_chart_args(where, values.chart, values.version),
-                "--namespace", values.namespace, "--create-namespace", "-f", values.file_name]
+        args = [*_helm(kube_context), "upgrade", "--install", values.release,
+                *_chart_args(where, values.chart, values.version), "--namespace", values.namespace,
+                "--create-namespace", "-f", values.file_name]
         if values.private:
             args += ["-f", f"{SECRETS}/{values.chart}-credentials.values"]
         if values.chart == ORCHESTRATOR:
@@ -80,31 +83,40 @@ def script(plan: Plan, charts: list[ChartValues]) -> str:
     return "\n".join(lines)
 
 
-def apply_secrets_command(folder: str) -> str:
+def apply_secrets_command(folder: str, kube_context: str | None = None) -> str:
     """How the Secrets of secrets/ are applied, everywhere the wizard says it: server-side (no last-applied copy of a
     credential) under the wizard's own field manager, so a re-apply over what --install made does not conflict."""
-    return _command("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=substra-wizard",
-                    "-f", folder)
+    return _command(*_kubectl(kube_context), "apply", "--server-side", "--force-conflicts",
+                    "--field-manager=substra-wizard", "-f", folder)
 
 
-def _secret_lines(plan: Plan, charts: list[ChartValues]) -> list[str]:
+def _kubectl(kube_context: str | None) -> list[str]:
+    return ["kubectl", "--context", kube_context] if kube_context else ["kubectl"]
+
+
+def _helm(kube_context: str | None) -> list[str]:
+    return ["helm", "--kube-context", kube_context] if kube_context else ["helm"]
+
+
+def _secret_lines(plan: Plan, charts: list[ChartValues], kube_context: str | None = None) -> list[str]:
     """The Secrets before any chart: its pods (and the backend's migrations Job) read them at start. Server-side
     apply, so that no copy of a credential lands in a last-applied annotation."""
     if not any(values.chart in (ORCHESTRATOR, BACKEND) for values in charts):
         return []
     lines = ["# The credentials, from secrets/ (never in the values files): the namespaces first, then the Secrets."]
+    kubectl = _command(*_kubectl(kube_context))
     for namespace in dict.fromkeys(v.namespace for v in charts if v.chart in (ORCHESTRATOR, BACKEND)):
-        lines.append(f"kubectl get namespace {shlex.quote(namespace)} >/dev/null 2>&1 || "
-                     f"kubectl create namespace {shlex.quote(namespace)}")
-    lines += _foreign_guard(plan)
-    lines.append(apply_secrets_command(f"{SECRETS}/"))
+        lines.append(f"{kubectl} get namespace {shlex.quote(namespace)} >/dev/null 2>&1 || "
+                     f"{kubectl} create namespace {shlex.quote(namespace)}")
+    lines += _foreign_guard(plan, kubectl)
+    lines.append(apply_secrets_command(f"{SECRETS}/", kube_context))
     if plan.target.backend.enabled:
         lines.append("# Every upgrade syncs the admin users and organisations of secrets/ into the backend: those not "
                      "listed there are deleted (users made in the web interface included, unless OIDC is on).")
     return [*lines, ""]
 
 
-def _foreign_guard(plan: Plan) -> list[str]:
+def _foreign_guard(plan: Plan, kubectl: str = "kubectl") -> list[str]:
     """Stop before a Secret of the same name that the wizard did not make: --force-conflicts would take it over and
     replace its values without a word (--install refuses it the same way)."""
     from wizard.writing.credentials import needed, secret_objects
@@ -116,7 +128,7 @@ def _foreign_guard(plan: Plan) -> list[str]:
     return [
         "# Secrets of these names that the wizard did not make are refused: the apply below would replace them.",
         "for secret in " + " ".join(shlex.quote(f"{o.namespace}/{o.name}") for o in objects) + "; do",
-        '  found=$(kubectl -n "${secret%%/*}" get secret "${secret#*/}" --ignore-not-found -o '
+        f'  found=$({kubectl} -n "${{secret%%/*}}" get secret "${{secret#*/}}" --ignore-not-found -o '
         f"'jsonpath={{.metadata.name}}={{.metadata.labels.{label.replace('.', chr(92) + '.')}}}')",
         '  case "$found" in',
         "    ''|*=substra-wizard) ;;",

@@ -54,7 +54,8 @@ class PlannedRun(list[PlannedFile]):
 def plan_files(
     plan: Plan, out_dir: Path, *, force: bool = False, answers_from: Path | None = None,
     extras: Mapping[str, Mapping[str, Any]] | None = None, given_secrets: Mapping[str, str] | None = None,
-    rotate_secrets: bool = False,
+    rotate_secrets: bool = False, kube_context: str | None = None, exact_organisations: bool = False,
+    reproduce: str | None = None,
 ) -> PlannedRun:
     """Render every file of the run and decide what happens to each.
 
@@ -67,6 +68,10 @@ def plan_files(
     `answers_from` is the answers file the run read: when it is the one being written, the operator's edits are this
     run's input, so it is rewritten without asking (the edited text kept as `.bak`).
 
+    A network's folders pass `kube_context` (install.sh names it on every command), `exact_organisations` (the
+    backend's organisation lists are this organisation and the given entries, no others kept from before) and
+    `reproduce` (how to write the folder again: from the network file, not from its answers alone).
+
     Raises:
         OutputError: `out_dir` is not a folder, or (without `force`) files that someone edited would be replaced;
             every such file is named.
@@ -75,7 +80,7 @@ def plan_files(
         raise OutputError(f"{out_dir} is a file, not a folder: choose a folder for --out")
     journal.settle(out_dir)  # decide on a whole generation, not on what a killed run left
     charts = render(plan)
-    reproduce = REPRODUCE
+    reproduce = reproduce or REPRODUCE
     extras = extras or {}
     planned = [_values_file(values, out_dir / values.file_name, reproduce, force, extras.get(values.chart))
                for values in charts]
@@ -86,10 +91,11 @@ def plan_files(
         f"substra-wizard {__version__} answers: every decision of this deployment.",
         f"To reproduce: {reproduce}",
     ), force or is_input))
-    planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts), (
+    planned.append(_whole_file(out_dir / install_script.FILE_NAME, install_script.script(plan, charts, kube_context), (
         f"Written by substra-wizard {__version__} from {answers.FILE_NAME}.",
     ), force, mode=files.EXECUTABLE))
-    planned += _secret_files(plan, out_dir, given_secrets, rotate_secrets, vault := secret_files.Vault())
+    planned += _secret_files(plan, out_dir, given_secrets, rotate_secrets, vault := secret_files.Vault(),
+                             exact_organisations)
     refused = [p.path for p in planned if p.action == "replace" and p.backup is None]
     if refused:
         names = "\n".join(f"  {path}" for path in refused)
@@ -105,7 +111,7 @@ def plan_files(
 
 
 def _secret_files(plan: Plan, out_dir: Path, given: Mapping[str, str] | None, rotate: bool,
-                  vault: secret_files.Vault) -> list[PlannedFile]:
+                  vault: secret_files.Vault, exact_organisations: bool = False) -> list[PlannedFile]:
     """The secrets/ files: the credentials read back from there (or generated), checked as the backend checks them.
     An edit there is this run's input, so they are never refused as edited files."""
     secrets_dir = secret_files.folder(out_dir)
@@ -113,7 +119,8 @@ def _secret_files(plan: Plan, out_dir: Path, given: Mapping[str, str] | None, ro
         raise OutputError(f"{secrets_dir} is a file, not a folder: the wizard keeps the credentials there. Move it "
                           "away, then run again.")
     journal.settle(secrets_dir)
-    filled = secret_files.fill(plan, secret_files.read_existing(plan, out_dir), given=given, rotate=rotate)
+    filled = secret_files.fill(plan, secret_files.read_existing(plan, out_dir), given=given, rotate=rotate,
+                               exact_organisations=exact_organisations)
     vault.values, vault.generated, vault.kept, vault.given = filled.values, filled.generated, filled.kept, filled.given
     wrong = secret_files.problems(plan, vault)
     if wrong:
@@ -203,6 +210,12 @@ def _merged(values: ChartValues, path: Path, existing: str, extras: Mapping[str,
     stale = [p for p in yamledit.marked_paths(doc) if p not in overrides and p not in present and p not in imported]
     yamledit.merge_entries(doc, entries, remove=stale)
     return yamlio.dumps(doc)
+
+
+def whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mode: int | None = None) -> PlannedFile:
+    """A file the wizard writes whole (with its header and fingerprint): created, rewritten while nobody edited it,
+    else refused (kept as `.bak` with `force`)."""
+    return _whole_file(path, body, header, force, mode)
 
 
 def _whole_file(path: Path, body: str, header: tuple[str, ...], force: bool, mode: int | None = None) -> PlannedFile:

@@ -142,10 +142,11 @@ def _ids_of(name: str, data: Mapping[str, str], names: Mapping[str, str], path: 
 
 
 def fill(plan: Plan, existing: Mapping[str, str], *, given: Mapping[str, str] | None = None,
-         rotate: bool = False) -> Vault:
+         rotate: bool = False, exact_organisations: bool = False) -> Vault:
     """Every credential the Plan needs: `given` first (typed by the operator, or imported), then what `existing`
     holds (unless `rotate`), else a new one. Organisation entries beyond this organisation's own are kept as they are
-    (other organisations' credentials, from an import; the network issue makes them)."""
+    (other organisations' credentials, from an import), unless `exact_organisations`: then only the given ones (a
+    network decides them all; an organisation taken out of it is dropped)."""
     given = given or {}
     vault = Vault()
     wanted = needed(plan)
@@ -160,7 +161,7 @@ def fill(plan: Plan, existing: Mapping[str, str], *, given: Mapping[str, str] | 
             vault.values[credential.id] = credential.generate()
             vault.generated.append(credential.id)
     own = {c.id for c in wanted}
-    for source in (existing, given):
+    for source in (given,) if exact_organisations else (existing, given):
         for ident, value in source.items():
             if ident not in own and _other_organisation(plan, ident):
                 vault.values[ident] = value

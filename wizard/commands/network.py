@@ -1,0 +1,100 @@
+"""`wizard network`: a Substra network of several organisations, planned from one network file.
+
+    wizard network init [FILE]               write a starting network file to edit (default network.yaml)
+    wizard network write FILE --out DIR      one folder per organisation and one for the orchestrator, and the
+                                             install order (DIR/install.sh)
+    wizard network check FILE_OR_DIR...      name every way a set of values files disagrees
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wizard.commands.arguments import path_argument
+from wizard.core import files
+from wizard.core.errors import OutputError
+
+EXIT_OK = 0
+_DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wizard network", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Plan a Substra network: organisations, one orchestrator, channels, and the credentials of every "
+                    "pair of organisations, from one network file.",
+        epilog="Start with `wizard network init`, edit network.yaml, then `wizard network write network.yaml --out "
+               "DIR` and read DIR/install.sh.\nExit codes: 0 done, 1 (check) inconsistencies found, 2 invalid input "
+               "(nothing written).")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    init = commands.add_parser("init", help="write a starting network file to edit",
+                               description="Write a starting network file: three organisations in two clusters, "
+                                           "two channels, every key explained.")
+    init.add_argument("file", nargs="?", metavar="FILE", type=path_argument(output=True), default=Path("network.yaml"),
+                      help="where to write it (default network.yaml; an existing file is never replaced)")
+    write = commands.add_parser("write", help="write every organisation's and the orchestrator's files",
+                                description="Write DIR/orchestrator/ and DIR/<organisation>/ (values, answers, "
+                                            "install.sh, secrets/), DIR/network.yaml and DIR/install.sh, which "
+                                            "installs them in order. Credentials go to each folder's secrets/ only.")
+    write.add_argument("file", metavar="FILE", type=path_argument(), help="the network file")
+    write.add_argument("--out", metavar="DIR", type=path_argument(output=True), default=Path("substra-network"),
+                       help="the network's folder (default substra-network)")
+    write.add_argument("--force", action="store_true",
+                       help="merge into values files edited by hand (other edited files are kept as <name>.bak)")
+    commands.add_parser("check", help="name every inconsistency of a set of values files (see wizard network check "
+                                      "--help)", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run `wizard network`; returns the exit code."""
+    argv = list(argv)
+    if argv and argv[0] == "check":
+        from wizard.commands import network_check
+
+        return network_check.main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "init":
+        return _init(args.file)
+    return _write(args.file, args.out, force=args.force)
+
+
+def _init(path: Path) -> int:
+    from wizard.network.starter import STARTER
+
+    if path.exists():
+        raise OutputError(f"{path} exists: the wizard never replaces a network file. Edit it, or give another name "
+                          "(wizard network init FILE).")
+    files.write_new(path, STARTER.encode(), files.PRIVATE_FILE)
+    print(f"Wrote {path}: three organisations in two clusters and two channels to start from. Edit it (every key is "
+          f"explained there), then: wizard network write {path} --out substra-network")
+    return EXIT_OK
+
+
+def _write(path: Path, out_dir: Path, *, force: bool) -> int:
+    from wizard.network import model
+    from wizard.network.output import plan_network_files, write_network
+
+    network = model.load(path)
+    run = plan_network_files(network, path, out_dir, force=force)
+    write_network(run)
+    organisations = len(network.organisations)
+    print(f"Network from {path}: the orchestrator, {organisations} organisation{'s' if organisations != 1 else ''}, "
+          f"{len(network.channels)} channel{'s' if len(network.channels) != 1 else ''}. Files in {out_dir}/:")
+    for member, planned in zip(run.members, run.runs, strict=True):
+        actions = sorted({_DONE[item.action] for item in planned})
+        print(f"  {member.folder + '/':<16} {member.title:<32} kube context {member.context}: {', '.join(actions)}")
+    for item in run.top:
+        print(f"  {item.path.name:<16} {_DONE[item.action]}")
+    pairs = organisations * (organisations - 1)
+    print(f"Credentials of the {pairs} ordered pairs of organisations (and of each with itself): "
+          f"{len(run.pairs.made)} made now, {pairs - len(run.pairs.made)} kept; in each organisation's secrets/ only.")
+    for caller, callee in run.pairs.mended:
+        print(f"  mended: {caller} -> {callee} had different secrets on the two sides; both now hold {callee}'s "
+              f"(re-run {out_dir}/install.sh to apply)", file=sys.stderr)
+    print(f"Next: read the files, then run: sh {out_dir / 'install.sh'} (orchestrator first, then "
+          + ", ".join(m.folder for m in run.members[1:]) + ")")
+    return EXIT_OK
