@@ -103,6 +103,20 @@ def second_cluster(control_plane: ModuleType, cluster: TestCluster) -> Iterator[
         _stop(name)
 
 
+@pytest.fixture(scope="session")
+def network_cluster(control_plane: ModuleType, cluster: TestCluster) -> Iterator[TestCluster]:
+    """The other cluster of a network (issue 17): like the main one, a default StorageClass `standard`; the second
+    cluster stays without any, for the tests that need none."""
+    name = f"pytest-{os.getpid()}-net"
+    started = _start(control_plane, name)
+    try:
+        started.add_storage_class("standard", default=True)
+        yield started
+    finally:
+        started.close()
+        _stop(name)
+
+
 @pytest.fixture
 def prefix() -> str:
     """Names of this test's namespaces and volumes start with it (t1-, t2-, ...)."""

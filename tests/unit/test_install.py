@@ -248,3 +248,33 @@ def test_when_helm_gives_up_the_namespace_says_why() -> None:
         "Job/backend-migrations could not create its pods, refused: exceeded quota: few-pods, requested: pods=1",
         "claim data-0 (class slow) is Pending: no event says why; is there a provisioner for that class (kubectl "
         "get storageclass)?"]
+
+
+def test_skip_unchanged_leaves_alone_a_release_helm_would_render_the_same(double_of: Any) -> None:
+    """A network's second run changes nothing: the release whose dry run renders the deployed objects is not
+    upgraded (its revision stays); one that would change is upgraded."""
+    _, connection, settings = double_of("install-happy")
+    same = ReleaseInfo("orchestrator", "orchestrator", 4, "deployed", "orchestrator-8.8.0", "", "",
+                       render("orchestrator", "orchestrator"))
+    changed = ReleaseInfo("backend", "org-1", 2, "deployed", "substra-backend-26.15.3", "", "",
+                          render("backend", "org-1") + "---\nkind: ConfigMap\n")
+    helm = FakeHelm({"orchestrator": [same], "backend": [changed]})
+    settings.skip_unchanged = True
+    outcome, events = run(helm, connection, settings)
+    assert outcome.ok, outcome.diagnosis
+    assert [c[1] for c in helm.calls if c[4] is False] == ["backend"]
+    assert [c[1] for c in helm.calls if c[4] is True] == ["orchestrator", "backend"]
+    assert helm.status("orchestrator", "orchestrator") == same
+    assert any("orchestrator is unchanged (revision 4)" in e.message for e in events)
+    assert not any(e.step == "done" and e.chart == "orchestrator" for e in events)
+    assert [e.step for e in events if e.chart == "substra-backend"][-1] == "done"
+
+
+def test_without_skip_unchanged_every_release_is_upgraded(double_of: Any) -> None:
+    _, connection, settings = double_of("install-happy")
+    same = ReleaseInfo("orchestrator", "orchestrator", 4, "deployed", "orchestrator-8.8.0", "", "",
+                       render("orchestrator", "orchestrator"))
+    helm = FakeHelm({"orchestrator": [same]})
+    outcome, _ = run(helm, connection, settings)
+    assert outcome.ok
+    assert [c[1] for c in helm.calls] == ["orchestrator", "backend"] and all(c[4] is False for c in helm.calls)

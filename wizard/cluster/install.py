@@ -72,6 +72,9 @@ class Settings:
     """Seconds each chart may take to become ready."""
     poll: float = 3.0
     rollback: bool = True
+    skip_unchanged: bool = False
+    """Leave a deployed release alone when Helm would render the same objects and no Secret of it changed (a
+    network's second run changes nothing); otherwise every run upgrades."""
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -174,10 +177,17 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
         say(Event("namespace", target.chart, f"created namespace {target.namespace} (Pod Security enforce="
                   f"{labels[PSS_PREFIX + 'enforce']})"))
     created.add(target.namespace)
+    same_secrets = True
     for item in wanted:  # before helm: the chart's pods and hooks read them as they start
         change = secrets.apply(cluster, item)
         verb = {"create": "created", "replace": "replaced", "unchanged": "kept"}[change.action]
         say(Event("secret", target.chart, f"{verb} {change.describe()}"))
+        same_secrets = same_secrets and change.action == "unchanged"
+    if settings.skip_unchanged and same_secrets and previous is not None and \
+            _unchanged(target, previous, values, helm, source):
+        say(Event("helm", target.chart, f"{target.release} is unchanged (revision {previous.revision}): the same "
+                  "objects and Secrets, nothing to upgrade"))
+        return _wait(target, previous, cluster, say, settings, outcome)
     action = "upgrading" if previous else "installing"
     say(Event("helm", target.chart, f"{action} {target.release} ({target.chart} {target.version}) in "
               f"{target.namespace}"))
@@ -197,6 +207,15 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
         return True
     _undo(target, previous, helm, say, settings, outcome)
     return False
+
+
+def _unchanged(target: ChartTarget, deployed: ReleaseInfo, values: list[Path], helm: Helm,
+               source: Callable[[ChartTarget], ChartSource]) -> bool:
+    """Whether an upgrade would render exactly the deployed objects (a dry run: nothing changes)."""
+    if deployed.status != "deployed" or deployed.chart != f"{target.chart}-{target.version}" or not deployed.manifest:
+        return False
+    rendered = helm.upgrade_install(target.release, source(target), target.namespace, values, dry_run=True)
+    return rendered.manifest.strip() == deployed.manifest.strip()
 
 
 def _recover(target: ChartTarget, helm: Helm, say: Callable[[Event], None]) -> ReleaseInfo | None:

@@ -176,7 +176,7 @@ def _checked_install(plan: Plan, values_dir: Path, out: TextIO, ask: TextIO, *, 
     if not yes and not confirm(checked.facts, ask, out):
         out.write("Not installed: nothing in the cluster was changed (the files are written).\n")
         return EXIT_NOT_DONE
-    return _install(plan, checked, values_dir, out, dry_run=dry_run, timeout=timeout)
+    return install_checked(plan, checked, values_dir, out, dry_run=dry_run, timeout=timeout)
 
 
 def _copy_secrets(plan: Plan, source: Path | None, folder: Path) -> None:
@@ -212,8 +212,8 @@ def refusal() -> str:
             "(standard input is not a TTY). Add --yes to install without confirming, or --dry-run to only check.")
 
 
-def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry_run: bool,
-             timeout: float = DEFAULT_TIMEOUT) -> int:
+def install_checked(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry_run: bool,
+                    timeout: float = DEFAULT_TIMEOUT, skip_unchanged: bool = False) -> int:
     from wizard.cluster.install import Event, Settings, chart_source, install
     from wizard.helm.sources import origin
 
@@ -227,7 +227,8 @@ def _install(plan: Plan, checked: Checked, values_dir: Path, out: TextIO, *, dry
     where = origin(plan.target.charts)
     outcome = install(checked.needs, values_dir, checked.helm, checked.connection, show,  # type: ignore[arg-type]
                       kubernetes_version=plan.target.kubernetes_version, dry_run=dry_run,
-                      settings=Settings(timeout=timeout), source=lambda target: chart_source(target, where))
+                      settings=Settings(timeout=timeout, skip_unchanged=skip_unchanged),
+                      source=lambda target: chart_source(target, where))
     if outcome.ok:
         if not dry_run:
             out.write("Installed.\n")

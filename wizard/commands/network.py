@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from wizard.commands.arguments import path_argument
+from wizard.commands.arguments import DEFAULT_INSTALL_TIMEOUT, kubeconfig_path, path_argument, seconds
 from wizard.core import files
-from wizard.core.errors import OutputError
+from wizard.core.errors import OutputError, WizardError
 
 EXIT_OK = 0
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
@@ -44,6 +44,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="the network's folder (default substra-network)")
     write.add_argument("--force", action="store_true",
                        help="merge into values files edited by hand (other edited files are kept as <name>.bak)")
+    write.add_argument("--install", action="store_true",
+                       help="then check every cluster and install the orchestrator and each organisation, in order, "
+                            "each into its own kube context (asks once first, unless --yes)")
+    write.add_argument("--yes", action="store_true", help="with --install: no question")
+    write.add_argument("--kubeconfig", metavar="FILE", type=kubeconfig_path,
+                       help="kubeconfig holding every context of the network (default: $KUBECONFIG, then "
+                            "~/.kube/config)")
+    write.add_argument("--timeout", metavar="SECONDS", type=seconds, default=DEFAULT_INSTALL_TIMEOUT,
+                       help=f"with --install: how long each chart may take to become ready (default "
+                            f"{DEFAULT_INSTALL_TIMEOUT:.0f})")
     commands.add_parser("check", help="name every inconsistency of a set of values files (see wizard network check "
                                       "--help)", add_help=False)
     return parser
@@ -59,7 +69,11 @@ def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
     if args.command == "init":
         return _init(args.file)
-    return _write(args.file, args.out, force=args.force)
+    if args.install and not args.yes and not sys.stdin.isatty():  # before any file: nothing could be installed
+        from wizard.commands.network_install import REFUSAL
+
+        raise WizardError(REFUSAL)
+    return _write(args)
 
 
 def _init(path: Path) -> int:
@@ -74,12 +88,13 @@ def _init(path: Path) -> int:
     return EXIT_OK
 
 
-def _write(path: Path, out_dir: Path, *, force: bool) -> int:
+def _write(args: argparse.Namespace) -> int:
     from wizard.network import model
     from wizard.network.output import plan_network_files, write_network
 
+    path, out_dir = args.file, args.out
     network = model.load(path)
-    run = plan_network_files(network, path, out_dir, force=force)
+    run = plan_network_files(network, path, out_dir, force=args.force)
     write_network(run)
     organisations = len(network.organisations)
     print(f"Network from {path}: the orchestrator, {organisations} organisation{'s' if organisations != 1 else ''}, "
@@ -95,6 +110,12 @@ def _write(path: Path, out_dir: Path, *, force: bool) -> int:
     for caller, callee in run.pairs.mended:
         print(f"  mended: {caller} -> {callee} had different secrets on the two sides; both now hold {callee}'s "
               f"(re-run {out_dir}/install.sh to apply)", file=sys.stderr)
+    if args.install:
+        from wizard.commands.network_install import install_network
+
+        sys.stdout.flush()
+        return install_network(run, out_dir, yes=args.yes, kubeconfig=args.kubeconfig, timeout=args.timeout,
+                               out=sys.stdout, ask=sys.stdin)
     print(f"Next: read the files, then run: sh {out_dir / 'install.sh'} (orchestrator first, then "
           + ", ".join(m.folder for m in run.members[1:]) + ")")
     return EXIT_OK
