@@ -3,6 +3,7 @@
     wizard network init [FILE]               write a starting network file to edit (default network.yaml)
     wizard network write FILE --out DIR      one folder per organisation and one for the orchestrator, and the
                                              install order (DIR/install.sh)
+    wizard network explain FILE [--out DIR]  every path between organisations, open or blocked, and the credentials
     wizard network check FILE_OR_DIR...      name every way a set of values files disagrees
 """
 
@@ -54,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     write.add_argument("--timeout", metavar="SECONDS", type=seconds, default=DEFAULT_INSTALL_TIMEOUT,
                        help=f"with --install: how long each chart may take to become ready (default "
                             f"{DEFAULT_INSTALL_TIMEOUT:.0f})")
+    explain = commands.add_parser("explain", help="every path between organisations: open or blocked, and whether "
+                                  "the two sides hold the same secret",
+                                  description="For each backend's server and worker: the path to the orchestrator, "
+                                              "to every other organisation's server and to its own, judged by the "
+                                              "NetworkPolicies of both ends; with --out, whether the two sides of "
+                                              "each pair hold the same secret (never printed).")
+    explain.add_argument("file", metavar="FILE", type=path_argument(), help="the network file")
+    explain.add_argument("--out", metavar="DIR", type=path_argument(),
+                         help="the folder `wizard network write` wrote: read each pair's secrets there")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
     commands.add_parser("check", help="name every inconsistency of a set of values files (see wizard network check "
                                       "--help)", add_help=False)
     return parser
@@ -69,6 +80,8 @@ def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
     if args.command == "init":
         return _init(args.file)
+    if args.command == "explain":
+        return _explain(args)
     if args.install and not args.yes and not sys.stdin.isatty():  # before any file: nothing could be installed
         from wizard.commands.network_install import REFUSAL
 
@@ -85,6 +98,25 @@ def _init(path: Path) -> int:
     files.write_new(path, STARTER.encode(), files.PRIVATE_FILE)
     print(f"Wrote {path}: three organisations in two clusters and two channels to start from. Edit it (every key is "
           f"explained there), then: wizard network write {path} --out substra-network")
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    import json
+
+    from wizard.network import model
+    from wizard.network.paths_format import as_json, text
+    from wizard.network.preview import preview
+
+    network = model.load(args.file)
+    paths, source = preview(network, args.file, args.out)
+    if args.format == "json":
+        json.dump(as_json(paths), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        header = (f"Network of {args.file}: the orchestrator (context {network.orchestrator.context}) and "
+                  f"{len(network.organisations)} organisations; credentials {source}.")
+        sys.stdout.write(text(paths, header))
     return EXIT_OK
 
 
