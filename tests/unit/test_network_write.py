@@ -17,6 +17,7 @@ import yaml
 
 from wizard.charts.chart_defaults import get_path, load_defaults
 from wizard.cli import main
+from wizard.network import model
 from wizard.network.starter import STARTER
 
 ORGANISATIONS = {"ingen": "IngenMSP", "biotechnica": "BiotechnicaMSP", "arasaka": "ArasakaMSP"}
@@ -228,3 +229,10 @@ def test_init_writes_a_starting_file_and_never_replaces_one(tmp_path: Path) -> N
     code, _, err = run("network", "init", str(path))
     assert code == 2 and "never replaces" in err
     assert path.read_text(encoding="utf-8") == "mine"
+
+
+def test_the_readme_example_is_the_starter_file() -> None:
+    """README's network.yaml (comments left out) says what `wizard network init` writes."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("`network.yaml` (what `init` writes, comments left out):\n\n```yaml\n", 1)[1].split("```")[0]
+    assert model.parse(yaml.safe_load(block), "README") == model.parse(yaml.safe_load(STARTER), "starter")
