@@ -249,16 +249,17 @@ def ask(cluster: DryRun, templates: Sequence[PodTemplate], facts: ClusterFacts, 
     return Admission(tuple(found), tuple(problems))
 
 
-def judge(plan: Plan, *, timeout: float = 3.0) -> tuple[Admission | None, str]:
-    """For the front ends' worker threads: the cluster of the current kube context judges the Plan's pods. Never
-    raises: (None, why) when there is no cluster to ask."""
+def judge(plan: Plan, *, timeout: float = 3.0, kubeconfig: str | None = None,
+          context: str | None = None) -> tuple[Admission | None, str]:
+    """For the front ends' worker threads: the cluster of the current kube context (or `context`) judges the Plan's
+    pods. Never raises: (None, why) when there is no cluster to ask."""
     from wizard.cluster.discovery import read_facts
     from wizard.cluster.kube import ClusterError, connect, describe_failure
     from wizard.cluster.needs import needs as plan_needs
     from wizard.reporting.explain import explain, plan_inputs, plan_version
 
     try:
-        connection = connect(timeout=timeout)
+        connection = connect(kubeconfig, context, timeout=timeout)
     except ClusterError as error:
         return None, error.msg
     targets = (plan.target.orchestrator, plan.target.backend, plan.target.frontend)

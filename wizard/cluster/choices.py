@@ -58,9 +58,11 @@ def _claims(facts: ClusterFacts, namespace: str) -> FieldChoices:
     return FieldChoices(tuple(c.name for c in claims), f"cluster, namespace {namespace}: {shown}")
 
 
-def discover_for(plan: Plan) -> Discovery:
-    """One quick look at the cluster of the current kube context for the wizard's choice lists (never raises)."""
+def discover_for(plan: Plan, *, kubeconfig: str | None = None, context: str | None = None) -> Discovery:
+    """One quick look at the cluster (of the current kube context, or `context`: a network's organisation's) for
+    the wizard's choice lists (never raises)."""
     from wizard.cluster.discovery import discover
 
     targets = (plan.target.orchestrator, plan.target.backend, plan.target.frontend)
-    return discover(timeout=2.0, namespaces=tuple(sorted({t.namespace for t in targets if t.enabled})))
+    return discover(timeout=2.0, kubeconfig=kubeconfig, context=context,
+                    namespaces=tuple(sorted({t.namespace for t in targets if t.enabled})))

@@ -3,6 +3,8 @@
     wizard network init [FILE]               write a starting network file to edit (default network.yaml)
     wizard network write FILE --out DIR      one folder per organisation and one for the orchestrator, and the
                                              install order (DIR/install.sh)
+    wizard network add FILE                  one more organisation, through questions
+    wizard network edit FILE ORG --out DIR   walk one organisation's steps; its decisions go to the network file
     wizard network explain FILE [--out DIR]  every path between organisations, open or blocked, and the credentials
     wizard network check FILE_OR_DIR...      name every way a set of values files disagrees
 """
@@ -65,6 +67,22 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--out", metavar="DIR", type=path_argument(),
                          help="the folder `wizard network write` wrote: read each pair's secrets there")
     explain.add_argument("--format", choices=("text", "json"), default="text")
+    add = commands.add_parser("add", help="add an organisation to the network file, through questions",
+                              description="Ask for one more organisation (name, MSP id, kube context, namespace, "
+                                          "public host, channels) and add it to FILE, comments kept.")
+    add.add_argument("file", metavar="FILE", type=path_argument(), help="the network file")
+    edit = commands.add_parser("edit", help="walk one organisation's steps; its decisions go to the network file",
+                               description="Open ORGANISATION's steps as `wizard` does (the full-screen wizard, or "
+                                           "line prompts with --plain), its cluster being its own kube context. "
+                                           "What you decide there becomes its `plan` in FILE (comments kept), "
+                                           "then the network is written into DIR as `write` does.")
+    edit.add_argument("file", metavar="FILE", type=path_argument(), help="the network file")
+    edit.add_argument("organisation", metavar="ORGANISATION", help="its name or MSP id")
+    edit.add_argument("--out", metavar="DIR", type=path_argument(output=True), default=Path("substra-network"),
+                      help="the network's folder (default substra-network)")
+    edit.add_argument("--plain", action="store_true", help="ask as line prompts (answers may be piped in)")
+    edit.add_argument("--force", action="store_true",
+                      help="merge into values files edited by hand (other edited files are kept as <name>.bak)")
     commands.add_parser("check", help="name every inconsistency of a set of values files (see wizard network check "
                                       "--help)", add_help=False)
     return parser
@@ -82,6 +100,10 @@ def main(argv: Sequence[str]) -> int:
         return _init(args.file)
     if args.command == "explain":
         return _explain(args)
+    if args.command in ("add", "edit"):
+        from wizard.commands import network_edit
+
+        return int(getattr(network_edit, args.command)(args))
     if args.install and not args.yes and not sys.stdin.isatty():  # before any file: nothing could be installed
         from wizard.commands.network_install import REFUSAL
 

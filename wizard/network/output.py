@@ -9,6 +9,7 @@ run with nothing written anywhere.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +44,10 @@ class NetworkRun:
         return [item for run in self.runs for item in run] + self.top
 
 
-def plan_network_files(network: Network, network_file: Path, out_dir: Path, *, force: bool = False) -> NetworkRun:
-    """Render every folder of the network and decide what happens to each file.
+def plan_network_files(network: Network, network_file: Path, out_dir: Path, *, force: bool = False,
+                       typed: Mapping[str, Mapping[str, str]] | None = None) -> NetworkRun:
+    """Render every folder of the network and decide what happens to each file. `typed`: folder -> credentials the
+    operator typed for that member (admin passwords of `wizard network edit`), written into its secrets/.
 
     Raises:
         ConfigError: a member's Plan is invalid (each problem names the organisation).
@@ -59,7 +62,9 @@ def plan_network_files(network: Network, network_file: Path, out_dir: Path, *, f
     for member in members:
         try:
             runs.append(output.plan_files(member.plan, out_dir / member.folder, force=force, extras=member.extras,
-                                          given_secrets=pairs.given.get(member.folder), kube_context=member.context,
+                                          given_secrets={**pairs.given.get(member.folder, {}),
+                                                         **(typed or {}).get(member.folder, {})},
+                                          kube_context=member.context,
                                           exact_organisations=True, reproduce=REPRODUCE))
         except OutputError as error:
             if error.title.startswith("Refusing"):

@@ -77,14 +77,30 @@ def orchestrator_address(network: Network, organisation: Organisation) -> tuple[
     return str(orchestrator.host), 443 if network.tls else 80, False
 
 
-def _organisation(network: Network, organisation: Organisation, index: int, source: str) -> Member:
+def organisation_layers(network: Network, index: int, source: str, *, own: bool = True) -> list[Layer]:
+    """The layers of an organisation's Plan: its preset, its own `plan` (unless not `own`: what the network alone
+    makes of it, the base its own decisions are told apart from), then the network's decisions."""
+    organisation = network.organisations[index]
     where = f"organisations[{index}] ({organisation.name})"
     _refuse_owned(organisation.plan, OWNED, f"{where}.plan")
+    layers = _preset(organisation.preset, where)
+    if own:
+        layers.append(Layer(f"{source} {where}.plan", organisation.plan, kind="answers"))
+    return [*layers, Layer(f"{source} (the network)", _decided(network, organisation), kind="answers")]
+
+
+def base_plan(network: Network, index: int, source: str) -> Plan:
+    """The organisation's Plan without its own decisions (see organisation_layers)."""
+    where = f"organisations[{index}] ({network.organisations[index].name})"
+    return _built(organisation_layers(network, index, source, own=False), where)
+
+
+def _decided(network: Network, organisation: Organisation) -> dict[str, Any]:
     host, port, same = orchestrator_address(network, organisation)
     channels = [{"name": c.name, "restricted": c.restricted, "model_export_enabled": c.model_export_enabled,
                  "organizations": [m.msp_id for m in network.members(c) if m.name != organisation.name]}
                 for c in network.channels_of(organisation)]
-    decided = {
+    return {
         "target": {"orchestrator": {"enabled": False},
                    "backend": {"enabled": True, "namespace": organisation.where}},
         "organisation": {"name": organisation.name, "msp_id": organisation.msp_id},
@@ -93,9 +109,11 @@ def _organisation(network: Network, organisation: Organisation, index: int, sour
                          "ca_secret": BACKEND_CA if network.tls else None},
         "ingress": {"backend_host": organisation.host},
     }
-    layers = _preset(organisation.preset, where)
-    layers += [Layer(f"{source} {where}.plan", organisation.plan, kind="answers"),
-               Layer(f"{source} (the network)", decided, kind="answers")]
+
+
+def _organisation(network: Network, organisation: Organisation, index: int, source: str) -> Member:
+    where = f"organisations[{index}] ({organisation.name})"
+    layers = organisation_layers(network, index, source)
     extras = {"substra-backend": {"orchestrator": {"tls": {"mtls": {
         "enabled": True, "clientCertificate": CLIENT_CERTIFICATE}}}}} if network.mtls else {}
     return Member(organisation.name, f"{organisation.name} ({organisation.msp_id})", organisation.context,
