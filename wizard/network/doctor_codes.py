@@ -38,6 +38,7 @@ CODES: dict[str, tuple[str, str]] = {
     "orchestrator-not-exposed": ("warning", "a backend in another cluster, an orchestrator without ingress"),
     "orchestrator-address-unchecked": ("info", "the orchestrator is behind a LoadBalancer or NodePort Service"),
     "tls-one-side": ("danger", "orchestrator.tls.enabled differs between a backend and the orchestrator"),
+    "tls-no-ca": ("danger", "a backend with TLS to the orchestrator names no CA Secret (orchestrator.tls.cacert)"),
     "mtls-backend-missing": ("danger", "the orchestrator requires client certificates, a backend has none"),
     "mtls-orchestrator-off": ("warning", "a backend has a client certificate, the orchestrator asks for none"),
     "mtls-msp-not-trusted": ("danger", "with verifyClientMSPID, a backend's MSP id is no clientCACerts key"),

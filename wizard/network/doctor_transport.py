@@ -27,6 +27,7 @@ _UPGRADE = "then helm upgrade the backend"
 def transport_findings(network: NetworkSet) -> Iterator[Finding]:
     for backend in network.backends:
         yield from _default_domain(backend)
+        yield from _ca_of(backend)
     orchestrator = network.orchestrator
     if orchestrator is None:
         return
@@ -47,6 +48,20 @@ def _default_domain(backend: Backend) -> Iterator[Finding]:
                   "ever and the readiness check fails; the addresses of its assets are built from it too.",
                   f"set server.defaultDomain to the backend's public URL, e.g. {_url_example(backend)}.",
                   (backend.values.shown_at("server.defaultDomain"),), (backend.msp_id,))
+
+
+def _ca_of(backend: Backend) -> Iterator[Finding]:
+    """With TLS the backend trusts only the CA of the Secret `orchestrator.tls.cacert` names (§5.1, render 40)."""
+    values = backend.values
+    if values.get("orchestrator.tls.enabled") and not values.get("orchestrator.tls.cacert"):
+        yield Finding("tls-no-ca", "danger",
+                      f"{backend.msp_id} has TLS to the orchestrator but orchestrator.tls.cacert names no Secret: "
+                      "six of its pods (server, worker, builder, scheduler, api-events, worker-events) mount a "
+                      "Secret volume with no name, which the API server rejects.",
+                      "create a Secret with the orchestrator's CA as ca.crt (a Secret, not the ConfigMap the docs "
+                      f"say) and name it in orchestrator.tls.cacert, {_UPGRADE}.",
+                      (values.shown_at("orchestrator.tls.enabled"), values.shown_at("orchestrator.tls.cacert")),
+                      (backend.msp_id,))
 
 
 def _url_example(backend: Backend) -> str:
