@@ -236,3 +236,21 @@ def test_the_readme_example_is_the_starter_file() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("`network.yaml` (what `init` writes, comments left out):\n\n```yaml\n", 1)[1].split("```")[0]
     assert model.parse(yaml.safe_load(block), "README") == model.parse(yaml.safe_load(STARTER), "starter")
+
+
+def test_the_doctor_finds_the_written_network_consistent_and_a_hand_edit_not(tmp_path: Path) -> None:
+    from wizard.network.doctor import diagnose
+
+    text = STARTER.replace("tls: false", "tls: true").replace("mtls: false", "mtls: true").replace(
+        "verify_msp_id: false", "verify_msp_id: true")
+    out = written(tmp_path, text)
+    found = diagnose([(None, out)])
+    assert found.consistent, [(f.code, f.message) for f in found.findings]
+    assert {o.msp_id for o in found.network.backends} == set(ORGANISATIONS.values())
+    path = out / "biotechnica" / "secrets" / "substra-backend-secrets.yaml"
+    docs = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    accounts_doc = next(d for d in docs if d and d["metadata"]["name"].endswith("-accounts"))
+    accounts_doc["data"]["incoming_organizations"] = base64.b64encode(b"BiotechnicaMSP x\n").decode()
+    path.write_text(yaml.safe_dump_all(docs), encoding="utf-8")
+    codes = {f.code for f in diagnose([(None, out)]).findings if f.severity == "danger"}
+    assert {"incoming-missing", "self-mismatch"} <= codes
