@@ -48,11 +48,32 @@ def with_plan(text: str, source: str, index: int, plan: Mapping[str, Any]) -> st
     """The network file's text with organisation `index`'s `plan` replaced (removed when empty), comments kept."""
     doc = _document(text, source)
     organisation = doc["network"]["organisations"][index]
-    if plan:
-        organisation["plan"] = dict(plan)
-    elif "plan" in organisation:
+    if not plan:
+        if "plan" not in organisation:
+            return text
         del organisation["plan"]
+    elif isinstance(organisation.get("plan"), Mapping):
+        if not _update(organisation["plan"], plan):
+            return text
+    else:
+        organisation["plan"] = dict(plan)
     return _checked(doc, source)
+
+
+def _update(target: Any, new: Mapping[str, Any]) -> bool:
+    """`target` (a map of the document) made equal to `new` key by key, so that what stays keeps its comments;
+    whether anything changed."""
+    changed = False
+    for key in [k for k in target if k not in new]:
+        del target[key]
+        changed = True
+    for key, value in new.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), Mapping):
+            changed = _update(target[key], value) or changed
+        elif key not in target or target[key] != value:
+            target[key] = value
+            changed = True
+    return changed
 
 
 def with_organisation(text: str, source: str, organisation: Mapping[str, Any], channels: Sequence[str]) -> str:
