@@ -110,7 +110,7 @@ def test_three_organisations_on_two_clusters_then_a_second_run_changes_nothing(
     second = capsys.readouterr()
     assert code == 0, second.out + second.err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == files_before
-    assert {name: revisions(where[name], f"{prefix}-{name}") for name in where} == revisions_before
+    assert {name: revisions(where[name], f"{prefix}-{name}") for name in where} == revisions_before, second.out
     assert revisions(cluster, f"{prefix}-orchestrator") == {"orchestrator": 1}
     assert second.out.count("is unchanged (revision 1)") == 4
     assert {name: pair_secrets(where[name], f"{prefix}-{name}") for name in where} == lists

@@ -120,3 +120,13 @@ def test_the_json_answer_follows_the_lines_helm_prints_when_it_pulls_from_oci(tm
     garbled, _ = fake_helm(tmp_path / "garbled", {"upgrade": (0, "Pulled: x\nnot json\n")})
     with pytest.raises(HelmFailure, match="helm upgrade --install answered something other than JSON: Pulled: x"):
         BinaryHelm(str(garbled)).upgrade_install("backend", ChartSource("./chart"), "org-1", [])
+
+
+def test_manifest_is_what_helm_get_manifest_prints(tmp_path: Path) -> None:
+    """History (which status reads) carries no manifest; a network's second run compares this one."""
+    script, log = fake_helm(tmp_path, {"get": (0, "---\nkind: Service\nmetadata: {name: backend}\n")})
+    helm = BinaryHelm(str(script), context="cluster-2")
+    assert helm.manifest("backend", "org-1") == "---\nkind: Service\nmetadata: {name: backend}\n"
+    assert calls(log) == [["get", "manifest", "backend", "--namespace", "org-1", "--kube-context", "cluster-2"]]
+    missing, _ = fake_helm(tmp_path, {"get": (1, "Error: release: not found")})
+    assert BinaryHelm(str(missing)).manifest("backend", "org-1") == ""

@@ -113,3 +113,30 @@ def test_edit_with_every_answer_kept_changes_nothing_in_the_file(tmp_path: Path)
 def test_edit_names_an_unknown_organisation(tmp_path: Path) -> None:
     code, _, err = run("network", "edit", str(starter(tmp_path)), "umbrella", "--plain")
     assert code == 2 and '"umbrella" is no organisation of the network (known: ingen, biotechnica, arasaka)' in err
+
+
+def test_the_plain_network_mode_adds_an_organisation_then_writes_the_network(tmp_path: Path) -> None:
+    path = starter(tmp_path)
+    out = tmp_path / "out"
+    answers = ("Add an organisation\nmilitech\nMilitechMSP\ncluster-2\n\napi.militech.example.com\ny\nn\n"
+               "Write the network\n")
+    code, text, err = run("network", "edit", str(path), "--out", str(out), "--plain", stdin=answers)
+    assert code == 0, err
+    assert "ingen (IngenMSP): context cluster-1, namespace ingen, api.ingen.example.com; channels research, pilot" \
+        in text
+    assert "militech (MilitechMSP): context cluster-2" in text  # the list shown again after the addition
+    assert [o.name for o in model.load(path).organisations][-1] == "militech"
+    assert (out / "militech" / "substra-backend-values.yaml").exists() and (out / "install.sh").exists()
+    assert "The network is written in" in text
+
+
+def test_the_plain_network_mode_quits_without_writing(tmp_path: Path) -> None:
+    path = starter(tmp_path)
+    code, _, err = run("network", "edit", str(path), "--out", str(tmp_path / "out"), "--plain", stdin="Quit\n")
+    assert code == 0 and "Nothing was written" in err
+    assert not (tmp_path / "out").exists() and path.read_text(encoding="utf-8") == STARTER
+
+
+def test_the_full_screen_network_mode_needs_a_terminal(tmp_path: Path) -> None:
+    code, _, err = run("network", "edit", str(starter(tmp_path)), "--out", str(tmp_path / "out"))
+    assert code == 2 and "add --plain" in err

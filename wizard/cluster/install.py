@@ -212,10 +212,13 @@ def _install_one(target: ChartTarget, values: list[Path], needs: Needs, helm: He
 def _unchanged(target: ChartTarget, deployed: ReleaseInfo, values: list[Path], helm: Helm,
                source: Callable[[ChartTarget], ChartSource]) -> bool:
     """Whether an upgrade would render exactly the deployed objects (a dry run: nothing changes)."""
-    if deployed.status != "deployed" or deployed.chart != f"{target.chart}-{target.version}" or not deployed.manifest:
+    if deployed.status != "deployed" or deployed.chart != f"{target.chart}-{target.version}":
+        return False
+    objects = deployed.manifest or helm.manifest(target.release, target.namespace)
+    if not objects:
         return False
     rendered = helm.upgrade_install(target.release, source(target), target.namespace, values, dry_run=True)
-    return rendered.manifest.strip() == deployed.manifest.strip()
+    return rendered.manifest.strip() == objects.strip()
 
 
 def _recover(target: ChartTarget, helm: Helm, say: Callable[[Event], None]) -> ReleaseInfo | None:

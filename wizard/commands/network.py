@@ -4,7 +4,8 @@
     wizard network write FILE --out DIR      one folder per organisation and one for the orchestrator, and the
                                              install order (DIR/install.sh)
     wizard network add FILE                  one more organisation, through questions
-    wizard network edit FILE ORG --out DIR   walk one organisation's steps; its decisions go to the network file
+    wizard network edit FILE [ORG] --out DIR walk one organisation's steps (or all: the network mode); its decisions
+                                             go to the network file
     wizard network explain FILE [--out DIR]  every path between organisations, open or blocked, and the credentials
     wizard network check FILE_OR_DIR...      name every way a set of values files disagrees
 """
@@ -77,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                                            "What you decide there becomes its `plan` in FILE (comments kept), "
                                            "then the network is written into DIR as `write` does.")
     edit.add_argument("file", metavar="FILE", type=path_argument(), help="the network file")
-    edit.add_argument("organisation", metavar="ORGANISATION", help="its name or MSP id")
+    edit.add_argument("organisation", metavar="ORGANISATION", nargs="?",
+                      help="its name or MSP id; without it, the network mode: the organisations and the paths "
+                           "between them, to add one, open one's steps, or write the network")
     edit.add_argument("--out", metavar="DIR", type=path_argument(output=True), default=Path("substra-network"),
                       help="the network's folder (default substra-network)")
     edit.add_argument("--plain", action="store_true", help="ask as line prompts (answers may be piped in)")

@@ -86,6 +86,11 @@ class Helm(ABC):
     def template(self, release: str, chart: ChartSource, namespace: str, values_files: Sequence[Path]) -> str:
         """The rendered manifests, without contacting the cluster."""
 
+    def manifest(self, release: str, namespace: str) -> str:
+        """The objects the latest revision rendered (empty when there is no such release)."""
+        current = self.status(release, namespace)
+        return current.manifest if current else ""
+
     def last_deployed(self, release: str, namespace: str) -> ReleaseInfo | None:
         """The newest revision that was deployed or superseded: where a stuck upgrade goes back to."""
         good = [r for r in self.history(release, namespace) if r.status in ("deployed", "superseded")]

@@ -49,6 +49,10 @@ class BinaryHelm(Helm):
         history = self.history(release, namespace)
         return history[-1] if history else None
 
+    def manifest(self, release: str, namespace: str) -> str:
+        """`helm get manifest` (history, which status reads, carries no manifest)."""
+        return self._run("get", "manifest", release, "--namespace", namespace, not_found_ok=True) or ""
+
     def history(self, release: str, namespace: str) -> list[ReleaseInfo]:
         out = self._run("history", release, "--namespace", namespace, "--output", "json", not_found_ok=True)
         if out is None:
