@@ -127,3 +127,15 @@ def test_pair_credentials_compare_both_sides() -> None:
     found = pair_credentials([ingen, biotech], held, written=True)
     assert found == {("ingen", "ingen"): "match", ("ingen", "biotechnica"): "match",
                      ("biotechnica", "ingen"): "differ", ("biotechnica", "biotechnica"): "missing"}
+
+
+def test_wizard_explain_network_reads_the_credentials_beside_the_copy(tmp_path: Path) -> None:
+    path = starter(tmp_path)
+    out = tmp_path / "out"
+    assert run("network", "write", str(path), "--out", str(out))[0] == 0
+    code, text, _ = run("explain", "--network", str(out / "network.yaml"))
+    assert code == 0 and text.count("credentials match") == 15
+    code, text, _ = run("explain", "--network", str(path), "--format", "json")
+    assert code == 0 and {p["credentials"] for p in json.loads(text)["paths"]} == {None, "made on write"}
+    code, _, err = run("explain", "--network", str(path), "--preset", "minimal")
+    assert code == 2 and "give --network alone" in err

@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="rendered manifests (helm template output; - reads standard input)")
     source.add_argument("--bundle", metavar="FILE", type=path_argument(),
                         help="a bundle written by wizard bundle (offline; its releases and Kubernetes version)")
+    source.add_argument("--network", metavar="FILE", type=path_argument(),
+                        help="a network file: every path between its organisations, judged from both ends, and each "
+                             "pair's credentials when FILE is the copy in a folder wizard network write wrote (as "
+                             "wizard network explain)")
     parser.add_argument("--release", metavar="CHART=NAME", type=chart_pair, action="append", default=[],
                         help="release name of a chart with --values (defaults: orchestrator, backend, frontend)")
     parser.add_argument("--namespace", default="org-1", metavar="NS",
@@ -68,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     """Run `wizard explain`; returns the exit code."""
     args = _parser().parse_args(list(argv))
+    if args.network:
+        from wizard.commands import network
+
+        if args.preset or args.answers or args.values or args.manifests or args.bundle:
+            raise ConfigError([Problem("explain", "give --network alone: it explains a whole network")])
+        return network.explain(args.network, None, "json" if args.format == "json" else "text")
     report = _report(args)
     if args.format == "json":
         from wizard.reporting.report import as_json

@@ -127,19 +127,25 @@ def _init(path: Path) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    return explain(args.file, args.out, args.format)
+
+
+def explain(path: Path, out_dir: Path | None, fmt: str) -> int:
+    """Every path between the network's organisations; the pairs' credentials from `out_dir`, or from the folder
+    that holds `path` when it is the copy `write` left there."""
     import json
 
     from wizard.network import model
     from wizard.network.paths_format import as_json, text
-    from wizard.network.preview import preview
+    from wizard.network.preview import preview, written_beside
 
-    network = model.load(args.file)
-    paths, source = preview(network, args.file, args.out)
-    if args.format == "json":
+    network = model.load(path)
+    paths, source = preview(network, path, out_dir or written_beside(network, path))
+    if fmt == "json":
         json.dump(as_json(paths), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        header = (f"Network of {args.file}: the orchestrator (context {network.orchestrator.context}) and "
+        header = (f"Network of {path}: the orchestrator (context {network.orchestrator.context}) and "
                   f"{len(network.organisations)} organisations; credentials {source}.")
         sys.stdout.write(text(paths, header))
     return EXIT_OK

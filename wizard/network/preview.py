@@ -27,3 +27,11 @@ def preview(network: Network, source: Path, out_dir: Path | None) -> tuple[list[
     if out_dir and not written:
         where = f"not found in {out_dir} (it has no folder per organisation): " + where.split(" (", 1)[1].rstrip(")")
     return network_paths(network, members, reports, credentials), where
+
+
+def written_beside(network: Network, path: Path) -> Path | None:
+    """The folder holding `path` when `wizard network write` wrote there (a folder per organisation, each with its
+    answers file): the network file is then the copy it left."""
+    folder = path.parent
+    every = all((folder / o.name / "wizard-answers.yaml").is_file() for o in network.organisations)
+    return folder if every and network.organisations else None
