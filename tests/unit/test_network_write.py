@@ -159,9 +159,10 @@ def test_a_new_organisation_keeps_the_old_pairs_and_a_removed_one_is_dropped(tmp
     assert {k: v for k, v in after["outgoing"].items() if k != "MilitechMSP"} == before["outgoing"]
     assert after["outgoing"]["MilitechMSP"] == accounts(out / "militech")["incoming"]["IngenMSP"]
     network_file(tmp_path)
-    code, _, err = run("network", "write", str(tmp_path / "network.yaml"), "--out", str(out))
+    code, text, err = run("network", "write", str(tmp_path / "network.yaml"), "--out", str(out))
     assert code == 0, err
     assert accounts(out / "ingen") == before
+    assert "  militech/        left as is: no longer in the network" in text
 
 
 def test_sides_that_disagree_are_mended_to_the_callee_s_secret(tmp_path: Path) -> None:

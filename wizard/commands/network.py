@@ -114,6 +114,12 @@ def main(argv: Sequence[str]) -> int:
     return _write(args)
 
 
+def _left_over(out_dir: Path, members: set[str]) -> list[str]:
+    """Folders of an earlier write whose member the network file no longer has."""
+    return sorted(p.name for p in out_dir.iterdir() if p.is_dir() and p.name not in members
+                  and (p / "wizard-answers.yaml").is_file())
+
+
 def _init(path: Path) -> int:
     from wizard.network.starter import STARTER
 
@@ -167,6 +173,9 @@ def _write(args: argparse.Namespace) -> int:
         print(f"  {member.folder + '/':<16} {member.title:<32} kube context {member.context}: {', '.join(actions)}")
     for item in run.top:
         print(f"  {item.path.name:<16} {_DONE[item.action]}")
+    for folder in _left_over(out_dir, {m.folder for m in run.members}):
+        print(f"  {folder + '/':<16} left as is: no longer in the network (its cluster keeps what it installed; "
+              "the others' lists no longer name it)")
     pairs = organisations * (organisations - 1)
     print(f"Credentials of the {pairs} ordered pairs of organisations (and of each with itself): "
           f"{len(run.pairs.made)} made now, {pairs - len(run.pairs.made)} kept; in each organisation's secrets/ only.")
