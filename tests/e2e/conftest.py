@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -77,44 +78,41 @@ def _stop_abandoned(script: ModuleType) -> None:
             _stop(state.name)
 
 
-@pytest.fixture(scope="session")
-def cluster(control_plane: ModuleType) -> Iterator[TestCluster]:
-    """The main test cluster: two kwok nodes, a default StorageClass `standard` that binds pre-made volumes."""
-    _stop_abandoned(control_plane)
-    name = f"pytest-{os.getpid()}"
+@contextmanager
+def _running(control_plane: ModuleType, name: str, *, storage_class: bool) -> Iterator[TestCluster]:
+    """A cluster for the session (with a default StorageClass `standard` that binds pre-made volumes, or none),
+    stopped at the end."""
     started = _start(control_plane, name)
     try:
-        started.add_storage_class("standard", default=True)
+        if storage_class:
+            started.add_storage_class("standard", default=True)
         yield started
     finally:
         started.close()
         _stop(name)
+
+
+@pytest.fixture(scope="session")
+def cluster(control_plane: ModuleType) -> Iterator[TestCluster]:
+    """The main test cluster: two kwok nodes, a default StorageClass `standard` that binds pre-made volumes."""
+    _stop_abandoned(control_plane)
+    with _running(control_plane, f"pytest-{os.getpid()}", storage_class=True) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")
 def second_cluster(control_plane: ModuleType, cluster: TestCluster) -> Iterator[TestCluster]:
     """Another cluster running at the same time as the first, with no storage class at all."""
-    name = f"pytest-{os.getpid()}-b"
-    started = _start(control_plane, name)
-    try:
+    with _running(control_plane, f"pytest-{os.getpid()}-b", storage_class=False) as started:
         yield started
-    finally:
-        started.close()
-        _stop(name)
 
 
 @pytest.fixture(scope="session")
 def network_cluster(control_plane: ModuleType, cluster: TestCluster) -> Iterator[TestCluster]:
     """The other cluster of a network (issue 17): like the main one, a default StorageClass `standard`; the second
     cluster stays without any, for the tests that need none."""
-    name = f"pytest-{os.getpid()}-net"
-    started = _start(control_plane, name)
-    try:
-        started.add_storage_class("standard", default=True)
+    with _running(control_plane, f"pytest-{os.getpid()}-net", storage_class=True) as started:
         yield started
-    finally:
-        started.close()
-        _stop(name)
 
 
 @pytest.fixture

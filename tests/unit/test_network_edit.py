@@ -4,33 +4,20 @@ the file, comments and order kept, naming what the network decides instead."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import pytest
 import yaml
+from test_network_write import network_file, run  # noqa: E402,I001
 
-from wizard.cli import main
 from wizard.commands import network_edit
 from wizard.network import edits, model
 from wizard.network.plans import base_plan
 from wizard.network.starter import STARTER
 
 
-def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            pytest.MonkeyPatch.context() as patch:
-        patch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
 def starter(tmp_path: Path) -> Path:
-    path = tmp_path / "network.yaml"
-    path.write_text(STARTER, encoding="utf-8")
-    return path
+    return network_file(tmp_path)
 
 
 def test_add_appends_an_organisation_and_its_channels_keeping_comments(tmp_path: Path) -> None:

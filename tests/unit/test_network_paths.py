@@ -5,15 +5,13 @@ ends as the analysis reads them, and what the two sides of each pair hold, never
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
-import io
 import json
 from pathlib import Path
 
 import yaml
+from test_network_write import network_file, run  # noqa: E402,I001
 
-from wizard.cli import main
 from wizard.network import model
 from wizard.network.paths import network_paths, pair_credentials
 from wizard.network.paths_format import findings
@@ -22,17 +20,8 @@ from wizard.network.starter import STARTER
 from wizard.reporting.explain import explain, plan_inputs, plan_version
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
 def starter(tmp_path: Path, text: str = STARTER) -> Path:
-    path = tmp_path / "network.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return network_file(tmp_path, text)
 
 
 def reports_of(path: Path) -> tuple[model.Network, list, dict]:

@@ -23,9 +23,12 @@ from wizard.network.starter import STARTER
 ORGANISATIONS = {"ingen": "IngenMSP", "biotechnica": "BiotechnicaMSP", "arasaka": "ArasakaMSP"}
 
 
-def run(*argv: str) -> tuple[int, str, str]:
+def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """`wizard ARGV` through cli.main, as an operator runs it (standard input: `stdin`); (exit code, out, err).
+    The other network tests use it too."""
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(stdin))
         code = main(list(argv))
     return code, out.getvalue(), err.getvalue()
 
