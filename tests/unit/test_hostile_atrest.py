@@ -160,7 +160,7 @@ def test_the_dry_run_gives_helm_private_files_and_removes_them_even_on_error(
 
     monkeypatch.setattr(install, "check", lambda *a, **k: Checked())
     monkeypatch.setattr(install, "print_check", lambda *a: None)
-    monkeypatch.setattr(install, "_install", fake_install)
+    monkeypatch.setattr(install, "install_checked", fake_install)
     old = os.umask(0)
     try:
         with pytest.raises(WizardError, match="helm went away"):
