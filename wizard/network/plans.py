@@ -86,7 +86,12 @@ def organisation_layers(network: Network, index: int, source: str, *, own: bool 
     layers = _preset(organisation.preset, where)
     if own:
         layers.append(Layer(f"{source} {where}.plan", organisation.plan, kind="answers"))
-    return [*layers, Layer(f"{source} (the network)", _decided(network, organisation), kind="answers")]
+    return [*layers, Layer(network_source(source), _decided(network, organisation), kind="answers")]
+
+
+def network_source(source: str) -> str:
+    """How the network's own layer is named where a value's origin is shown (`set by answers file ...`)."""
+    return f"{source} (the network decides this: change it in that file)"
 
 
 def base_plan(network: Network, index: int, source: str) -> Plan:
@@ -134,7 +139,7 @@ def _orchestrator(network: Network, source: str) -> Member:
         "ingress": {"orchestrator_host": orchestrator.host},
     }
     layers = [Layer(f"{source} orchestrator.plan", orchestrator.plan, kind="answers"),
-              Layer(f"{source} (the network)", decided, kind="answers")]
+              Layer(network_source(source), decided, kind="answers")]
     extras: dict[str, Any] = {}
     if network.mtls:
         cas = {o.msp_id: [ORCHESTRATOR_CA] for o in network.organisations}
