@@ -31,7 +31,8 @@ def _module(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("script", ["explain_manifests.py", "explain_cost_helm.py", "explain_cost.py"])
+@pytest.mark.parametrize("script", ["explain_manifests.py", "explain_cost_helm.py", "explain_cost.py",
+                                    "network_cost.py"])
 def test_help_names_the_options(script: str) -> None:
     done = _run(script, "--help")
     assert done.returncode == 0, done.stderr
@@ -87,3 +88,16 @@ def test_explain_cost_helm_writes_a_presets_charts_without_rendering(tmp_path: P
     assert {dependency["name"] for dependency in chart["dependencies"]} >= {"postgresql", "redis"}
     assert (backend / "charts" / "postgresql" / "Chart.yaml").is_file()
     assert str(backend) in done.stdout
+
+
+def test_the_network_bench_builds_a_larger_network_that_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from wizard.network import model
+    from wizard.network.plans import plan_network
+    from wizard.network.starter import STARTER
+
+    text = _module("network_cost", monkeypatch).larger(STARTER, 5)
+    network = model.parse(yaml.safe_load(text), "bench")
+    assert [o.name for o in network.organisations] == [f"org-{i}" for i in range(1, 6)]
+    assert len(plan_network(network, "bench")) == 6
