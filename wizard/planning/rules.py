@@ -285,6 +285,12 @@ def _wiring_notes(plan: Plan) -> list[Note]:
         found.append(Note("warning", "target.backend.namespace", "is also the orchestrator's namespace: the two "
                           "charts' database NetworkPolicies select every PostgreSQL pod of the namespace, so each "
                           "applies to the other's database"))
+    if target.backend.enabled and not plan.ingress.backend_host:
+        found.append(Note("warning", "ingress.backend_host", "is empty, so server.defaultDomain stays the chart's "
+                          "`localhost`, an address without a scheme: the orchestrator refuses it as the "
+                          "organisation's address, and the backend's registration then retries for ever (read from "
+                          "its code, partly inferred). Give the backend's public host; other organisations download "
+                          "assets from it"))
     if link.ca_secret and not link.tls:
         found.append(Note("warning", "orchestrator.ca_secret", "has no effect without orchestrator.tls"))
     if link.ca_secret and link.tls:
