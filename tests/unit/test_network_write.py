@@ -258,3 +258,12 @@ def test_the_doctor_finds_the_written_network_consistent_and_a_hand_edit_not(tmp
     path.write_text(yaml.safe_dump_all(docs), encoding="utf-8")
     codes = {f.code for f in diagnose([(None, out)]).findings if f.severity == "danger"}
     assert {"incoming-missing", "self-mismatch"} <= codes
+
+
+def test_each_member_s_warnings_are_said_with_its_name(tmp_path: Path) -> None:
+    sized = "          builder: false\n        storage: {builder: {size: 20Gi}}\n        # "
+    text = STARTER.replace("          builder: false ", sized)
+    code, _, err = run("network", "write", str(network_file(tmp_path, text)), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "warning: biotechnica: storage.builder: has no effect: the image builder is off" in err
+    assert "info:" not in err

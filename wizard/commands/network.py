@@ -16,10 +16,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.commands.arguments import DEFAULT_INSTALL_TIMEOUT, kubeconfig_path, path_argument, seconds
 from wizard.core import files
 from wizard.core.errors import OutputError, WizardError
+
+if TYPE_CHECKING:
+    from wizard.network.output import NetworkRun
 
 EXIT_OK = 0
 _DONE = {"create": "created", "rewrite": "rewrote", "merge": "merged", "replace": "replaced", "unchanged": "unchanged"}
@@ -114,6 +118,16 @@ def main(argv: Sequence[str]) -> int:
     return _write(args)
 
 
+def _print_warnings(run: NetworkRun) -> None:
+    """Each member's warnings, as a single run prints them (its info notes show in its own review)."""
+    from wizard.planning import rules
+
+    for member in run.members:
+        for note in rules.notes(member.plan):
+            if note.severity != "info":
+                print(f"{note.severity}: {member.folder}: {note}", file=sys.stderr)
+
+
 def _left_over(out_dir: Path, members: set[str]) -> list[str]:
     """Folders of an earlier write whose member the network file no longer has."""
     return sorted(p.name for p in out_dir.iterdir() if p.is_dir() and p.name not in members
@@ -164,6 +178,7 @@ def _write(args: argparse.Namespace) -> int:
     path, out_dir = args.file, args.out
     network = model.load(path)
     run = plan_network_files(network, path, out_dir, force=args.force)
+    _print_warnings(run)
     write_network(run)
     organisations = len(network.organisations)
     print(f"Network from {path}: the orchestrator, {organisations} organisation{'s' if organisations != 1 else ''}, "
