@@ -36,6 +36,7 @@ from wizard.cluster.facts import ClusterFacts, Discovery
 from wizard.frontend import resume
 from wizard.frontend.draft import Draft
 from wizard.frontend.resume import SavedDraft
+from wizard.frontend.review import WRITE_ENDING, Ending
 from wizard.frontend.steps import STEPS
 from wizard.planning.layers import Layer
 from wizard.planning.plan import Plan
@@ -55,8 +56,9 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
 
     def __init__(self, plan: Plan, saved: SavedDraft | None = None,
                  discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
-                 admit: Admit | None = None, out_dir: Path | None = None) -> None:
+                 admit: Admit | None = None, out_dir: Path | None = None, ending: Ending = WRITE_ENDING) -> None:
         super().__init__()
+        self.ending = ending
         self.accounts_start(out_dir)
         self.admit = admit
         self.origins = FieldOrigins(plan, layers)
@@ -153,9 +155,10 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
 
 def make_app(plan: Plan, saved: SavedDraft | None = None,
              discover: Callable[[Plan], Discovery] | None = None, layers: Sequence[Layer] = (),
-             admit: Admit | None = None, *, out_dir: Path | None = None) -> WizardApp:
+             admit: Admit | None = None, *, out_dir: Path | None = None, ending: Ending = WRITE_ENDING) -> WizardApp:
     """The app for a Plan (offering to resume `saved`; `discover` reads the cluster, in a thread, to offer its
     storage classes and claims; `layers`, the sources the Plan was built from, say where each value comes from;
     `admit`, once a cluster was found, has it judge the pods for the review; `out_dir`, where the files go, whose
-    secrets/ says which credentials a re-run keeps); cli.py and the tests build it the same way."""
-    return WizardApp(plan, saved, discover, layers, admit, out_dir)
+    secrets/ says which credentials a re-run keeps; `ending`, what the review's action does: write, a dry run, or
+    keep a network organisation's answers); cli.py and the tests build it the same way."""
+    return WizardApp(plan, saved, discover, layers, admit, out_dir, ending)

@@ -14,7 +14,6 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from screens.review import ReviewList, review_widgets
-from screens.reviewing import WRITE_BUTTON
 from screens.step_pages import StepPage, StepPages, signature
 from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
@@ -25,14 +24,16 @@ from wizard.reporting.findings import Finding
 
 if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
+    from wizard.frontend.review import Ending
 
 
 class NavigationMixin:
     """Shows STEPS[index]. Expects the App's `draft`, `initial`, `index`, `findings`, `cluster` and `origins`, the
     Accounts step's `out_dir`, `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, the review's
-    `ask_to_write`, and editing's `save_draft`."""
+    `ask_to_write` and `ending`, and editing's `save_draft`."""
 
     draft: Draft
+    ending: Ending
     initial: Plan
     index: int
     findings: list[Finding]
@@ -128,9 +129,9 @@ class NavigationMixin:
         """The buttons under the pages, always in view: Next, or on the review, the two ways to finish."""
         review = STEPS[self.index].id == "review"
         next_button = self.query_one("#next", Button)
-        next_button.label = WRITE_BUTTON if review else "Next"
+        next_button.label = self.ending.button if review else "Next"
         next_button.refresh(layout=True)  # its width follows its words
-        self.query_one("#install", Button).display = review
+        self.query_one("#install", Button).display = review and self.ending.offers_install
 
     async def next_step(self) -> None:
         """On to the next step; on the review, write the files (asked first)."""

@@ -22,8 +22,8 @@ from wizard.frontend.steps import STEPS, STEPS_BY_ID, step_of
 if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
 
-WRITE, WRITE_AND_INSTALL = "Write the files", "Write the files, then install"
-WRITE_BUTTON, INSTALL_BUTTON = "Write files", "Write + install"
+WRITE_AND_INSTALL = "Write the files, then install"
+WRITE_BUTTON, INSTALL_BUTTON = review.WRITE_ENDING.button, "Write + install"
 """The buttons' own words: both fit side by side under the step at 80x24; the question they ask says it whole."""
 
 
@@ -35,6 +35,7 @@ class ReviewingMixin:
     index: int
     out_dir: Path | None
     install_requested: bool
+    ending: review.Ending
     notify: Any
     push_screen: Any
     finish: Any
@@ -47,8 +48,8 @@ class ReviewingMixin:
         if not self.draft.valid:
             self.notify("Fix the problems listed above first.", severity="error")
             return
-        question = review.write_question(self.draft.plan, self.out_dir, install=install)
-        self.push_screen(ConfirmWrite(WRITE_AND_INSTALL if install else WRITE, question),
+        question = review.ending_question(self.ending, self.draft.plan, self.out_dir, install=install)
+        self.push_screen(ConfirmWrite(WRITE_AND_INSTALL if install else self.ending.title, question),
                          partial(self._write_answered, install))
 
     def _write_answered(self, install: bool, yes: bool | None) -> None:

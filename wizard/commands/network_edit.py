@@ -175,9 +175,10 @@ def _ask(plan: Any, layers: Any, context: str, out_dir: Path, given: dict[str, s
     from screens.app import make_app
     from wizard.cluster.admission import judge
     from wizard.cluster.choices import discover_for
+    from wizard.frontend.review import KEEP_ENDING
 
     app = make_app(plan, None, functools.partial(discover_for, context=context), layers,
-                   functools.partial(judge, context=context), out_dir=out_dir)
+                   functools.partial(judge, context=context), out_dir=out_dir, ending=KEEP_ENDING)
     chosen = app.run()
     given.update(app.given_secrets)
     return chosen

@@ -115,9 +115,10 @@ def _ask(plan: Plan, args: argparse.Namespace, layers: Sequence[Layer]) -> Plan 
     from wizard.cluster.admission import judge
     from wizard.cluster.choices import discover_for
     from wizard.frontend import resume
+    from wizard.frontend.review import DRY_RUN_ENDING, WRITE_ENDING
 
     app = make_app(plan, None if args.answers or args.bundle or args.imports else resume.load(), discover_for,
-                   layers, judge, out_dir=_kept_from(args))
+                   layers, judge, out_dir=_kept_from(args), ending=DRY_RUN_ENDING if args.dry_run else WRITE_ENDING)
     chosen = app.run()
     args.given_secrets = app.given_secrets  # the passwords typed, for _write (never in the Plan, answers or draft)
     if chosen is not None and app.install_requested:

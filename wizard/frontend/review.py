@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from wizard.frontend import fixes
 from wizard.frontend.draft import Draft
@@ -134,6 +135,34 @@ def destination(out_dir: Path | None) -> str:
 def files_summary(plan: Plan, out_dir: Path | None) -> str:
     """Which files the review's plan writes, and where."""
     return f"{_listed(written_files(plan))}, {destination(out_dir)}."
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How the review ends a run: the words of its button and question, and whether installing is offered."""
+
+    kind: Literal["write", "dry-run", "keep"]
+    button: str
+    title: str
+    offers_install: bool
+
+
+WRITE_ENDING = Ending("write", "Write files", "Write the files", True)
+DRY_RUN_ENDING = Ending("dry-run", "Check (dry run)", "Check the cluster", False)
+"""`wizard --dry-run`: the review leads to the checks and Helm's rendering; nothing is written."""
+KEEP_ENDING = Ending("keep", "Keep answers", "Keep these answers", False)
+"""A network's organisation: its answers go to the network file; the network screen writes the files."""
+
+
+def ending_question(ending: Ending, plan: Plan, out_dir: Path | None, *, install: bool) -> str:
+    """What the review's action does, asked before it happens."""
+    if ending.kind == "dry-run":
+        return ("Nothing is written and nothing in the cluster changes: the wizard leaves this screen, checks the "
+                "cluster of the current kube context and renders the charts through Helm (a dry run).")
+    if ending.kind == "keep":
+        return ("They become this organisation's own decisions in the network file (what differs from its preset "
+                "and the network). The files are written when you choose w (write) on the network screen.")
+    return write_question(plan, out_dir, install=install)
 
 
 def write_question(plan: Plan, out_dir: Path | None, *, install: bool) -> str:
