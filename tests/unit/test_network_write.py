@@ -267,3 +267,19 @@ def test_each_member_s_warnings_are_said_with_its_name(tmp_path: Path) -> None:
     assert code == 0, err
     assert "warning: biotechnica: storage.builder: has no effect: the image builder is off" in err
     assert "info:" not in err
+
+
+def test_the_top_install_script_stops_at_a_failure_saying_what_is_installed(tmp_path: Path) -> None:
+    """The generated install.sh itself, run by sh, over members whose install.sh stand in for helm: it runs them in
+    order and stops at the first that fails, naming what is and is not installed."""
+    import subprocess
+
+    out = written(tmp_path)
+    for folder, code in (("orchestrator", 0), ("ingen", 0), ("biotechnica", 3), ("arasaka", 0)):
+        (out / folder / "install.sh").write_text(f"echo ran {folder} >> \"$(dirname \"$0\")/../ran.log\"\n"
+                                                 f"exit {code}\n")
+    done = subprocess.run(["sh", str(out / "install.sh")], capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 1
+    assert (out / "ran.log").read_text().split("\n")[:-1] == ["ran orchestrator", "ran ingen", "ran biotechnica"]
+    assert "biotechnica failed; installed before it: orchestrator ingen. Not installed: arasaka." in done.stderr
+    assert "== ingen: sh ingen/install.sh (kube context cluster-1)" in done.stdout

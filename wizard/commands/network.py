@@ -110,7 +110,7 @@ def main(argv: Sequence[str]) -> int:
     if args.command in ("add", "edit"):
         from wizard.commands import network_edit
 
-        return int(getattr(network_edit, args.command)(args))
+        return network_edit.add(args) if args.command == "add" else network_edit.edit(args)
     if args.install and not args.yes and not sys.stdin.isatty():  # before any file: nothing could be installed
         from wizard.commands.network_install import REFUSAL
 

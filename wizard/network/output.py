@@ -40,9 +40,6 @@ class NetworkRun:
     top: list[output.PlannedFile]
     pairs: PairSecrets
 
-    def every_file(self) -> list[output.PlannedFile]:
-        return [item for run in self.runs for item in run] + self.top
-
 
 def plan_network_files(network: Network, network_file: Path, out_dir: Path, *, force: bool = False,
                        typed: Mapping[str, Mapping[str, str]] | None = None) -> NetworkRun:
@@ -119,8 +116,8 @@ def install_order(network: Network, members: list[Member]) -> str:
               '  echo "== $1: sh $1/install.sh (kube context $2)"',
               '  if sh "$1/install.sh"; then done_list="$done_list $1"; return 0; fi',
               '  echo "wizard network: $1 failed; installed before it:${done_list:- nothing}. Not installed: $3." >&2',
-              '  echo "The installed organisations list $1 but cannot reach it until it runs: fix what $1/install.sh '
-              'said, then run this script again." >&2',
+              '  echo "What is installed cannot work with $1 until it runs: fix what $1/install.sh said, then run this '
+              'script again (each step upgrades what is there)." >&2',
               "  exit 1",
               "}", ""]
     for index, member in enumerate(members):
