@@ -161,7 +161,8 @@ def ending_question(ending: Ending, plan: Plan, out_dir: Path | None, *, install
                 "cluster of the current kube context and renders the charts through Helm (a dry run).")
     if ending.kind == "keep":
         return ("They become this organisation's own decisions in the network file (what differs from its preset "
-                "and the network). The files are written when you choose w (write) on the network screen.")
+                "and the network), from which the network's files are written: at once with wizard network edit "
+                "FILE ORGANISATION, when you choose w on the network screen.")
     return write_question(plan, out_dir, install=install)
 
 
