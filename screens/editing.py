@@ -24,13 +24,15 @@ from wizard.frontend.steps import STEPS, fields, relevant
 
 if TYPE_CHECKING:
     from wizard.frontend.draft import Draft
+    from wizard.frontend.review import Ending
 
 
 class EditingMixin:
-    """Expects the App's `draft`, `index` and `origins`, `show_step` (navigation), `follow_users` (the Accounts
-    step) and `recompute` (the panel)."""
+    """Expects the App's `draft`, `index`, `origins` and `ending`, `show_step` (navigation), `follow_users` (the
+    Accounts step) and `recompute` (the panel)."""
 
     draft: Draft
+    ending: Ending
     index: int
     origins: FieldOrigins
     query: Any
@@ -100,5 +102,7 @@ class EditingMixin:
     @work(thread=True, exclusive=True, group="draft")
     def save_draft(self, data: dict[str, object], step: str | None = None) -> None:
         """Keep the answers so far and the step shown, so that a crash or Ctrl+C loses nothing and a resumed run
-        starts there (off the UI thread: it fsyncs)."""
-        resume.save(data, step)
+        starts there (off the UI thread: it fsyncs); not for a network's organisation, whose answers go to the
+        network file."""
+        if self.ending.resumable:
+            resume.save(data, step)

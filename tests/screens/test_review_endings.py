@@ -34,3 +34,22 @@ async def test_the_review_s_action_says_what_it_does(tmp_path, ending, button: s
         await settle(app, pilot)
     assert app.return_value == plan_with() and not app.install_requested
     assert list(tmp_path.iterdir()) == []  # the app itself never writes: the command does, after it
+
+
+async def test_a_network_organisation_s_answers_are_no_run_to_resume(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Its steps were saved as the single run's draft: a later `wizard --preset minimal` offered to resume them."""
+    from test_app import go_to, minimal  # noqa: E402,I001
+    from textual.widgets import Input
+
+    from screens.widgets import field_id
+    from wizard.frontend import resume
+
+    for ending, kept in ((WRITE_ENDING, True), (KEEP_ENDING, False)):
+        resume.clear()
+        app = make_app(minimal(), ending=ending)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await go_to(app, pilot, "organisation")
+            app.query_one(f"#{field_id('organisation.name')} Input", Input).value = "org-7"
+            await settle(app, pilot)
+        saved = resume.load()
+        assert (saved is not None and saved.data["organisation"]["name"] == "org-7") is kept, ending.kind

@@ -145,13 +145,16 @@ class Ending:
     button: str
     title: str
     offers_install: bool
+    resumable: bool = True
+    """Whether the answers so far are kept as the unfinished run that a later `wizard` offers to resume."""
 
 
 WRITE_ENDING = Ending("write", "Write files", "Write the files", True)
 DRY_RUN_ENDING = Ending("dry-run", "Check (dry run)", "Check the cluster", False)
 """`wizard --dry-run`: the review leads to the checks and Helm's rendering; nothing is written."""
-KEEP_ENDING = Ending("keep", "Keep answers", "Keep these answers", False)
-"""A network's organisation: its answers go to the network file; the network screen writes the files."""
+KEEP_ENDING = Ending("keep", "Keep answers", "Keep these answers", False, resumable=False)
+"""A network's organisation: its answers go to the network file (not to the single run's resumable draft, which a
+later `wizard` would offer as its own); the network is written from there."""
 
 
 def ending_question(ending: Ending, plan: Plan, out_dir: Path | None, *, install: bool) -> str:
