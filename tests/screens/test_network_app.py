@@ -74,6 +74,18 @@ async def test_add_checks_every_answer_then_returns_the_organisation(tmp_path: P
                                 ["research"])
 
 
+async def test_letters_typed_in_the_form_are_answers_not_the_app_s_keys(tmp_path: Path) -> None:
+    """q quits and w writes on the overview: typed into the form (an organisation named "qw"), they must not."""
+    app = app_for(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("q", "w", "a")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, AddOrganisation)
+        assert app.screen.query_one("#answer-name", Input).value == "qwa"
+
+
 async def test_escape_leaves_the_form_without_adding(tmp_path: Path) -> None:
     app = app_for(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
