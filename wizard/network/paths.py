@@ -38,7 +38,10 @@ class Hop:
 
 
 @dataclass(frozen=True)
-class Path:
+class CallPath:
+    """One call between organisations (or to the orchestrator): who calls, which pod, whom, at which address, and
+    how each end and the credentials judge it."""
+
     caller: str
     pod: str
     callee: str
@@ -55,10 +58,10 @@ class Path:
 
 
 def network_paths(network: Network, members: Sequence[Member], reports: dict[str, Report],
-                  credentials: dict[tuple[str, str], Credentials]) -> list[Path]:
+                  credentials: dict[tuple[str, str], Credentials]) -> list[CallPath]:
     """Every path of the network, orchestrator first, in the network file's order. `reports`: folder -> Report of
     that member's Plan; `credentials`: (caller, callee) folders -> what the two sides hold."""
-    found: list[Path] = []
+    found: list[CallPath] = []
     orchestrator = reports[members[0].folder]
     server = _pod(orchestrator, "orchestrator-server")
     for member in members[1:]:
@@ -68,7 +71,7 @@ def network_paths(network: Network, members: Sequence[Member], reports: dict[str
         for pod in CALLERS:
             caller = _pod(reports[member.folder], pod)
             where = "cluster-private" if same else "internet"
-            found.append(Path(member.folder, pod, "orchestrator", "orchestrator-server", f"{host}:{port}",
+            found.append(CallPath(member.folder, pod, "orchestrator", "orchestrator-server", f"{host}:{port}",
                               _leaves(caller, where, port), _arrives(server, ORCHESTRATOR_PORT)))
         for other in members[1:]:
             target = other.organisation
@@ -77,7 +80,7 @@ def network_paths(network: Network, members: Sequence[Member], reports: dict[str
             port = 443 if scheme(other.plan) == "https" else 80
             callee = _pod(reports[other.folder], "backend-server")
             for pod in CALLERS if other is not member else ("backend-worker",):
-                found.append(Path(member.folder, pod, other.folder, "backend-server", url,
+                found.append(CallPath(member.folder, pod, other.folder, "backend-server", url,
                                   _leaves(_pod(reports[member.folder], pod), "internet", port),
                                   _arrives(callee, BACKEND_PORT),
                                   credentials.get((member.folder, other.folder), "missing"), port == 80))

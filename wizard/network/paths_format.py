@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.network.paths import Path
+from wizard.network.paths import CallPath
 
 SCHEMA = "substra-wizard/network-paths@1"
 
 
-def findings(paths: Sequence[Path]) -> list[tuple[str, str]]:
+def findings(paths: Sequence[CallPath]) -> list[tuple[str, str]]:
     """(severity, message) for what breaks or weakens the network, DANGER first."""
     found: list[tuple[str, str]] = []
     for path in paths:
@@ -30,7 +30,7 @@ def findings(paths: Sequence[Path]) -> list[tuple[str, str]]:
     return sorted(found, key=lambda item: ("DANGER", "WARNING", "INFO").index(item[0]))
 
 
-def text(paths: Sequence[Path], header: str) -> str:
+def text(paths: Sequence[CallPath], header: str) -> str:
     lines = [header, ""]
     for title, group in (("To the orchestrator", [p for p in paths if p.callee == "orchestrator"]),
                          ("Between organisations (assets, and each worker to its own server)",
@@ -50,7 +50,7 @@ def text(paths: Sequence[Path], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(paths: Sequence[Path]) -> dict[str, Any]:
+def as_json(paths: Sequence[CallPath]) -> dict[str, Any]:
     return {"schema": SCHEMA,
             "paths": [{"caller": p.caller, "pod": p.pod, "callee": p.callee, "target": p.target,
                        "address": p.address, "open": p.open,
@@ -60,6 +60,6 @@ def as_json(paths: Sequence[Path]) -> dict[str, Any]:
             "findings": [{"severity": s.lower(), "message": m} for s, m in findings(paths)]}
 
 
-def _name(path: Path) -> str:
+def _name(path: CallPath) -> str:
     callee = "orchestrator-server" if path.callee == "orchestrator" else f"{path.callee} {path.target}"
     return f"{path.caller} {path.pod} -> {callee}"

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from wizard.network.model import Network
-from wizard.network.paths import Path as NetworkPath
-from wizard.network.paths import network_paths, pair_credentials
+from wizard.network.paths import CallPath, network_paths, pair_credentials
 from wizard.network.plans import plan_network
 from wizard.reporting.explain import explain, plan_inputs, plan_version
 from wizard.writing.secret_files import read_existing
 
 
-def preview(network: Network, source: Path, out_dir: Path | None) -> tuple[list[NetworkPath], str]:
+def preview(network: Network, source: Path, out_dir: Path | None) -> tuple[list[CallPath], str]:
     """(the paths, where the credentials were read from, in words)."""
     members = plan_network(network, str(source))
     reports = {m.folder: explain(plan_inputs(m.plan), version=plan_version(m.plan), plan=m.plan) for m in members}
