@@ -2,7 +2,9 @@
 - app to first screen: from creating the app to the first step and the panel settled, after the imports;
 - toggle to panel: from an answer (turning the image builder off) to the panel showing its consequences;
 - repaint on the UI thread: of that, the time the panel's repaint (ImplicationsPanel.show) holds the UI thread (the
-  explain runs in a worker thread; Textual then draws the visible lines).
+  explain runs in a worker thread; Textual then draws the visible lines);
+- after a pause (the panel computed ahead): to the panel's tables holding the new rows, and to the first frame
+  Textual composes after that (its layout of the whole screen and the drawing of every changed line).
 
     python bench/tui_timing.py [--runs 5]
 
@@ -26,6 +28,7 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+from textual.screen import Screen  # noqa: E402
 from textual.widgets import DataTable, Switch  # noqa: E402
 
 from screens import panel_updates  # noqa: E402
@@ -36,18 +39,29 @@ from wizard.planning import presets  # noqa: E402
 from wizard.planning.layers import Layer, build_plan  # noqa: E402
 
 _REPAINTS: list[float] = []
+_FRAMES: list[float] = []
+_SHOWN: list[float] = []
+
+
+def _timed_frames(refresh):  # type: ignore[no-untyped-def]
+    def timed(self):  # type: ignore[no-untyped-def]
+        refresh(self)
+        _FRAMES.append(time.perf_counter())
+
+    return timed
 
 
 def _timed_show(show):  # type: ignore[no-untyped-def]
     def timed(self, *args):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         show(self, *args)
-        _REPAINTS.append(time.perf_counter() - start)
+        _SHOWN.append(time.perf_counter())
+        _REPAINTS.append(_SHOWN[-1] - start)
 
     return timed
 
 
-async def _once() -> tuple[float, float, float, float]:
+async def _once() -> tuple[float, float, float, float, float]:
     plan = build_plan([Layer("minimal", presets.load("minimal").plan)])
     start = time.perf_counter()
     app = make_app(plan)
@@ -72,7 +86,11 @@ async def _once() -> tuple[float, float, float, float]:
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = True
         while "backend-builder" not in [str(key.value) for key in table.rows]:
             await asyncio.sleep(0.001)
-        return first, at_once, _REPAINTS[-1], time.perf_counter() - toggled
+        shown = time.perf_counter()
+        while not any(frame >= _SHOWN[-1] for frame in _FRAMES):
+            await asyncio.sleep(0.001)
+        drawn = min(frame for frame in _FRAMES if frame >= _SHOWN[-1])
+        return first, at_once, _REPAINTS[-1], shown - toggled, drawn - toggled
 
 
 def main() -> None:
@@ -80,6 +98,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     ImplicationsPanel.show = _timed_show(ImplicationsPanel.show)  # type: ignore[method-assign]
+    Screen._compositor_refresh = _timed_frames(Screen._compositor_refresh)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as state:  # the app saves a resume draft: never into the user's own state
         os.environ["XDG_STATE_HOME"] = state
         results = [asyncio.run(_once()) for _ in range(runs)]
@@ -92,6 +111,8 @@ def main() -> None:
           f"(target 16 ms, {runs} runs)")
     print(f"toggle after a pause (its panel computed ahead) to updated panel: median "
           f"{statistics.median(r[3] for r in results) * 1000:.0f} ms (target 16 ms, {runs} runs)")
+    print(f"  and to the first frame after it: median {statistics.median(r[4] for r in results) * 1000:.0f} ms "
+          f"({runs} runs)")
 
 
 if __name__ == "__main__":

@@ -256,6 +256,17 @@ class AccountsMixin:
         text.rstrip()
         return text
 
+    def refresh_accounts(self, page: Widget) -> None:
+        """A kept Accounts page shown again: its password rows follow which users matter and are masked unless F3
+        was pressed here, and the list of secrets follows the answers (and secrets/, read again)."""
+        shown = self.draft.shown
+        for row in page.query(PasswordRow).results(PasswordRow):
+            row.display = relevant(f"{USERS}[{row.index}].name", shown)
+            row.reveal(self.revealed)
+        self.show_secrets_list()
+        if self.out_dir is not None:
+            self.call_after_refresh(self.read_secrets, shown, self.out_dir)
+
     def show_secrets_list(self) -> None:
         for widget in self.query("#secrets-list").results(Static):
             widget.update(self._secrets_text())

@@ -3,9 +3,10 @@
 Thin by design: which questions to ask (frontend.steps), how an answer is checked (frontend.draft), what the panel
 shows (frontend.panel) and what gets written (writing.output, after the app exits) all live in wizard/. The App is
 the shell: it holds the state, composes the first screen, hands each event to the concern that owns it, and
-finishes. The concerns are its mixins, one module each: navigation (which step is shown), editing (taking an
-answer), reviewing (writing, asked first; quick fixes; the values viewer), panel_updates, cluster_view, accounts
-(the Accounts and secrets step) and keys (help, quit, screenshot).
+finishes. The concerns are its mixins, one module each: navigation (which step is shown), page_building (its page:
+kept, built ahead or built now), editing (taking an answer), reviewing (writing, asked first; quick fixes; the
+values viewer), panel_updates, cluster_view, accounts (the Accounts and secrets step) and keys (help, quit,
+screenshot).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from screens.editing import EditingMixin
 from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
 from screens.navigation import NavigationMixin
+from screens.page_building import PageBuildingMixin
 from screens.panel_updates import PanelUpdatesMixin
 from screens.panel_view import ImplicationsPanel
 from screens.review import ReviewList
 from screens.reviewing import INSTALL_BUTTON, ReviewingMixin
-from screens.step_pages import StepPage, StepPages, signature
+from screens.step_pages import StepPages
 from screens.step_widgets import FieldOrigins
 from screens.widgets import FieldRow, KeysFooter, ListButton
 from wizard.cluster.facts import ClusterFacts, Discovery
@@ -43,8 +45,8 @@ from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
 
 
-class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, PanelUpdatesMixin, ClusterViewMixin,
-                keys.KeysMixin, App[Plan | None]):
+class WizardApp(NavigationMixin, PageBuildingMixin, EditingMixin, ReviewingMixin, AccountsMixin, PanelUpdatesMixin,
+                ClusterViewMixin, keys.KeysMixin, App[Plan | None]):
     """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
     after writing; `given_secrets` the admin passwords typed in the Accounts and secrets step (screens.accounts)."""
 
@@ -81,8 +83,8 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
             with Vertical(id="step"):
                 first_step = STEPS[self.index]
                 self.enter_step()
-                yield StepPages(StepPage(first_step, signature(first_step, self.draft), self.step_widgets()),
-                                initial=f"page-{first_step.id}")
+                page = self.first_page(first_step)
+                yield StepPages(page, initial=page.id)
                 with Horizontal(id="step-buttons"):
                     yield Button("Next", id="next", variant="primary")
                     yield Button(INSTALL_BUTTON, id="install")
@@ -92,6 +94,7 @@ class WizardApp(NavigationMixin, EditingMixin, ReviewingMixin, AccountsMixin, Pa
     def on_mount(self) -> None:
         self.show_buttons()
         self.focus_first()
+        self.build_ahead_later()
         if self.discover is not None:  # once the first screen is up: the client takes a second to load
             self.call_after_refresh(self.look_at_cluster, self.draft.plan)
         if self.saved is not None:

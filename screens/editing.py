@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 class EditingMixin:
     """Expects the App's `draft`, `index`, `origins` and `ending`, `show_step` (navigation), `follow_users` (the
-    Accounts step) and `recompute` (the panel)."""
+    Accounts step), `recompute` (the panel) and `build_ahead_later` (page_building)."""
 
     draft: Draft
     ending: Ending
@@ -41,6 +41,7 @@ class EditingMixin:
     current_page: Any
     follow_users: Any
     recompute: Any
+    build_ahead_later: Any
 
     async def take_edit(self, path: str, text: str) -> None:
         """A field changed; the step is rebuilt only when the answer makes list items come or go."""
@@ -49,12 +50,14 @@ class EditingMixin:
         step = STEPS[self.index]
         before = {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)}
         self.draft = edit(self.draft, path, text)
+        if self.draft.valid:
+            self.recompute(self.draft.plan)  # first: a panel computed ahead is on the screen before the rows follow
         if path.startswith(accounts.USERS):
             self.follow_users()
         if {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)} != before:
             await self.show_step(focus=path)  # list items came or went: build the step again
         await self.refresh_rows(self.current_page(), values=False)  # the operator's typing stays as typed
-        self.answers_changed()
+        self.answers_changed(recompute=False)
 
     async def change_list(self, button: ListButton) -> None:
         """Add an item (and focus its first field) or remove one, then show the step again."""
@@ -72,12 +75,14 @@ class EditingMixin:
         await self.show_step(focus=first)
         self.answers_changed()
 
-    def answers_changed(self) -> None:
-        """Keep the answers, and recompute the panel when they make a Plan (else it says what to fix first)."""
+    def answers_changed(self, *, recompute: bool = True) -> None:
+        """Keep the answers, recompute the panel when they make a Plan (else it says what to fix first), and
+        bring the pages around the step up to date once the operator pauses."""
         self.save_draft(self.draft.data, STEPS[self.index].id)
         self.query_one(ImplicationsPanel).mark_stale(stale_note(self.draft))
-        if self.draft.valid:
+        if recompute and self.draft.valid:
             self.recompute(self.draft.plan)
+        self.build_ahead_later()
 
     async def refresh_rows(self, page: Widget, *, values: bool = True) -> None:
         """Bring a page's rows up to date with the answers: which matter, their problems, origins and placeholders,

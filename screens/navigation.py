@@ -14,11 +14,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from screens.review import ReviewList, review_widgets
-from screens.step_pages import StepPage, StepPages, signature
+from screens.step_pages import StepPage, StepPages
 from screens.step_widgets import FieldOrigins, field_rows
 from screens.widgets import FieldRow
 from wizard.cluster.facts import ClusterFacts
-from wizard.frontend.steps import STEPS
+from wizard.frontend.steps import STEPS, Step
 from wizard.planning.plan import Plan
 from wizard.reporting.findings import Finding
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class NavigationMixin:
     """Shows STEPS[index]. Expects the App's `draft`, `initial`, `index`, `findings`, `cluster` and `origins`, the
     Accounts step's `out_dir`, `revealed` and `accounts_widgets`, the cluster's `admission_widgets`, the review's
-    `ask_to_write` and `ending`, and editing's `save_draft`."""
+    `ask_to_write` and `ending`, editing's `save_draft`, and page_building's `page_for` and `build_ahead_later`."""
 
     draft: Draft
     ending: Ending
@@ -46,7 +46,8 @@ class NavigationMixin:
     query: Any
     query_one: Any
     refresh_bindings: Any
-    refresh_rows: Any
+    page_for: Any
+    build_ahead_later: Any
     prepare_panels: Any
     call_after_refresh: Any
     accounts_widgets: Any
@@ -55,29 +56,21 @@ class NavigationMixin:
     save_draft: Any
 
     async def show_step(self, focus: str | None = None) -> None:
-        """Show the current step: its kept page brought up to date with the answers, or a page built now (see
-        screens.step_pages); `focus` keeps the operator on the field they just answered when the answer changed
-        which fields apply (the page is built again)."""
+        """Show the current step: its page kept or built ahead, brought up to date with the answers, or built now
+        (see screens.page_building); `focus` keeps the operator on the field they just answered when the answer
+        changed which fields apply (the page is built again)."""
         step = STEPS[self.index]
         self.enter_step()
         pages = self.query_one(StepPages)
         self.screen.set_focus(None, scroll_visible=False)  # else Textual moves the focus on to the column while the
-        wanted = signature(step, self.draft)  # page is changed, and restyles all of it twice
-        page = pages.page(step)
-        if page is None or wanted is None or page.signature != wanted:
-            for old in [c for c in pages.children if isinstance(c, StepPage) and c.step_id == step.id]:
-                await old.remove()  # built for other fields, or a step built again each time
-            page = StepPage(step, wanted, [])
-            await pages.add_content(page)
-            await page.mount_all(self.step_widgets())  # awaited here: each row composed before it is used
-        else:
-            await self.refresh_rows(page)
+        page = await self.page_for(step)  # page is changed, and restyles all of it twice
         pages.current = page.id
         self.show_buttons()
         self.refresh_bindings()  # F3 belongs to one step
         self.keep_step()
         self.prepare_panels()  # the panels of this step's switches, once the operator pauses
-        row = next((r for r in page.query(FieldRow) if r.decl.path == focus and r.display), None)
+        self.build_ahead_later()  # and the pages around it
+        row = _focus_row(page, focus)
         if row is None or not row.focus_control():  # a step just entered (or a field that has no control here)
             page.scroll_home(animate=False)
             self.focus_first()
@@ -113,9 +106,8 @@ class NavigationMixin:
         if step.id != "accounts":
             self.revealed = False
 
-    def step_widgets(self) -> list[Widget]:
-        """The current step's title, help and fields (or the review)."""
-        step = STEPS[self.index]
+    def step_widgets(self, step: Step) -> list[Widget]:
+        """A step's title, help and fields (or the review)."""
         widgets: list[Widget] = [Static(step.title, classes="step-title"), Static(step.help, classes="step-help")]
         if step.id == "review":
             return widgets + review_widgets(self.draft, self.findings, self.admission_widgets(), self.out_dir)
@@ -129,9 +121,13 @@ class NavigationMixin:
         """The buttons under the pages, always in view: Next, or on the review, the two ways to finish."""
         review = STEPS[self.index].id == "review"
         next_button = self.query_one("#next", Button)
-        next_button.label = self.ending.button if review else "Next"
-        next_button.refresh(layout=True)  # its width follows its words
-        self.query_one("#install", Button).display = review and self.ending.offers_install
+        label = self.ending.button if review else "Next"
+        if str(next_button.label) != label:  # else no layout: each is one of the whole screen
+            next_button.label = label
+            next_button.refresh(layout=True)  # its width follows its words
+        install = self.query_one("#install", Button)
+        if install.display != (wanted := review and self.ending.offers_install):
+            install.display = wanted
 
     async def next_step(self) -> None:
         """On to the next step; on the review, write the files (asked first)."""
@@ -145,3 +141,15 @@ class NavigationMixin:
         if self.index > 0:
             self.index -= 1
             await self.show_step()
+
+
+def _focus_row(page: StepPage, path: str | None) -> FieldRow | None:
+    """The shown row of `path`; when the answer just given hid it (a quick fix that clears a setting without
+    effect), the nearest shown row above it, which is where the operator was, rather than the step's top."""
+    above = None
+    for row in page.query(FieldRow).results(FieldRow):
+        if row.decl.path == path:
+            return row if row.display else above
+        if row.display:
+            above = row
+    return None

@@ -43,7 +43,8 @@ class PanelComputed(Message):
 
 class PanelUpdatesMixin:
     """Expects the App's `findings` (set here), `draft`, `index`, `show_step`, `call_later`, `set_timer`,
-    `query_one`, `post_message`, `set_class` and `toggle_class`."""
+    `query_one`, `post_message`, `set_class` and `toggle_class`, and page_building's `build_ahead_later` and
+    `building_ahead`."""
 
     findings: list[Finding]
     draft: Draft
@@ -55,6 +56,8 @@ class PanelUpdatesMixin:
     post_message: Any
     set_class: Any
     toggle_class: Any
+    build_ahead_later: Any
+    building_ahead: Any
     _shown: Panel | None = None
     """The panel on the screen (set by compose, before the first frame)."""
     _pause: Timer | None = None
@@ -71,8 +74,8 @@ class PanelUpdatesMixin:
     def recompute(self, plan: Plan) -> None:
         """The panel for `plan`: at once when it was computed ahead, else from a thread."""
         known = self._known.get(plan)
-        if known is not None:
-            self.post_message(PanelComputed(*known))
+        if known is not None:  # shown now, not after a trip through the message queue
+            self.on_panel_computed(PanelComputed(*known))
         else:
             self._compute(plan)
 
@@ -82,8 +85,11 @@ class PanelUpdatesMixin:
 
     def on_panel_computed(self, message: PanelComputed) -> None:
         before, self.findings = self.findings, message.findings
-        if before != message.findings and STEPS[self.index].id == "review":
-            self.call_later(self.show_step)  # the review lists the findings of the answers as they are now
+        if before != message.findings:
+            if STEPS[self.index].id == "review":
+                self.call_later(self.show_step)  # the review lists the findings of the answers as they are now
+            else:
+                self.build_ahead_later()  # a review built ahead lists them too
         self.prepare_panels()
         if message.panel == self._shown:
             return  # typing on in a field that changes nothing more: the marks of the last real change stay
@@ -98,7 +104,9 @@ class PanelUpdatesMixin:
         self._pause = self.set_timer(PAUSE, self._prepare)
 
     def _prepare(self) -> None:
-        if self.draft.valid:
+        if self.building_ahead():  # the pages first: a thread beside them would slow both (one core for Python)
+            self.prepare_panels()
+        elif self.draft.valid:
             self._speculate(self.draft, STEPS[self.index])
 
     @work(thread=True, exclusive=True, group="speculate")
