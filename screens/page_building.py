@@ -109,8 +109,8 @@ class PageBuildingMixin:
                 if page.in_flight is not None:
                     await page.in_flight
                     page.in_flight = None
-                if generation != self._generation:
-                    return
+                if generation != self._generation or not page.is_attached:
+                    return  # a page asked for, or the wizard closing (nothing mounts then)
                 batch, page.pending = page.pending[:BATCH], page.pending[BATCH:]
                 if batch:
                     page.in_flight = page.mount_all(batch)

@@ -165,3 +165,16 @@ async def test_a_field_hidden_by_the_answer_that_leads_to_it_leaves_the_operator
         above = next(row for row in reversed(rows[:hidden]) if row.display)
         assert not rows[hidden].display and above.decl.path != rows[0].decl.path
         assert app.focused is not None and above in app.focused.ancestors
+
+
+
+
+async def test_closing_while_a_page_is_built_ahead_ends_cleanly(monkeypatch) -> None:
+    monkeypatch.setattr(page_building, "BATCH", 1)
+    for pause in (0.001, 0.01, 0.05):  # the build ahead starts as the wizard closes (its pages mount nothing then)
+        monkeypatch.setattr(page_building, "AHEAD_PAUSE", pause)
+        app = _app()
+        async with app.run_test(size=(100, 30)):
+            pass
+        # leaving run_test closes the app; a worker's error would be raised there
+        assert app.return_value is None
