@@ -268,8 +268,10 @@ class AccountsMixin:
             self.call_after_refresh(self.read_secrets, shown, self.out_dir)
 
     def show_secrets_list(self) -> None:
+        text = self._secrets_text()
         for widget in self.query("#secrets-list").results(Static):
-            widget.update(self._secrets_text())
+            if widget.content != text:  # unchanged: no layout of the whole screen
+                widget.update(text)
 
     # --- typing, judging, renaming ----------------------------------------------------------------------------
 
