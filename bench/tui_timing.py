@@ -35,6 +35,7 @@ from screens import panel_updates  # noqa: E402
 from screens.app import make_app  # noqa: E402
 from screens.panel_view import ImplicationsPanel  # noqa: E402
 from screens.widgets import field_id  # noqa: E402
+from wizard.frontend.draft import edit  # noqa: E402
 from wizard.planning import presets  # noqa: E402
 from wizard.planning.layers import Layer, build_plan  # noqa: E402
 
@@ -80,8 +81,12 @@ async def _once() -> tuple[float, float, float, float, float]:
         while "backend-builder" in [str(key.value) for key in table.rows]:
             await asyncio.sleep(0.001)
         at_once = time.perf_counter() - toggled
-        await pilot.pause(panel_updates.PAUSE + 0.3)  # the operator reads: the panels one click away are computed
-        await app.workers.wait_for_complete()
+        back_on = edit(app.draft, "features.builder", "true").plan
+        for _ in range(100):  # the operator reads: the pages around, then the panels one click away, are computed
+            await pilot.pause(panel_updates.PAUSE)
+            await app.workers.wait_for_complete()
+            if back_on in app._known:
+                break
         toggled = time.perf_counter()
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = True
         while "backend-builder" not in [str(key.value) for key in table.rows]:

@@ -39,6 +39,7 @@ class PageBuildingMixin:
     findings: list[Finding]
     cluster: ClusterFacts | None
     index: int
+    query: Any
     query_one: Any
     set_timer: Any
     workers: Any
@@ -47,7 +48,7 @@ class PageBuildingMixin:
     refresh_accounts: Any
     _ahead: Timer | None = None
     _generation = 0
-    """Counts the pages asked for: a build ahead started before the last one stops."""
+    """Counts pages asked for and answers given: a build ahead started before the last of them stops."""
 
     def page_basis(self, step: Step) -> object:
         """What a page must have been built for to be shown: for the review, the very answers and findings it lists
@@ -80,7 +81,9 @@ class PageBuildingMixin:
         return page
 
     def build_ahead_later(self) -> None:
-        """Prepare the pages around the current step once the operator pauses on it."""
+        """Prepare the pages around the current step once the operator pauses on it; a build already running
+        stops at its next few widgets (the operator is answering: their key and its panel come first)."""
+        self._generation += 1
         if self._ahead is not None:
             self._ahead.stop()
         self._ahead = self.set_timer(AHEAD_PAUSE, self._build_ahead)
@@ -93,7 +96,9 @@ class PageBuildingMixin:
         """The next step's page, then the previous one's, a few widgets at a time; stops as soon as a page is asked
         for (page_for finishes what is left of its own)."""
         generation = self._generation
-        pages = self.query_one(StepPages)
+        pages = next(iter(self.query(StepPages).results(StepPages)), None)
+        if pages is None:
+            return  # the wizard is closing: its screen is gone
         for index in (self.index + 1, self.index - 1):
             if not 0 <= index < len(STEPS):
                 continue
@@ -102,7 +107,7 @@ class PageBuildingMixin:
             if page is None or page.basis != self.page_basis(step):
                 if page is not None:
                     await _retire(page)
-                if generation != self._generation:
+                if generation != self._generation or not pages.is_attached:
                     return
                 page = self._start_page(pages, step)
             while page.in_flight is not None or page.pending:
@@ -110,7 +115,7 @@ class PageBuildingMixin:
                     await page.in_flight
                     page.in_flight = None
                 if generation != self._generation or not page.is_attached:
-                    return  # a page asked for, or the wizard closing (nothing mounts then)
+                    return  # a page asked for, an answer, or the wizard closing (nothing mounts then)
                 batch, page.pending = page.pending[:BATCH], page.pending[BATCH:]
                 if batch:
                     page.in_flight = page.mount_all(batch)

@@ -171,7 +171,7 @@ async def test_a_field_hidden_by_the_answer_that_leads_to_it_leaves_the_operator
 
 async def test_closing_while_a_page_is_built_ahead_ends_cleanly(monkeypatch) -> None:
     monkeypatch.setattr(page_building, "BATCH", 1)
-    for pause in (0.001, 0.01, 0.05):  # the build ahead starts as the wizard closes (its pages mount nothing then)
+    for pause in (0.001, 0.01, 0.05, 0.1, 0.2):  # the build ahead starts as the wizard closes (nothing mounts then)
         monkeypatch.setattr(page_building, "AHEAD_PAUSE", pause)
         app = _app()
         async with app.run_test(size=(100, 30)):
