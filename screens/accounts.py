@@ -256,15 +256,16 @@ class AccountsMixin:
         text.rstrip()
         return text
 
-    def refresh_accounts(self, page: Widget) -> None:
-        """A kept Accounts page shown again: its password rows follow which users matter and are masked unless F3
-        was pressed here, and the list of secrets follows the answers (and secrets/, read again)."""
+    def refresh_accounts(self, page: Widget, *, answers_changed: bool) -> None:
+        """A kept Accounts page shown again: its passwords masked unless F3 was pressed here; after other answers,
+        its password rows follow which users matter, and secrets/ is read again for the Plan they make."""
         shown = self.draft.shown
         for row in page.query(PasswordRow).results(PasswordRow):
-            row.display = relevant(f"{USERS}[{row.index}].name", shown)
             row.reveal(self.revealed)
+            if answers_changed:
+                row.display = relevant(f"{USERS}[{row.index}].name", shown)
         self.show_secrets_list()
-        if self.out_dir is not None:
+        if answers_changed and self.out_dir is not None:
             self.call_after_refresh(self.read_secrets, shown, self.out_dir)
 
     def show_secrets_list(self) -> None:

@@ -135,12 +135,14 @@ class PageBuildingMixin:
 
     async def _up_to_date(self, page: StepPage) -> None:
         """A kept page's rows follow the answers given since it was last brought up to date."""
-        if page.step_id == "accounts":
-            self.refresh_accounts(page)  # the secrets it lists follow the answers, its passwords are masked again
-        if page.step_id in REBUILT or page.shown_for is self.draft:
+        if page.step_id in REBUILT:
             return
-        await self.refresh_rows(page)
-        page.shown_for = self.draft
+        changed = page.shown_for is not self.draft
+        if changed:
+            await self.refresh_rows(page)
+            page.shown_for = self.draft
+        if page.step_id == "accounts":
+            self.refresh_accounts(page, answers_changed=changed)  # its passwords masked again, its secrets listed
 
 
 async def _retire(page: StepPage) -> None:

@@ -323,3 +323,24 @@ async def test_writing_waits_for_a_password_still_being_checked(monkeypatch) -> 
         gate.set()
         await settle(app, pilot)
     assert app.return_value == minimal() and app.given_secrets == {ADMIN: GOOD}
+
+
+async def test_the_kept_accounts_page_reads_secrets_again_only_after_other_answers(tmp_path: Path, monkeypatch) -> None:
+    reads: list[Plan] = []
+    real = WizardApp.read_secrets
+    monkeypatch.setattr(WizardApp, "read_secrets", lambda self, plan, out_dir: reads.append(plan) or real(
+        self, plan, out_dir))
+    app = make_app(minimal(), out_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, "review")
+        await pilot.press("escape")  # Accounts again, nothing answered since: its page as it was
+        await settle(app, pilot)
+        assert STEPS[app.index].id == "accounts" and len(reads) == 1
+        app.index = next(i for i, step in enumerate(STEPS) if step.id == "features")
+        await app.show_step()
+        app.query_one(f"#{field_id('features.builder')}", FieldRow).post_message(
+            FieldRow.Edited("features.builder", "false"))
+        await settle(app, pilot)
+        await go_to(app, pilot, "accounts")
+        assert len(reads) == 2 and reads[-1] == app.draft.plan  # read again, for the Plan the answers make now
