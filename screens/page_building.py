@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 AHEAD_PAUSE = 0.2
 """Seconds on a step, or after an answer, before the pages around it are prepared."""
 BATCH = 6
-"""Widgets mounted at a time while building ahead (a field row is one): some 20 ms of work on a small machine."""
+"""Widgets mounted at a time while building ahead (a field row is one): a few tens of milliseconds at most."""
+FULL_PASS_AFTER = 5
+"""Pages removed between two full passes of the garbage collector (see _settle_memory)."""
 
 
 class PageBuildingMixin:
@@ -49,6 +51,8 @@ class PageBuildingMixin:
     _ahead: Timer | None = None
     _generation = 0
     """Counts pages asked for and answers given: a build ahead started before the last of them stops."""
+    _retired = 0
+    """Pages removed since the last full pass of the garbage collector."""
 
     def page_basis(self, step: Step) -> object:
         """What a page must have been built for to be shown: for the review, the very answers and findings it lists
@@ -71,7 +75,7 @@ class PageBuildingMixin:
         page = pages.page(step)
         if page is None or page.basis != self.page_basis(step):
             if page is not None:
-                await _retire(page)
+                await self._retire(page)
             page = self._start_page(pages, step)
         if page.in_flight is not None:
             await page.in_flight
@@ -106,7 +110,7 @@ class PageBuildingMixin:
             page = pages.page(step)
             if page is None or page.basis != self.page_basis(step):
                 if page is not None:
-                    await _retire(page)
+                    await self._retire(page)
                 if generation != self._generation or not pages.is_attached:
                     return
                 page = self._start_page(pages, step)
@@ -122,7 +126,7 @@ class PageBuildingMixin:
             await self._up_to_date(page)
             if generation != self._generation:
                 return
-        settle_memory()
+        self._settle_memory()
 
     def _start_page(self, pages: StepPages, step: Step) -> StepPage:
         """A hidden page in the switcher at once (so that the next lookup finds it), its widgets to follow."""
@@ -132,6 +136,26 @@ class PageBuildingMixin:
         page.display = False
         page.in_flight = pages.mount(page)
         return page
+
+    async def _retire(self, page: StepPage) -> None:
+        """Remove a page built for other fields or other findings (a lookup no longer finds it meanwhile)."""
+        page.retired = True
+        self._retired += 1
+        await page.remove()
+
+    def _settle_memory(self) -> None:
+        """Take what is alive now (the pages, the panel's tables) out of the garbage collector's full passes, once
+        the pages are built and the operator reads: with every page kept, a full pass walks a few hundred thousand
+        objects and held the screen 100 to 250 ms at random moments, a key pressed meanwhile included. Young garbage
+        is collected first; pages removed since (their widgets hold cycles, which only a full pass frees) are
+        collected by one full pass here every FULL_PASS_AFTER of them, while the operator reads."""
+        if self._retired >= FULL_PASS_AFTER:
+            self._retired = 0
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
+        gc.freeze()
 
     async def _up_to_date(self, page: StepPage) -> None:
         """A kept page's rows follow the answers given since it was last brought up to date."""
@@ -143,17 +167,3 @@ class PageBuildingMixin:
             page.shown_for = self.draft
         if page.step_id == "accounts":
             self.refresh_accounts(page, answers_changed=changed)  # its passwords masked again, its secrets listed
-
-
-async def _retire(page: StepPage) -> None:
-    """Remove a page built for other fields or other findings (a lookup no longer finds it meanwhile)."""
-    page.retired = True
-    await page.remove()
-
-
-def settle_memory() -> None:
-    """Take what is alive now (the pages, the panel's tables) out of the garbage collector's full passes: with every
-    page kept, a full pass walks a few hundred thousand objects and held the screen for 100 to 250 ms at random
-    moments, a key pressed meanwhile included. Freed objects are still freed (by their reference counts); only
-    cycles among what is frozen here stay, a page replaced now and then."""
-    gc.freeze()

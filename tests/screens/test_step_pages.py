@@ -178,3 +178,23 @@ async def test_closing_while_a_page_is_built_ahead_ends_cleanly(monkeypatch) -> 
             pass
         # leaving run_test closes the app; a worker's error would be raised there
         assert app.return_value is None
+
+
+async def test_removed_pages_are_collected_by_a_full_pass_while_the_operator_reads(monkeypatch) -> None:
+    passes: list[int] = []
+    real = gc.collect
+    monkeypatch.setattr(page_building.gc, "collect", lambda generation=2: passes.append(generation) or real(generation))
+    app = _app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(page_building.AHEAD_PAUSE + 0.1)
+        await app.workers.wait_for_complete()
+        assert passes and 2 not in passes  # nothing removed yet: the young garbage only, then frozen
+        app._retired = page_building.FULL_PASS_AFTER - 1
+        app.draft = add_item(app.draft, "channels")  # the organisation page built ahead no longer fits: removed
+        app.build_ahead_later()
+        for _ in range(20):
+            await pilot.pause(page_building.AHEAD_PAUSE + 0.1)
+            await app.workers.wait_for_complete()
+            if 2 in passes:
+                break
+        assert passes[-1] == 2 and app._retired == 0
