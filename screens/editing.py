@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from screens import accounts
 from screens.panel_view import ImplicationsPanel
+from screens.step_pages import signature
 from screens.step_widgets import FieldOrigins
 from screens.widgets import FieldRow, ItemHeading, ListButton
 from wizard.frontend import resume
@@ -48,14 +49,14 @@ class EditingMixin:
         if text == self.draft.text(path):
             return
         step = STEPS[self.index]
-        before = {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)}
+        before = signature(step, self.draft)
         self.draft = edit(self.draft, path, text)
         if self.draft.valid:
             self.recompute(self.draft.plan)  # first: a panel computed ahead is on the screen before the rows follow
         if path.startswith(accounts.USERS):
             self.follow_users()
-        if {d.path for d in fields(step, self.draft.shown, all_of_them=True, data=self.draft.data)} != before:
-            await self.show_step(focus=path)  # list items came or went: build the step again
+        if signature(step, self.draft) != before:
+            await self.show_step(focus=path)  # list items came or went: its page is built again
         await self.refresh_rows(self.current_page(), values=False)  # the operator's typing stays as typed
         self.answers_changed(recompute=False)
 

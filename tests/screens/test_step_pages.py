@@ -82,6 +82,7 @@ async def test_a_page_whose_fields_changed_is_built_again_and_only_one_next_butt
 
 
 async def test_the_next_page_is_built_while_the_operator_reads() -> None:
+    gc.unfreeze()  # what an earlier test froze must not answer for this one
     app = _app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(page_building.AHEAD_PAUSE + 0.1)
