@@ -14,15 +14,24 @@ from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan
 
 
+async def _read_until(app, pilot, done, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """The operator reads, without a key, until `done()`: the pages around the step are built first, then the panels
+    computed after a PAUSE, which on a loaded CI host takes well over the PAUSE itself. Bounded: fails, never hangs."""
+    for _ in range(int(seconds / 0.1)):
+        if done():
+            return
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+    assert done(), f"still not done after {seconds} s of reading"
+
+
 async def test_a_toggle_after_a_pause_finds_its_panel_computed(monkeypatch) -> None:
     app = make_app(build_plan([Layer("minimal", presets.load("minimal").plan)]))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+n", "ctrl+n")
         assert STEPS[app.index].id == "features"
-        await pilot.pause(panel_updates.PAUSE + 0.2)
-        await app.workers.wait_for_complete()
         off = edit(app.draft, "features.builder", "false").plan
-        assert off in app._known  # computed while the operator read
+        await _read_until(app, pilot, lambda: off in app._known)  # computed while the operator read, no key pressed
         computed: list[object] = []
         real = panel_updates.implications
         monkeypatch.setattr(panel_updates, "implications", lambda plan: computed.append(plan) or real(plan))
