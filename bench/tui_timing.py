@@ -29,10 +29,11 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 from textual.screen import Screen  # noqa: E402
-from textual.widgets import DataTable, Switch  # noqa: E402
+from textual.widgets import Switch  # noqa: E402
 
 from screens import panel_updates  # noqa: E402
 from screens.app import make_app  # noqa: E402
+from screens.panel_table import PanelTable  # noqa: E402
 from screens.panel_view import ImplicationsPanel  # noqa: E402
 from screens.widgets import field_id  # noqa: E402
 from wizard.frontend.draft import edit  # noqa: E402
@@ -74,11 +75,11 @@ async def _once() -> tuple[float, float, float, float, float]:
         for _ in range(2):
             await pilot.press("ctrl+n")
             await pilot.pause()
-        table = app.query_one("#table-security", DataTable)
+        table = app.query_one("#table-security", PanelTable)
         _REPAINTS.clear()
         toggled = time.perf_counter()
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
-        while "backend-builder" in [str(key.value) for key in table.rows]:
+        while "backend-builder" in [row.key for row in table.rows]:
             await asyncio.sleep(0.001)
         at_once = time.perf_counter() - toggled
         back_on = edit(app.draft, "features.builder", "true").plan
@@ -89,7 +90,7 @@ async def _once() -> tuple[float, float, float, float, float]:
                 break
         toggled = time.perf_counter()
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = True
-        while "backend-builder" not in [str(key.value) for key in table.rows]:
+        while "backend-builder" not in [row.key for row in table.rows]:
             await asyncio.sleep(0.001)
         shown = time.perf_counter()
         while not any(frame >= _SHOWN[-1] for frame in _FRAMES):

@@ -18,8 +18,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
+from screens.panel_table import PanelTable, TableCell, TableRow
 from wizard.frontend.panel import Changes, Panel, changes
 from wizard.frontend.panel_network import BOTH, IN, INTERNET, LEGEND, NONE, OUT, exposure, ways_in
 from wizard.frontend.panel_rows import PodDetail, Row
@@ -39,17 +40,12 @@ SECTIONS = ("security", "network", "volumes")
 _TEXTS = ("namespace-levels", "root-summary", "security-detail", "exposure", "ways-in", "network-detail", "removed")
 _NOTHING = object()
 
-Cell = tuple[str, str, bool]
-"""A table cell as (text, style name or '', right-aligned)."""
-
-
 @dataclass(frozen=True)
 class _Shown:
-    """What a table shows: its columns as (heading, width), its rows as (key, height), its cells per row key."""
+    """What a table shows: its columns as (heading, width), its rows."""
 
     columns: tuple[tuple[str, int], ...]
-    rows: tuple[tuple[str, int], ...]
-    cells: dict[str, tuple[Cell, ...]]
+    rows: tuple[TableRow, ...]
 
 
 class ImplicationsPanel(Vertical):
@@ -97,7 +93,7 @@ class ImplicationsPanel(Vertical):
         for section in ("security", "network"):
             alerts = [index for index, row in enumerate(getattr(self.shown, section)) if row.alert]
             if alerts:
-                self._tables[section].move_cursor(row=alerts[0], animate=False)
+                self._tables[section].move_cursor(alerts[0])
         self._show_detail("security")
         self._show_detail("network")
 
@@ -157,14 +153,11 @@ class ImplicationsPanel(Vertical):
 
     def selected(self, section: str) -> str | None:
         """The row key under a table's cursor (None: an empty table)."""
-        table = self._tables[section]
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self._tables[section].selected
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_panel_table_highlighted(self, event: PanelTable.Highlighted) -> None:
         """Moving the cursor in the Security or Network table says more about that pod at once."""
-        section = (event.data_table.id or "").removeprefix("table-")
+        section = (event.table.id or "").removeprefix("table-")
         if section in ("security", "network"):
             self._show_detail(section)
 
@@ -197,49 +190,33 @@ class ImplicationsPanel(Vertical):
                 self.query_one(TabbedContent).get_tab(f"tab-{tab}").label = _title(tab, touched)
 
     def _fill(self, section: str) -> None:
-        """One table: columns as wide as their widest cell plus a gap (measured here, not on idle, so the table is
-        drawn once, at once); when its rows and columns are those already shown, only the cells that differ are
-        updated, else its rows are added anew, the cursor kept on its row and the table where it was scrolled."""
-        table = self._tables[section]
+        """One table: columns as wide as their widest cell plus a gap; drawn again only when what it shows differs
+        (the cursor stays on its pod, the table where it was scrolled)."""
         panel, last_change = self.shown, self.last_change
         rows: Sequence[Row] = getattr(panel, section)
         labels = _LABELS.get(section) or ("", MATRIX_HEADING, *(heading for _, heading in panel.peers))
         peers = [key for key, _ in panel.peers]
-        cells = {row.key: tuple(_cell(section, row, index, text, peers, last_change) for index, text in
+        cells = {row.key: tuple(self._cell(section, row, index, text, peers, last_change) for index, text in
                                 enumerate([last_change.marks(section, row.key), *_texts(section, row)]))
                  for row in rows}
-        widths = [max([len(label), *(_width(row[index][0]) for row in cells.values())]) for index, label in
+        widths = [max([len(label), *(_width(row[index].text) for row in cells.values())]) for index, label in
                   enumerate(labels)]
         shown = _Shown(tuple((label, width + (index < len(labels) - 1)) for index, (label, width) in
                              enumerate(zip(labels, widths, strict=True))),
-                       tuple((key, max(_width(text, lines=True) for text, _, _ in row)) for key, row in cells.items()),
-                       cells)
-        before = self._shown.get(section)
-        self._shown[section] = shown
-        if before is not None and (before.columns, before.rows) == (shown.columns, shown.rows):
-            for key, row in cells.items():
-                for index, (was, cell) in enumerate(zip(before.cells[key], row, strict=True)):
-                    if cell != was:
-                        table.update_cell(key, str(index), self._cell_view(cell))
-            return
-        kept, scrolled = self.selected(section), table.scroll_x
-        same_columns = before is not None and before.columns == shown.columns
-        table.clear(columns=not same_columns)
-        if not same_columns:
-            for index, (label, width) in enumerate(shown.columns):
-                table.add_column(Text(label), width=width, key=str(index))  # Text: no markup to parse
-        for key, height in shown.rows:
-            table.add_row(*(self._cell_view(cell) for cell in cells[key]), key=key, height=height)
-        keys = [key for key, _ in shown.rows]
-        if kept in keys:
-            table.move_cursor(row=keys.index(kept), animate=False)
-        table.scroll_x = scrolled  # clear() scrolled back to the first column
+                       tuple(TableRow(key, row, max(_width(cell.text, lines=True) for cell in row))
+                             for key, row in cells.items()))
+        if self._shown.get(section) != shown:
+            self._shown[section] = shown
+            self._tables[section].show_rows(shown.columns, shown.rows)
 
-    def _cell_view(self, cell: Cell) -> RenderableType:
-        text, style, right = cell
-        if not style and not right:
-            return text
-        return Text(text, style=self._theme_styles()[style] if style else "", justify="right" if right else "left")
+    def _cell(self, section: str, row: Row, index: int, text: str, peers: list[str],
+              last_change: Changes) -> TableCell:
+        """A level below restricted, root, a peer on the internet in colour; a cell the last change altered
+        highlighted; counts right-aligned."""
+        style = _style(section, row, index, text, peers, last_change)
+        label = _LABELS.get(section, ())
+        return TableCell(text, self._theme_styles()[style] if style else None,
+                         index < len(label) and label[index] in _RIGHT)
 
     def _show_detail(self, section: str) -> None:
         key = self.selected(section)
@@ -257,9 +234,9 @@ class ImplicationsPanel(Vertical):
         return self._palette
 
 
-def _table(section: str) -> DataTable[RenderableType]:
+def _table(section: str) -> PanelTable:
     """A table whose first two columns (the mark and the name) stay put when it scrolls sideways."""
-    return DataTable(id=f"table-{section}", cursor_type="row", zebra_stripes=True, cell_padding=0, fixed_columns=2)
+    return PanelTable(fixed=2, id=f"table-{section}")
 
 
 def _title(tab: str, touched: bool = False) -> str:
@@ -304,22 +281,19 @@ def _width(text: str, lines: bool = False) -> int:
     return len(parts) if lines else max(len(part) for part in parts)
 
 
-def _cell(section: str, row: Row, index: int, text: str, peers: list[str], last_change: Changes) -> Cell:
-    """A cell as (text, style, right-aligned): a level below restricted, root, a peer on the internet in colour; a
-    cell the last change altered highlighted."""
-    style = ""
+def _style(section: str, row: Row, index: int, text: str, peers: list[str], last_change: Changes) -> str:
+    """A cell's colour by name ('' for none)."""
     if section == "security" and index == 2 and text != "restricted":
-        style = "error" if text == "privileged" else "warning"
-    elif section == "security" and index == 3 and text != "no":
-        style = "error"
-    elif section == "network" and index >= 2:
+        return "error" if text == "privileged" else "warning"
+    if section == "security" and index == 3 and text != "no":
+        return "error"
+    if section == "network" and index >= 2:
         peer = peers[index - 2]
         if (row.key, peer) in last_change.cells:
-            style = "changed"
-        elif peer == INTERNET and text in (IN, BOTH):
-            style = "error"
-    label = _LABELS.get(section, ())
-    return text, style, index < len(label) and label[index] in _RIGHT
+            return "changed"
+        if peer == INTERNET and text in (IN, BOTH):
+            return "error"
+    return ""
 
 
 def _detail(section: str, detail: PodDetail | None) -> RenderableType:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Footer, Input, Static, Switch
+from textual.widgets import Button, Footer, Input, Static, Switch
 
 from screens.app import WizardApp, make_app
+from screens.panel_table import PanelTable
 from screens.widgets import FieldRow, field_id
 from wizard.frontend.placeholders import WIDEST
 from wizard.frontend.steps import STEPS
@@ -24,8 +25,8 @@ async def settle(app: WizardApp, pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def rows(app: WizardApp, section: str) -> dict[str, list[str]]:
-    table = app.query_one(f"#table-{section}", DataTable)
-    return {str(key.value): [str(c) for c in table.get_row(key)] for key in table.rows}
+    table = app.query_one(f"#table-{section}", PanelTable)
+    return {row.key: table.cells(row.key) for row in table.rows}
 
 
 async def go_to(app: WizardApp, pilot, step_id: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,10 @@ import re
 
 from rich.console import Console
 from test_app import minimal, settle  # noqa: E402,I001 - the Pilot helpers every TUI test shares
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent
+from textual.widgets import Footer, Input, Static, TabbedContent
 
 from screens.app import WizardApp, make_app
+from screens.panel_table import PanelTable
 from screens.panel_view import ImplicationsPanel
 from screens.widgets import field_id
 from wizard.frontend.steps import STEPS
@@ -86,13 +87,13 @@ async def test_a_pod_picked_in_the_matrix_shows_who_reaches_it_and_whom_it_reach
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("f6")
-        table = app.query_one("#table-network", DataTable)
+        table = app.query_one("#table-network", PanelTable)
         table.focus()
         await pilot.pause()
         panel = app.query_one(ImplicationsPanel)
         assert panel.selected("network") == "orchestrator-server"  # it opens on the first pod open to the internet
         assert "internet: TCP 80, 443, 9000 (NetworkPolicy orchestrator-server)" in text_of(app, "#network-detail")
-        keys = [str(key.value) for key in table.rows]
+        keys = [row.key for row in table.rows]
         for _ in range(keys.index("backend-server") - table.cursor_row):
             await pilot.press("down")
         await pilot.pause()
@@ -134,8 +135,8 @@ async def test_root_containers_are_named_whole_at_80x24() -> None:
         screen = screen_text(app)
         for name in ("add-cert", "kaniko", "localstack"):
             assert re.search(rf"(?<![\w-]){name}(?![\w-])", screen), name  # the whole name, not "kanik" nor "add-"
-        table = app.query_one("#table-security", DataTable)
-        assert [str(column.label) for column in table.ordered_columns] == ["", "Pod", "Level", "Root"]
+        table = app.query_one("#table-security", PanelTable)
+        assert list(table.labels) == ["", "Pod", "Level", "Root"]
         assert "Root" in screen and "backend-object-storage: baseline" in screen  # the first root pod, selected
 
 
@@ -147,7 +148,7 @@ async def test_the_key_of_the_tab_shown_moves_into_its_table_and_back() -> None:
         panel = app.query_one(ImplicationsPanel)
         await pilot.press("f5")  # Security is shown: into its table
         await pilot.pause()
-        table = app.query_one("#table-security", DataTable)
+        table = app.query_one("#table-security", PanelTable)
         assert app.focused is table and panel.selected("security") == "backend-task-build"  # the root pod
         await pilot.press("up")
         await pilot.pause()

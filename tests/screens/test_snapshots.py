@@ -5,9 +5,9 @@ is looked at and accepted with `pytest tests/screens/test_snapshots.py --snapsho
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable
 
 from screens.app import make_app
+from screens.panel_table import PanelTable
 from wizard.frontend.steps import STEPS
 from wizard.planning import presets
 from wizard.planning.layers import Layer, build_plan
@@ -21,7 +21,7 @@ def _go_to_step(index: int):  # type: ignore[no-untyped-def]
         for _ in range(index):
             await pilot.press("ctrl+n")
         await app.workers.wait_for_complete()  # the panel is computed in a thread, then posted to the UI
-        table = app.query_one("#table-security", DataTable)
+        table = app.query_one("#table-security", PanelTable)
         for _ in range(200):  # bounded: a panel that never fills must fail the test, not hang it
             if table.row_count:
                 break

@@ -6,9 +6,10 @@ with `pytest tests/screens/test_snapshots_panel.py --snapshot-update` after look
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from screens.app import make_app
+from screens.panel_table import PanelTable
 from wizard.planning import presets
 from wizard.planning.layers import Layer, apply_sets, build_plan
 
@@ -32,9 +33,9 @@ def _show_tab(tab: str):  # type: ignore[no-untyped-def]
         await pilot.pause()
         await pilot.press({"security": "f5", "network": "f6", "volumes": "f7"}[tab])
         if tab == "network":
-            table = app.query_one("#table-network", DataTable)
+            table = app.query_one("#table-network", PanelTable)
             table.focus()
-            row = [str(key.value) for key in table.rows].index(SELECTED)
+            row = [row.key for row in table.rows].index(SELECTED)
             for _ in range(row - table.cursor_row):  # from the first pod open to the internet, where it opens
                 await pilot.press("down")
             assert app.query_one("#panel").selected("network") == SELECTED

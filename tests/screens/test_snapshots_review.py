@@ -5,10 +5,10 @@ __snapshots__/ (pytest-textual-snapshot); accept a change with `--snapshot-updat
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable
 
 from screens.app import make_app
 from screens.modals import ConfirmWrite
+from screens.panel_table import PanelTable
 from screens.review import ReviewList
 from screens.viewer import ValuesViewer
 from wizard.frontend.steps import STEPS
@@ -24,7 +24,7 @@ def _on_the_review(then: str):  # type: ignore[no-untyped-def]
         for _ in range(len(STEPS) - 1):
             await pilot.press("ctrl+n")
         await app.workers.wait_for_complete()  # the panel is computed in a thread, then posted to the UI
-        table = app.query_one("#table-security", DataTable)
+        table = app.query_one("#table-security", PanelTable)
         for _ in range(200):  # bounded: a panel that never fills must fail the test, not hang it
             if table.row_count:
                 break
