@@ -23,6 +23,7 @@ from screens import keys
 from screens.accounts import AccountsMixin
 from screens.cluster_view import Admit, ClusterViewMixin
 from screens.editing import EditingMixin
+from screens.escape_key import prompt_escape
 from screens.field_search import FieldSearch
 from screens.modals import ResumeModal
 from screens.navigation import NavigationMixin
@@ -164,4 +165,5 @@ def make_app(plan: Plan, saved: SavedDraft | None = None,
     `admit`, once a cluster was found, has it judge the pods for the review; `out_dir`, where the files go, whose
     secrets/ says which credentials a re-run keeps; `ending`, what the review's action does: write, a dry run, or
     keep a network organisation's answers); cli.py and the tests build it the same way."""
+    prompt_escape()  # Esc is Back: as quick as Ctrl+N
     return WizardApp(plan, saved, discover, layers, admit, out_dir, ending)

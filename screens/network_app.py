@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Static
 
+from screens.escape_key import prompt_escape
 from wizard.frontend.network_overview import QUESTIONS, Overview, answer_problem, channel_choices, new_organisation
 from wizard.network.model import Network
 
@@ -78,6 +79,7 @@ class NetworkApp(App[Choice | None]):
 
     def __init__(self, shown: Overview, network: Network) -> None:
         super().__init__()
+        prompt_escape()  # Esc goes back: as quick as any other key
         self.shown, self.network = shown, network
 
     def compose(self) -> ComposeResult:
