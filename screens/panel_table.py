@@ -127,10 +127,13 @@ class PanelTable(ScrollView, can_focus=True):
                 self._lines.append(_line(row.cells, widths, line))
                 self._line_row.append(index)
         keys = [row.key for row in self.rows]
-        self.cursor_row = keys.index(kept) if kept in keys else min(self.cursor_row, max(len(keys) - 1, 0))
+        before, self.cursor_row = self.cursor_row, (
+            keys.index(kept) if kept in keys else min(self.cursor_row, max(len(keys) - 1, 0)))
         size = Size(sum(widths), HEADER + len(self._lines))
         if size != self.virtual_size:
             self.virtual_size = size  # lays the screen out again: only when the rows or the widths changed
+        if self.cursor_row != before:
+            self._into_view()  # its row moved (rows added or removed above it): the cursor stays in view
         self.refresh()
 
     def cells(self, key: str) -> list[str]:

@@ -82,6 +82,18 @@ async def test_new_rows_keep_the_cursor_on_its_row_and_only_a_new_size_lays_the_
         await pilot.pause()
 
 
+async def test_a_cursor_whose_row_moves_down_stays_in_view() -> None:
+    app = _Holder()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(PanelTable)
+        table.move_cursor(2)
+        await pilot.pause()
+        assert table.scroll_y == 0
+        table.show_rows(COLUMNS, _rows(*(f"new-{n}" for n in range(6)), *(f"pod-{n}" for n in range(10))))
+        await pilot.pause()
+        assert table.selected == "pod-2" and any("pod-2" in line for line in _screen_lines(app)[1:])
+
+
 async def test_the_name_columns_stay_while_the_others_scroll_sideways() -> None:
     app = _Holder()
     async with app.run_test(size=(30, 10)) as pilot:
