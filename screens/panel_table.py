@@ -92,7 +92,7 @@ class PanelTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.fixed = fixed
         self.cursor_row = 0
-        self.labels: tuple[str, ...] = ()
+        self.columns: tuple[tuple[str, int], ...] = ()
         self.rows: tuple[TableRow, ...] = ()
         self._header = Strip([])
         self._lines: list[Strip] = []
@@ -104,6 +104,10 @@ class PanelTable(ScrollView, can_focus=True):
     # --- what the panel asks of it ----------------------------------------------------------------------------------
 
     @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(label for label, _ in self.columns)
+
+    @property
     def row_count(self) -> int:
         return len(self.rows)
 
@@ -112,12 +116,14 @@ class PanelTable(ScrollView, can_focus=True):
         return self.rows[self.cursor_row].key if self.rows else None
 
     def show_rows(self, columns: Sequence[tuple[str, int]], rows: Sequence[TableRow]) -> None:
-        """New headings (label, width) and rows: the cursor stays on its row's key (or as near as the rows allow),
-        the sideways scroll where it was; the screen is laid out again only when the table's size changed."""
+        """New headings (label, width) and rows, drawn only if they differ from those shown: the cursor stays on its
+        row's key (or as near as the rows allow), the sideways scroll where it was; the screen is laid out again
+        only when the table's size changed."""
+        if (tuple(columns), tuple(rows)) == (self.columns, self.rows):
+            return
         kept = self.selected
         widths = [width for _, width in columns]
-        self.labels = tuple(label for label, _ in columns)
-        self.rows = tuple(rows)
+        self.columns, self.rows = tuple(columns), tuple(rows)
         self._fixed_width = sum(widths[: self.fixed])
         self._header = _line([TableCell(label) for label in self.labels], widths, 0)
         self._lines, self._line_row, self._row_start = [], [], []

@@ -9,7 +9,6 @@ the panel is repainted after every answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -40,14 +39,6 @@ SECTIONS = ("security", "network", "volumes")
 _TEXTS = ("namespace-levels", "root-summary", "security-detail", "exposure", "ways-in", "network-detail", "removed")
 _NOTHING = object()
 
-@dataclass(frozen=True)
-class _Shown:
-    """What a table shows: its columns as (heading, width), its rows."""
-
-    columns: tuple[tuple[str, int], ...]
-    rows: tuple[TableRow, ...]
-
-
 class ImplicationsPanel(Vertical):
     """What the current decisions do: Security, Network and Volumes tabs; rows the last change touched are marked
     + (added) or ~ (changed), cells it changed are highlighted, and what is worth attention is in colour."""
@@ -61,8 +52,6 @@ class ImplicationsPanel(Vertical):
         self._palette: dict[str, Style] | None = None
         self._texts = {name: Static("", id=name, markup=False) for name in _TEXTS}
         self._tables = {section: _table(section) for section in SECTIONS}
-        self._shown: dict[str, _Shown] = {}
-        """Per table, what it shows: a repaint changes only what differs."""
         self._contents: dict[str, object] = {}
         """Per text, what it shows."""
         self._touched: dict[str, bool] = {}
@@ -190,8 +179,8 @@ class ImplicationsPanel(Vertical):
                 self.query_one(TabbedContent).get_tab(f"tab-{tab}").label = _title(tab, touched)
 
     def _fill(self, section: str) -> None:
-        """One table: columns as wide as their widest cell plus a gap; drawn again only when what it shows differs
-        (the cursor stays on its pod, the table where it was scrolled)."""
+        """One table: columns as wide as their widest cell plus a gap (the table draws itself again only when what it
+        shows differs; the cursor stays on its pod, the table where it was scrolled)."""
         panel, last_change = self.shown, self.last_change
         rows: Sequence[Row] = getattr(panel, section)
         labels = _LABELS.get(section) or ("", MATRIX_HEADING, *(heading for _, heading in panel.peers))
@@ -201,13 +190,10 @@ class ImplicationsPanel(Vertical):
                  for row in rows}
         widths = [max([len(label), *(_width(row[index].text) for row in cells.values())]) for index, label in
                   enumerate(labels)]
-        shown = _Shown(tuple((label, width + (index < len(labels) - 1)) for index, (label, width) in
-                             enumerate(zip(labels, widths, strict=True))),
-                       tuple(TableRow(key, row, max(_width(cell.text, lines=True) for cell in row))
-                             for key, row in cells.items()))
-        if self._shown.get(section) != shown:
-            self._shown[section] = shown
-            self._tables[section].show_rows(shown.columns, shown.rows)
+        self._tables[section].show_rows(
+            [(label, width + (index < len(labels) - 1)) for index, (label, width) in
+             enumerate(zip(labels, widths, strict=True))],
+            [TableRow(key, row, max(_width(cell.text, lines=True) for cell in row)) for key, row in cells.items()])
 
     def _cell(self, section: str, row: Row, index: int, text: str, peers: list[str],
               last_change: Changes) -> TableCell:
