@@ -30,6 +30,7 @@ from screens.navigation import NavigationMixin
 from screens.page_building import PageBuildingMixin
 from screens.panel_updates import PanelUpdatesMixin
 from screens.panel_view import ImplicationsPanel
+from screens.partial_repaint import PartialRepaintMixin
 from screens.review import ReviewList
 from screens.reviewing import INSTALL_BUTTON, ReviewingMixin
 from screens.step_pages import StepPages
@@ -47,7 +48,7 @@ from wizard.reporting.findings import Finding
 
 
 class WizardApp(NavigationMixin, PageBuildingMixin, EditingMixin, ReviewingMixin, AccountsMixin, PanelUpdatesMixin,
-                ClusterViewMixin, keys.KeysMixin, App[Plan | None]):
+                ClusterViewMixin, keys.KeysMixin, PartialRepaintMixin, App[Plan | None]):
     """Returns the Plan to write (Finish), or None (quit); `install_requested` when the operator chose to install
     after writing; `given_secrets` the admin passwords typed in the Accounts and secrets step (screens.accounts)."""
 
