@@ -11,7 +11,6 @@ is typed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +22,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from screens.step_pages import StepPages
 from screens.widgets import FieldRow
 from wizard.core.errors import WizardError
 from wizard.frontend.lists import items
 from wizard.frontend.secret_status import WHERE, lines
 from wizard.frontend.steps import STEPS, STEPS_BY_ID, relevant
+from wizard.frontend.typed_passwords import TypedPasswords
 from wizard.planning.passwords import username_problem
 from wizard.planning.plan import Plan
 from wizard.writing.credentials import admin_id
@@ -45,54 +46,6 @@ HELP = ("Each admin user gets a password: empty, one is generated; typed, it is 
 
 _CHECKING = threading.Lock()
 """Django's settings are configured by the first check: two checks must not race to do it."""
-
-
-class TypedPasswords:
-    """The passwords typed for admin users (credential id -> password), each with the backend's verdict once known."""
-
-    def __init__(self) -> None:
-        self.typed: dict[str, str] = {}
-        self._verdicts: dict[str, tuple[str, tuple[str, ...]]] = {}
-
-    def set(self, ident: str, password: str) -> None:
-        """What is typed now (empty: nothing typed, the password will be generated)."""
-        if password:
-            self.typed[ident] = password
-        else:
-            self.typed.pop(ident, None)
-            self._verdicts.pop(ident, None)
-
-    def judge(self, ident: str, password: str, problems: Iterable[str]) -> bool:
-        """Record a verdict; False (and nothing recorded) when the password it is about is no longer the one typed."""
-        if self.typed.get(ident) != password:
-            return False
-        self._verdicts[ident] = (password, tuple(problems))
-        return True
-
-    def problems(self, ident: str) -> tuple[str, ...] | None:
-        """Why the backend would refuse what is typed (() when it accepts it or nothing is typed; None: not known)."""
-        password = self.typed.get(ident)
-        if password is None:
-            return ()
-        verdict = self._verdicts.get(ident)
-        return verdict[1] if verdict is not None and verdict[0] == password else None
-
-    def keep_only(self, idents: Iterable[str]) -> list[str]:
-        """Forget the passwords of users no longer there (renamed or removed); returns the ids forgotten."""
-        wanted = set(idents)
-        dropped = [ident for ident in self.typed if ident not in wanted]
-        for ident in dropped:
-            self.set(ident, "")
-        return dropped
-
-    def accepted(self) -> dict[str, str]:
-        return {ident: password for ident, password in self.typed.items() if self.problems(ident) == ()}
-
-    def pending(self) -> list[str]:
-        return [ident for ident in self.typed if self.problems(ident) is None]
-
-    def refused(self) -> dict[str, tuple[str, ...]]:
-        return {ident: found for ident in self.typed if (found := self.problems(ident))}
 
 
 class PasswordChecked(Message):
@@ -194,7 +147,7 @@ class AccountsMixin:
     draft: Draft
     index: int
     install_requested: bool
-    query: Any
+    query_one: Any
     notify: Any
     post_message: Any
     refresh_bindings: Any
@@ -256,11 +209,11 @@ class AccountsMixin:
         text.rstrip()
         return text
 
-    def refresh_accounts(self, page: Widget, *, answers_changed: bool) -> None:
+    def refresh_accounts(self, *, answers_changed: bool) -> None:
         """A kept Accounts page shown again: its passwords masked unless F3 was pressed here; after other answers,
         its password rows follow which users matter, and secrets/ is read again for the Plan they make."""
         shown = self.draft.shown
-        for row in page.query(PasswordRow).results(PasswordRow):
+        for row in self._password_rows():
             row.reveal(self.revealed)
             if answers_changed:
                 row.display = relevant(f"{USERS}[{row.index}].name", shown)
@@ -270,9 +223,18 @@ class AccountsMixin:
 
     def show_secrets_list(self) -> None:
         text = self._secrets_text()
-        for widget in self.query("#secrets-list").results(Static):
-            if widget.content != text:  # unchanged: no layout of the whole screen
-                widget.update(text)
+        for widget in self._accounts_children():
+            if widget.id == "secrets-list" and isinstance(widget, Static) and widget.content != text:
+                widget.update(text)  # only when changed: each update lays the whole screen out again
+
+    def _accounts_children(self) -> list[Widget]:
+        """The Accounts page's widgets (its password rows, its secrets list), found without a query of the whole
+        screen, which matched every widget's selectors: 12 ms on each visit and each key typed in a password."""
+        page = self.query_one(StepPages).page(STEPS_BY_ID["accounts"])
+        return [] if page is None else list(page.children)
+
+    def _password_rows(self) -> list[PasswordRow]:
+        return [row for row in self._accounts_children() if isinstance(row, PasswordRow)]
 
     # --- typing, judging, renaming ----------------------------------------------------------------------------
 
@@ -299,7 +261,7 @@ class AccountsMixin:
     def on_password_checked(self, message: PasswordChecked) -> None:
         if not self.passwords.judge(message.ident, message.password, message.problems):
             return  # typed on since: a newer check is on its way
-        for row in self.query(PasswordRow).results(PasswordRow):
+        for row in self._password_rows():
             if row.ident == message.ident:
                 row.show_problems(message.problems)
         self.show_secrets_list()
@@ -312,7 +274,7 @@ class AccountsMixin:
         follow the new names."""
         names = self._user_names()
         dropped = self.passwords.keep_only(admin_id(name) for name in names)
-        for row in self.query(PasswordRow).results(PasswordRow):
+        for row in self._password_rows():
             if row.index < len(names):
                 row.follow(names[row.index], self.passwords.typed.get(admin_id(names[row.index]), ""))
         if dropped:
@@ -347,7 +309,7 @@ class AccountsMixin:
 
     def _reveal(self, revealed: bool) -> None:
         self.revealed = revealed
-        for row in self.query(PasswordRow).results(PasswordRow):
+        for row in self._password_rows():
             row.reveal(revealed)
         self.show_secrets_list()
         self.refresh_bindings()
@@ -389,6 +351,6 @@ class AccountsMixin:
         """The Accounts and secrets step, every refused password with its reasons."""
         self.index = STEPS.index(STEPS_BY_ID["accounts"])
         await self.show_step()
-        for row in self.query(PasswordRow).results(PasswordRow):
+        for row in self._password_rows():
             row.judged = True
             row.show_problems(self.passwords.problems(row.ident))

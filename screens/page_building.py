@@ -166,4 +166,4 @@ class PageBuildingMixin:
             await self.refresh_rows(page)
             page.shown_for = self.draft
         if page.step_id == "accounts":
-            self.refresh_accounts(page, answers_changed=changed)  # its passwords masked again, its secrets listed
+            self.refresh_accounts(answers_changed=changed)  # its passwords masked again, its secrets listed
