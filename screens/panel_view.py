@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens.panel_table import PanelTable, TableCell, TableRow
+from screens.text_updates import update_text
 from wizard.frontend.panel import Changes, Panel, changes
 from wizard.frontend.panel_network import BOTH, IN, INTERNET, LEGEND, NONE, OUT, exposure, ways_in
 from wizard.frontend.panel_rows import PodDetail, Row
@@ -164,10 +165,10 @@ class ImplicationsPanel(Vertical):
 
     def _set(self, name: str, content: object, shown: RenderableType | None = None) -> None:
         """A text's new content (`content` what it says, `shown` how, when not the content itself), only if it
-        differs: an update lays the panel out again."""
+        differs; the screen is laid out again only if the text's height changed."""
         if self._contents.get(name, _NOTHING) != content:
             self._contents[name] = content
-            self._texts[name].update(content if shown is None else shown)  # type: ignore[arg-type]
+            update_text(self._texts[name], content if shown is None else shown)  # type: ignore[arg-type]
 
     def _mark_tabs(self, last_change: Changes) -> None:
         """A tab's title says when the last change touched it: the operator may be looking at another tab."""

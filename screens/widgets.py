@@ -15,6 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, Switch
 
+from screens.text_updates import update_text
 from wizard.cluster.choices import FieldChoices, may_offer
 from wizard.frontend.steps import fixed
 from wizard.planning.declare import Declaration
@@ -93,7 +94,7 @@ class FieldRow(Vertical):
             self.origin = origin
             if self.built:
                 shown = self.query_one(".field-origin", Static)
-                shown.update(origin)
+                update_text(shown, origin)
                 shown.display = bool(origin)
 
     def offer(self, choices: FieldChoices | None) -> None:
