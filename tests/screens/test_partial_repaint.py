@@ -17,20 +17,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_app import minimal, settle  # noqa: E402,I001
 
 
+def _calls(owner: object, method: str) -> list[bool]:
+    """Counts the calls of `owner.method` from now on (one entry per call), the method still doing its work."""
+    calls: list[bool] = []
+    wrapped = getattr(owner, method)
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(True)
+        return wrapped(*args, **kwargs)
+
+    setattr(owner, method, counted)
+    return calls
+
+
 async def test_a_step_switch_and_a_focus_move_repaint_only_what_changed() -> None:
     app = make_app(minimal())
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, StepScreen)
-        full: list[bool] = []
-        whole = screen._compositor.render_full_update
-
-        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-            full.append(True)
-            return whole(*args, **kwargs)
-
-        screen._compositor.render_full_update = counted  # type: ignore[method-assign]
+        full = _calls(screen._compositor, "render_full_update")
         before = app.focused
         await pilot.press("tab")
         await settle(app, pilot)
@@ -47,14 +53,7 @@ async def test_a_panel_text_that_keeps_its_height_is_repainted_without_a_layout(
         await settle(app, pilot)
         panel = app.query_one(ImplicationsPanel)
         text = panel._texts["namespace-levels"]
-        layouts: list[bool] = []
-        lay_out = app.screen._refresh_layout
-
-        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-            layouts.append(True)
-            return lay_out(*args, **kwargs)
-
-        app.screen._refresh_layout = counted  # type: ignore[method-assign]
+        layouts = _calls(app.screen, "_refresh_layout")
         panel._set("namespace-levels", "marker-one")  # laid out if its height changed
         await settle(app, pilot)
         layouts.clear()
