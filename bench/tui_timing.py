@@ -92,10 +92,10 @@ async def _once() -> tuple[float, float, float, float, float]:
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = True
         while "backend-builder" not in [row.key for row in table.rows]:
             await asyncio.sleep(0.001)
-        shown = time.perf_counter()
-        while not any(frame >= _SHOWN[-1] for frame in _FRAMES):
+        shown = _SHOWN[-1]  # when the tables held the rows: the loop polling above may only see it after the frame
+        while not any(frame >= shown for frame in _FRAMES):
             await asyncio.sleep(0.001)
-        drawn = min(frame for frame in _FRAMES if frame >= _SHOWN[-1])
+        drawn = min(frame for frame in _FRAMES if frame >= shown)
         return first, at_once, _REPAINTS[-1], shown - toggled, drawn - toggled
 
 

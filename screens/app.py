@@ -25,6 +25,7 @@ from screens.cluster_view import Admit, ClusterViewMixin
 from screens.editing import EditingMixin
 from screens.escape_key import prompt_escape
 from screens.field_search import FieldSearch
+from screens.layout_now import lay_out_now
 from screens.modals import ResumeModal
 from screens.navigation import NavigationMixin
 from screens.page_building import PageBuildingMixin
@@ -117,6 +118,7 @@ class WizardApp(NavigationMixin, PageBuildingMixin, EditingMixin, ReviewingMixin
     @on(FieldRow.Edited)
     async def field_edited(self, event: FieldRow.Edited) -> None:
         await self.take_edit(event.path, event.text)
+        lay_out_now(self.screen)  # rows shown or hidden, the panel's new rows: in the next frame, not three later
 
     @on(Input.Submitted, ".field-control")
     def field_submitted(self) -> None:

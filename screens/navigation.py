@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from screens.layout_now import lay_out_now
 from screens.review import ReviewList, review_widgets
 from screens.step_pages import StepPage, StepPages
 from screens.step_widgets import FieldOrigins, field_rows
@@ -76,6 +77,7 @@ class NavigationMixin:
             self.focus_first()
         else:  # in view once laid out: a page just built or just shown has no layout before the next refresh
             self.call_after_refresh(self.call_after_refresh, row.scroll_visible, animate=False, top=True)
+        lay_out_now(self.screen)  # the step on the screen now, the footer's keys and the focus's colours after
 
     def current_page(self) -> StepPage:
         page = self.query_one(StepPages).shown()
