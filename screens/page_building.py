@@ -126,6 +126,7 @@ class PageBuildingMixin:
             await self._up_to_date(page)
             if generation != self._generation:
                 return
+            pages.lay_out_ahead(page)
         self._settle_memory()
 
     def _start_page(self, pages: StepPages, step: Step) -> StepPage:
