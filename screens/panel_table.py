@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -100,6 +100,8 @@ class PanelTable(ScrollView, can_focus=True):
         """Per line of the body, the index of its row."""
         self._row_start: list[int] = []
         self._fixed_width = 0
+        self._styles: _Styles | None = None
+        """The colours of the lines being drawn (render_lines), None between two drawings."""
 
     # --- what the panel asks of it ----------------------------------------------------------------------------------
 
@@ -199,24 +201,27 @@ class PanelTable(ScrollView, can_focus=True):
 
     # --- drawing --------------------------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = _Styles.of(self)  # once for the lines drawn now: the widget's style walks its ancestors
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._styles or _Styles.of(self)
         if y < HEADER:
-            return Strip.join(self._cropped(self._header, width)).apply_style(
-                base + self.get_component_rich_style("panel-table--header"))
+            return Strip.join(self._cropped(self._header, width)).apply_style(styles.header)
         line = y - HEADER + round(self.scroll_y)
         if line >= len(self._lines):
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles.base)
         row = self._line_row[line]
         fixed, scrolled = self._cropped(self._lines[line], width)
         if row == self.cursor_row:  # the cursor's colours over the cells' own, as a selection reads
-            cursor = self.get_component_rich_style("panel-table--cursor")
-            return Strip(Segment.apply_style(Strip.join([fixed, scrolled]), base, post_style=cursor))
-        if row % 2:
-            base = base + self.get_component_rich_style("panel-table--even")
-        return Strip.join([fixed.apply_style(base + self.get_component_rich_style("panel-table--fixed")),
-                           scrolled.apply_style(base)])
+            return Strip(Segment.apply_style(Strip.join([fixed, scrolled]), styles.base, post_style=styles.cursor))
+        base = styles.even if row % 2 else styles.base
+        return Strip.join([fixed.apply_style(base + styles.fixed), scrolled.apply_style(base)])
 
     def _cropped(self, strip: Strip, width: int) -> tuple[Strip, Strip]:
         """The fixed columns, and the others from the sideways scroll on, together as wide as the table."""
@@ -224,6 +229,24 @@ class PanelTable(ScrollView, can_focus=True):
         start = fixed + round(self.scroll_x)
         rest = max(width - fixed, 0)
         return strip.crop(0, fixed), strip.crop(start, start + rest).extend_cell_length(rest)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """A table's colours as the CSS gives them now: the base, and each component over it."""
+
+    base: Style
+    header: Style
+    even: Style
+    fixed: Style
+    cursor: Style
+
+    @classmethod
+    def of(cls, table: PanelTable) -> _Styles:
+        base = table.rich_style
+        component = table.get_component_rich_style
+        return cls(base, base + component("panel-table--header"), base + component("panel-table--even"),
+                   component("panel-table--fixed"), component("panel-table--cursor"))
 
 
 def _line(cells: Sequence[TableCell], widths: Sequence[int], line: int) -> Strip:
