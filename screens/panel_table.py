@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -249,6 +250,12 @@ class _Styles:
                    component("panel-table--fixed"), component("panel-table--cursor"))
 
 
+@cache
+def _column_style(column: int) -> Style:
+    """A column's mark (made once: a style with meta pickles it, for every cell of every row of every panel)."""
+    return Style.from_meta({"column": column})
+
+
 def _line(cells: Sequence[TableCell], widths: Sequence[int], line: int) -> Strip:
     """One line of a row: each cell's line `line` (blank when it has fewer), padded or cut to its column. Each cell
     carries its column in its style, which keeps it a run of its own in a screenshot (an SVG viewer's font then
@@ -259,6 +266,6 @@ def _line(cells: Sequence[TableCell], widths: Sequence[int], line: int) -> Strip
         text = lines[line] if line < len(lines) else ""
         if cell.right and cell_len(text) < width:
             text = " " * (width - cell_len(text)) + text
-        own = Style.from_meta({"column": column})
+        own = _column_style(column)
         segments.append(Segment(set_cell_size(text, width), own if cell.style is None else cell.style + own))
     return Strip(segments, sum(widths))
