@@ -42,8 +42,9 @@ class StepPages(ContentSwitcher):
     def lay_out_ahead(self, page: StepPage) -> None:
         """Arrange a hidden page at the size it will have when shown, while the operator reads the shown one: the
         first showing of a long page (storage: some 150 widgets, each text's height found by rendering it) then
-        finds its arrangement and its texts' heights known, and its step switch took 70 ms less. Every page has
-        the same size (a steady scrollbar gutter), so the shown page's is the one."""
+        finds its rows arranged and its texts' heights known (the page's own arrangement is made again: Textual
+        counts showing a page as a change of its children), and its first layout took 29 ms instead of 39 to 45.
+        Every page has the same size (a steady scrollbar gutter), so the shown page's is the one."""
         shown = self.shown()
         if shown is not None and shown is not page and shown.size:
             page.arrange(shown.scrollable_content_region.size)

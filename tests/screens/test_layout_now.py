@@ -1,14 +1,18 @@
 """A step switch and an answer are laid out within their own handling (screens/layout_now.py): once Next or a toggle
-returns, the screen's layout already holds what they changed, without waiting for Textual's queues and timer."""
+returns, the screen's layout already holds what they changed, without waiting for Textual's queues and timer; a
+page built ahead is arranged ahead too (StepPages.lay_out_ahead)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from textual.widgets import Static
+
 from screens.app import make_app
+from screens.step_pages import StepPages
 from screens.widgets import FieldRow, field_id
-from wizard.frontend.steps import STEPS
+from wizard.frontend.steps import STEPS, STEPS_BY_ID
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_app import go_to, minimal, settle  # noqa: E402,I001
@@ -39,3 +43,20 @@ async def test_an_answer_that_hides_a_row_is_laid_out_before_it_returns() -> Non
         assert layouts and row.region.height == 0  # hidden on the screen, not only in the DOM
         await settle(app, pilot)
         assert not row.display and row.region.height == 0
+
+
+async def test_a_page_built_ahead_has_its_texts_measured_before_it_is_shown() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await go_to(app, pilot, "features")
+        await settle(app, pilot)
+        ahead = app.query_one(StepPages).page(STEPS_BY_ID["storage"])
+        assert ahead is not None and not ahead.display  # built while the operator reads the features step
+        texts = [widget for widget in ahead.walk_children(Static) if widget.display and
+                 widget.classes & {"field-label", "field-help", "step-title", "step-help"}]
+        assert len(texts) > 30  # its labels and helps: each one's height is found by rendering it
+        width = app.current_page().scrollable_content_region.width
+        unmeasured = [widget for widget in texts if widget._content_height_cache[0] is None]
+        assert unmeasured == []  # measured ahead (Textual keeps a text's height for its width) ...
+        await app.next_step()
+        assert app.current_page() is ahead and ahead.scrollable_content_region.width == width  # ... at this width
