@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from screens import page_building
 from screens.app import make_app
 from screens.step_pages import StepPages
 from screens.widgets import FieldRow, field_id
@@ -49,7 +50,8 @@ async def test_a_page_built_ahead_has_its_texts_measured_before_it_is_shown() ->
     app = make_app(minimal())
     async with app.run_test(size=(100, 30)) as pilot:
         await go_to(app, pilot, "features")
-        await settle(app, pilot)
+        await pilot.pause(page_building.AHEAD_PAUSE + 0.1)  # the operator reads: the next page is built meanwhile
+        await app.workers.wait_for_complete()
         ahead = app.query_one(StepPages).page(STEPS_BY_ID["storage"])
         assert ahead is not None and not ahead.display  # built while the operator reads the features step
         texts = [widget for widget in ahead.walk_children(Static) if widget.display and
