@@ -116,14 +116,25 @@ def _once(command: list[str], columns: int, lines: int, state: str) -> list[floa
         terminal.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def pty_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every pseudo-terminal bench takes: how many runs, and the terminal's size (see `size_of`)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--size", default="100x30", help="COLUMNSxLINES of the pseudo-terminal (default 100x30)")
+    return parser
+
+
+def size_of(args: argparse.Namespace) -> tuple[int, int]:
+    columns, lines = (int(n) for n in args.size.split("x"))
+    return columns, lines
+
+
+def main() -> None:
+    parser = pty_arguments(__doc__)
     parser.add_argument("--command", default="-m wizard --preset minimal",
                         help="what follows the Python executable (default: -m wizard --preset minimal)")
     args = parser.parse_args()
-    columns, lines = (int(n) for n in args.size.split("x"))
+    columns, lines = size_of(args)
     command = [sys.executable, *args.command.split()]
     with tempfile.TemporaryDirectory() as state:
         _once(command, columns, lines, state)  # warms the file cache and writes the compiled modules

@@ -11,12 +11,11 @@ Not a test.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 
-from first_screen import PANEL_DRAWN, Terminal
+from first_screen import PANEL_DRAWN, Terminal, pty_arguments, size_of
 
 BARE_APP = """
 from textual.app import App
@@ -43,11 +42,8 @@ def _first_drawn(command: list[str], marker: str, columns: int, lines: int, stat
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--size", default="100x30", help="COLUMNSxLINES of the pseudo-terminal (default 100x30)")
-    args = parser.parse_args()
-    columns, lines = (int(n) for n in args.size.split("x"))
+    args = pty_arguments(__doc__).parse_args()
+    columns, lines = size_of(args)
     apps = {"bare Textual app": ([sys.executable, "-c", BARE_APP], "bare app drawn"),
             "wizard --preset minimal": ([sys.executable, "-m", "wizard", "--preset", "minimal"], PANEL_DRAWN)}
     times: dict[str, list[float]] = {name: [] for name in apps}
