@@ -43,19 +43,33 @@ class EditingMixin:
     follow_users: Any
     recompute: Any
     build_ahead_later: Any
+    _unsettled: Draft | None = None
+    """The Draft before the answers taken (take_answer) whose rows have not followed yet (take_edit)."""
 
-    async def take_edit(self, path: str, text: str) -> None:
-        """A field changed; the step is rebuilt only when the answer makes list items come or go."""
+    def take_answer(self, path: str, text: str) -> None:
+        """The answer into the Draft and its panel onto the screen now: the field calls this as it changes, before
+        its message reaches the App (through the queue, a frame that redrew the field alone came first: a fifth of
+        the 16 ms a toggle may take). The step's rows follow when the message arrives (take_edit)."""
         if text == self.draft.text(path):
             return
-        step = STEPS[self.index]
-        before = signature(step, self.draft)
+        if self._unsettled is None:
+            self._unsettled = self.draft
         self.draft = edit(self.draft, path, text)
         if self.draft.valid:
-            self.recompute(self.draft.plan)  # first: a panel computed ahead is on the screen before the rows follow
+            self.recompute(self.draft.plan)  # a panel computed ahead is painted at once, before the rows follow
+
+    async def take_edit(self, path: str, text: str) -> None:
+        """A field changed (and the field's take_answer took it, or takes it now): the rows follow; the step is
+        rebuilt only when the answer makes list items come or go. Several answers taken before their messages
+        arrive are settled by the first."""
+        self.take_answer(path, text)
+        before, self._unsettled = self._unsettled, None
+        if before is None:
+            return  # the same answer again, or settled already
+        step = STEPS[self.index]
         if path.startswith(accounts.USERS):
             self.follow_users()
-        if signature(step, self.draft) != before:
+        if signature(step, self.draft) != signature(step, before):
             await self.show_step(focus=path)  # list items came or went: its page is built again
         await self.refresh_rows(self.current_page(), values=False)  # the operator's typing stays as typed
         self.answers_changed(recompute=False)

@@ -42,3 +42,24 @@ def _shown(node: DOMNode) -> Iterator[Widget]:
             yield child
             if child.display:
                 yield from _shown(child)
+
+
+def paint_now(*widgets: Widget | None) -> bool:
+    """Draw what changed in `widgets` now, in the places the last layout gave them, before anything else is laid out:
+    the implications panel is on the screen with the field just changed a few milliseconds after an answer, and the
+    rows of the step that came or went follow in the layout after it (a part whose size changed settles then).
+    False when nothing was drawn: no widget, the screen not shown, updates held, or a Textual without these methods
+    (then all is drawn as usual)."""
+    parts = [widget for widget in widgets if widget is not None]
+    if not parts:
+        return False
+    screen, app = parts[0].screen, parts[0].app
+    compositor = getattr(screen, "_compositor", None)
+    display = getattr(app, "_display", None)
+    if compositor is None or display is None or not screen.is_active or getattr(app, "_batch_count", 1):
+        return False
+    visible = compositor.visible_widgets  # a widget not in it would make the compositor map the whole screen again
+    for widget in parts:  # one at a time: together, the lines of every widget between them would be drawn too
+        compositor.update_widgets({part for part in (widget, *_shown(widget)) if part in visible})
+        display(screen, compositor.render_update(screen_stack=getattr(app, "_background_screens", [])))
+    return True

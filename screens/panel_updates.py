@@ -15,6 +15,7 @@ from textual import events, work
 from textual.message import Message
 from textual.timer import Timer
 
+from screens.layout_now import paint_now
 from screens.panel_view import ImplicationsPanel
 from wizard.frontend.panel import Panel, changes, panel
 from wizard.frontend.panel_network import plan_entry_points
@@ -56,6 +57,7 @@ class PanelUpdatesMixin:
     post_message: Any
     set_class: Any
     toggle_class: Any
+    focused: Any
     build_ahead_later: Any
     building_ahead: Any
     _shown: Panel | None = None
@@ -84,6 +86,12 @@ class PanelUpdatesMixin:
         self.post_message(PanelComputed(*self._implications(plan)))
 
     def on_panel_computed(self, message: PanelComputed) -> None:
+        if message.panel != self._shown:  # else typing on in a field that changes nothing more: the marks stay
+            shown = self.query_one(ImplicationsPanel)
+            shown.show_first(message.panel, changes(self._shown, message.panel))
+            self._shown = message.panel
+            paint_now(shown, self.focused)  # with the field changed, before anything else: the rows follow
+            shown.show_rest()
         before, self.findings = self.findings, message.findings
         if before != message.findings:
             if STEPS[self.index].id == "review":
@@ -91,10 +99,6 @@ class PanelUpdatesMixin:
             else:
                 self.build_ahead_later()  # a review built ahead lists them too
         self.prepare_panels()
-        if message.panel == self._shown:
-            return  # typing on in a field that changes nothing more: the marks of the last real change stay
-        self.query_one(ImplicationsPanel).show(message.panel, changes(self._shown, message.panel))
-        self._shown = message.panel
 
     def prepare_panels(self) -> None:
         """Once the operator pauses: compute, in a thread, the panels of the Plans one switch or choice of this step

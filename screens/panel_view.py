@@ -53,6 +53,8 @@ class ImplicationsPanel(Vertical):
         self._palette: dict[str, Style] | None = None
         self._texts = {name: Static("", id=name, markup=False) for name in _TEXTS}
         self._tables = {section: _table(section) for section in SECTIONS}
+        self._waiting: list[str] = []
+        """The sections show_first left to show_rest."""
         self._contents: dict[str, object] = {}
         """Per text, what it shows."""
         self._touched: dict[str, bool] = {}
@@ -92,14 +94,31 @@ class ImplicationsPanel(Vertical):
     def show(self, panel: Panel, last_change: Changes) -> None:
         """Repaint for a new panel: each table changes only the cells that differ (all its rows when its rows or
         columns differ), each text only if it differs."""
+        self.show_first(panel, last_change)
+        self.show_rest()
+
+    def show_first(self, panel: Panel, last_change: Changes) -> None:
+        """The part of `show` on the screen: the texts, the tab titles and the table of the tab shown (the others are
+        two thirds of the time; show_rest fills them, once what is seen has been drawn)."""
         self.shown, self.last_change = panel, last_change
         self._update_texts(panel, last_change)
-        for section in SECTIONS:
-            self._fill(section)
-        self._show_detail("security")
-        self._show_detail("network")
+        active = self.query_one(TabbedContent).active.removeprefix("tab-") if self.is_mounted else None
+        self._waiting = [section for section in SECTIONS if section != active]
+        if active in SECTIONS:
+            self._show_section(active)
         if self.is_mounted:  # the tab titles exist
             self._mark_tabs(last_change)
+
+    def show_rest(self) -> None:
+        """The tables of the tabs not shown, after show_first."""
+        waiting, self._waiting = self._waiting, []
+        for section in waiting:
+            self._show_section(section)
+
+    def _show_section(self, section: str) -> None:
+        self._fill(section)
+        if section != "volumes":
+            self._show_detail(section)
 
     def mark_stale(self, note: str | None) -> None:
         """Say that the panel shows the last valid answers, not the last ones (None: it shows the last ones)."""

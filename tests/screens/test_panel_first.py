@@ -1,0 +1,122 @@
+"""An answer draws the implications panel first (screens/layout_now.paint_now): the field takes its answer as it
+changes, the panel's shown tab is filled and drawn with the field, and only then are the step's rows that came or
+went laid out and the panel's other tabs filled."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.widgets import Switch
+
+from screens.app import make_app
+from screens.layout_now import paint_now
+from screens.modals import ConfirmWrite
+from screens.panel_table import PanelTable
+from screens.panel_updates import implications
+from screens.panel_view import ImplicationsPanel
+from screens.widgets import FieldRow, field_id
+from wizard.frontend.draft import edit
+from wizard.frontend.panel import changes
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_app import go_to, minimal, settle  # noqa: E402,I001
+from test_panel_ahead import _read_until  # noqa: E402
+
+
+def _record(app, events: list[tuple[str, object]]) -> None:  # type: ignore[no-untyped-def]
+    """Each frame sent to the terminal (its update) and each layout of the screen, in order, still done."""
+    display, layout = app._display, app.screen._refresh_layout
+
+    def displayed(screen, update):  # type: ignore[no-untyped-def]
+        if update is not None:
+            events.append(("frame", update))
+        display(screen, update)
+
+    def laid_out(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append(("layout", None))
+        layout(*args, **kwargs)
+
+    app._display, app.screen._refresh_layout = displayed, laid_out
+
+
+def _text(update) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(strip.text for line in update.chops for strip in line.values() if strip is not None)
+
+
+def _covers(update, widget) -> bool:  # type: ignore[no-untyped-def]
+    region = widget.region
+    return any(y == region.y and x1 <= region.x < x2 for y, x1, x2 in update.spans)
+
+
+async def test_a_toggle_draws_its_panel_and_the_switch_before_the_rows_are_laid_out() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await go_to(app, pilot, "features")
+        switch = app.query_one(f"#{field_id('features.builder')} Switch", Switch)
+        switch.focus()
+        switch.value = False
+        await settle(app, pilot)
+        on = edit(app.draft, "features.builder", "true").plan
+        await _read_until(app, pilot, lambda: on in app._known)  # the panel one toggle away, computed ahead
+        cache = app.query_one(f"#{field_id('features.kaniko_cached_images')}", FieldRow)
+        events: list[tuple[str, object]] = []
+        _record(app, events)
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert switch.value and cache.region.height > 0  # the builder on: its cache list shown
+        first_layout = events.index(("layout", None))
+        before = [update for kind, update in events[:first_layout] if kind == "frame"]
+        assert before and "backend-builder" in _text(before[0])  # the panel's new rows, drawn first ...
+        assert any(_covers(update, switch) for update in before)  # ... and the switch with them ...
+        assert "Kaniko" not in "".join(_text(update) for update in before)  # ... before the rows that came
+
+
+async def test_a_field_takes_its_answer_before_its_message_reaches_the_app() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await go_to(app, pilot, "features")
+        seen: list[tuple[str, bool]] = []
+        take_edit = app.take_edit
+
+        async def arriving(path: str, text: str) -> None:  # what the App finds when the field's message arrives
+            seen.append((app.draft.text(path), any(row.key == "backend-builder" for row in app._shown.security)))
+            await take_edit(path, text)
+
+        app.take_edit = arriving  # type: ignore[method-assign]
+        app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()  # the panel computed in a thread (not ahead): it follows
+        await settle(app, pilot)
+        assert seen and seen[0][0] == "false"  # the Draft held the answer before the message
+        assert not any(row.key == "backend-builder" for row in app._shown.security)
+        assert app.draft.text("features.builder") == "false" and app._unsettled is None  # the rows followed
+
+
+async def test_show_first_fills_the_tab_shown_and_show_rest_the_others() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await go_to(app, pilot, "features")
+        panel = app.query_one(ImplicationsPanel)
+        before = {section: app.query_one(f"#table-{section}", PanelTable).rows for section in ("security", "volumes")}
+        new, _ = implications(edit(app.draft, "features.builder", "false").plan)
+        panel.show_first(new, changes(panel.shown, new))
+        security = app.query_one("#table-security", PanelTable)
+        volumes = app.query_one("#table-volumes", PanelTable)
+        assert security.rows != before["security"] and "backend-builder" not in [row.key for row in security.rows]
+        assert volumes.rows == before["volumes"]  # a hidden tab: not yet
+        panel.show_rest()
+        assert volumes.rows != before["volumes"]  # the builder's claims gone from the Volumes tab too
+        assert not any("builder" in row.key for row in volumes.rows)
+
+
+async def test_nothing_is_painted_under_a_modal_or_for_no_widget() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        panel = app.query_one(ImplicationsPanel)
+        assert paint_now(panel)  # the screen shown: drawn
+        assert not paint_now(None)
+        app.push_screen(ConfirmWrite("Write", "Write the files?"))
+        await pilot.pause()
+        assert not paint_now(panel)  # another screen on top: left to Textual
