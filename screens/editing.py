@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 class EditingMixin:
     """Expects the App's `draft`, `index`, `origins` and `ending`, `show_step` (navigation), `follow_users` (the
-    Accounts step), `recompute` (the panel) and `build_ahead_later` (page_building)."""
+    Accounts step), `recompute` and `edited_ahead` (the panel) and `build_ahead_later` (page_building)."""
 
     draft: Draft
     ending: Ending
@@ -42,6 +42,7 @@ class EditingMixin:
     current_page: Any
     follow_users: Any
     recompute: Any
+    edited_ahead: Any
     build_ahead_later: Any
     _unsettled: Draft | None = None
     """The Draft before the answers taken (take_answer) whose rows have not followed yet (take_edit)."""
@@ -54,7 +55,7 @@ class EditingMixin:
             return
         if self._unsettled is None:
             self._unsettled = self.draft
-        self.draft = edit(self.draft, path, text)
+        self.draft = self.edited_ahead(self.draft, path, text) or edit(self.draft, path, text)
         if self.draft.valid:
             self.recompute(self.draft.plan)  # a panel computed ahead is painted at once, before the rows follow
 

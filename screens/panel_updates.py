@@ -63,6 +63,8 @@ class PanelUpdatesMixin:
     _shown: Panel | None = None
     """The panel on the screen (set by compose, before the first frame)."""
     _pause: Timer | None = None
+    _clicks: tuple[Draft | None, dict[tuple[str, str], Draft]] = (None, {})
+    """The answers each guessed click makes, and the answers they were guessed from (set at once, from the thread)."""
     _known: dict[Plan, tuple[Panel, list[Finding]]]
     """Panels and findings computed, by Plan (a few kilobytes each), the oldest dropped first."""
 
@@ -116,9 +118,16 @@ class PanelUpdatesMixin:
     @work(thread=True, exclusive=True, group="speculate")
     def _speculate(self, draft: Draft, step: Step) -> None:
         """In a thread, the guessing included: a dozen edits, each a Plan validated, are not for the UI thread."""
-        for plan in one_click_away(draft, step):
-            if plan not in self._known:
-                self._implications(plan)
+        clicks = one_click_away(draft, step)
+        self._clicks = (draft, {(click.path, click.text): click.after for click in clicks})
+        for click in clicks:
+            if click.after.plan not in self._known:
+                self._implications(click.after.plan)
+
+    def edited_ahead(self, draft: Draft, path: str, text: str) -> Draft | None:
+        """`edit(draft, path, text)` when it was made ahead (a click guessed while the operator read), else None."""
+        before, after = self._clicks
+        return after.get((path, text)) if before is draft else None
 
     def _implications(self, plan: Plan) -> tuple[Panel, list[Finding]]:
         """implications(plan), kept for the last KEPT Plans (a toggle back and forth computes nothing)."""

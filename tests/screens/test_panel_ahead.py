@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Switch
 
-from screens import panel_updates
+from screens import editing, panel_updates
 from screens.app import make_app
 from screens.widgets import field_id
 from wizard.frontend.draft import edit
@@ -35,10 +35,15 @@ async def test_a_toggle_after_a_pause_finds_its_panel_computed(monkeypatch) -> N
         computed: list[object] = []
         real = panel_updates.implications
         monkeypatch.setattr(panel_updates, "implications", lambda plan: computed.append(plan) or real(plan))
+        edited: list[str] = []
+        real_edit = editing.edit
+        monkeypatch.setattr(editing, "edit", lambda draft, path, text: edited.append(path) or real_edit(draft, path,
+                                                                                                       text))
         app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert off not in computed and app.draft.plan == off  # (later pauses may prepare the next ones)
+        assert "features.builder" not in edited  # the answers the click makes were made ahead too
         assert app._shown == app._known[off][0]  # the panel shows the builder off
         assert not any(row.key == "backend-builder" for row in app._shown.security)

@@ -1,8 +1,10 @@
-"""The Plans one click away: what the answers become when the operator flips one switch or picks another choice of
+"""The clicks one away: what the answers become when the operator flips one switch or picks another choice of
 the step on the screen. A front end computes their implications while the operator reads, so that the panel answers
 a toggle at once instead of after an explain (tens of milliseconds on a slow machine)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from wizard.frontend.draft import Draft, edit
 from wizard.frontend.steps import Step, fields, fixed
@@ -13,9 +15,21 @@ MOST = 24
 a background thread some milliseconds."""
 
 
-def one_click_away(draft: Draft, step: Step) -> list[Plan]:
-    """The valid Plans a single switch or choice of `step` leads to, in the step's order, without repeats."""
-    found: list[Plan] = []
+@dataclass(frozen=True)
+class Click:
+    """One switch flipped or one other choice picked: the field, its new text, and the answers it makes (kept: the
+    click itself then needs no edit of its own)."""
+
+    path: str
+    text: str
+    after: Draft
+
+
+def one_click_away(draft: Draft, step: Step) -> list[Click]:
+    """The clicks of `step` that lead to a valid Plan other than the current one, in the step's order, one per
+    Plan."""
+    found: list[Click] = []
+    plans: set[Plan] = set()
     if not step.sections or not draft.valid:
         return found
     for decl in fields(step, draft.shown, data=draft.data):
@@ -30,8 +44,9 @@ def one_click_away(draft: Draft, step: Step) -> list[Plan]:
             continue  # typed text: no way to guess what comes
         for text in others:
             after = edit(draft, decl.path, text)
-            if after.valid and after.plan not in found and after.plan != draft.plan:
-                found.append(after.plan)
+            if after.valid and after.plan not in plans and after.plan != draft.plan:
+                plans.add(after.plan)
+                found.append(Click(decl.path, text, after))
             if len(found) >= MOST:
                 return found
     return found
