@@ -44,29 +44,17 @@ class EditingMixin:
     recompute: Any
     edited_ahead: Any
     build_ahead_later: Any
-    _unsettled: Draft | None = None
-    """The Draft before the answers taken (take_answer) whose rows have not followed yet (take_edit)."""
-
-    def take_answer(self, path: str, text: str) -> None:
-        """The answer into the Draft and its panel onto the screen now: the field calls this as it changes, before
-        its message reaches the App (through the queue, a frame that redrew the field alone came first: a fifth of
-        the 16 ms a toggle may take). The step's rows follow when the message arrives (take_edit)."""
-        if text == self.draft.text(path):
-            return
-        if self._unsettled is None:
-            self._unsettled = self.draft
-        self.draft = self.edited_ahead(self.draft, path, text) or edit(self.draft, path, text)
-        if self.draft.valid:
-            self.recompute(self.draft.plan)  # a panel computed ahead is painted at once, before the rows follow
 
     async def take_edit(self, path: str, text: str) -> None:
-        """A field changed (and the field's take_answer took it, or takes it now): the rows follow; the step is
-        rebuilt only when the answer makes list items come or go. Several answers taken before their messages
-        arrive are settled by the first."""
-        self.take_answer(path, text)
-        before, self._unsettled = self._unsettled, None
-        if before is None:
-            return  # the same answer again, or settled already
+        """A field changed; the step is rebuilt only when the answer makes list items come or go. Its panel first: a
+        panel computed ahead is drawn before the rows follow, and they are laid out with nothing of Textual's own
+        schedule in between (no await until then, unless rows must be built)."""
+        if text == self.draft.text(path):
+            return
+        before = self.draft
+        self.draft = self.edited_ahead(before, path, text) or edit(before, path, text)
+        if self.draft.valid:
+            self.recompute(self.draft.plan)
         step = STEPS[self.index]
         if path.startswith(accounts.USERS):
             self.follow_users()
