@@ -49,7 +49,7 @@ def _covers(update, widget) -> bool:  # type: ignore[no-untyped-def]
     return any(y == region.y and x1 <= region.x < x2 for y, x1, x2 in update.spans)
 
 
-async def test_a_toggle_draws_its_panel_before_the_rows_are_laid_out() -> None:
+async def test_a_toggle_draws_its_panel_and_the_switch_first_then_lays_out_the_rows() -> None:
     app = make_app(minimal())
     async with app.run_test(size=(120, 40)) as pilot:
         await go_to(app, pilot, "features")
@@ -67,11 +67,11 @@ async def test_a_toggle_draws_its_panel_before_the_rows_are_laid_out() -> None:
         assert switch.value and cache.region.height > 0  # the builder on: its cache list shown
         first_layout = events.index(("layout", None))
         before = [update for kind, update in events[:first_layout] if kind == "frame"]
-        assert any("backend-builder" in _text(update) for update in before)  # the panel's new rows, drawn first ...
+        assert before and "backend-builder" in _text(before[0])  # the panel's new rows, in the first frame ...
+        assert any(_covers(update, switch) for update in before)  # ... with the switch ...
         assert "pre-cache" not in "".join(_text(update) for update in before)  # ... before the rows that came ...
         with_rows = next(update for kind, update in events[first_layout:] if kind == "frame")
         assert "pre-cache" in _text(with_rows)  # ... in the frame of the first layout, not one later
-        assert any(_covers(update, switch) for update in [*before, with_rows])  # the switch by then
 
 
 async def test_show_first_fills_the_tab_shown_and_show_rest_the_others() -> None:
