@@ -13,19 +13,17 @@ names, and only its organisation lists: that is where the wizard keeps them, out
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wizard.core import files
-from wizard.core.errors import OutputError, WizardError
+from wizard.core.errors import WizardError
 from wizard.core.journal import VALUES_FILES
 from wizard.core.shown import shown
 from wizard.planning.answers import FILE_NAME as ANSWERS_FILE
 from wizard.writing.secret_files import FOLDER as SECRETS_FOLDER
-from wizard.writing.secret_files import MAX_SECRETS_FILE, manifest_name
+from wizard.writing.secret_files import MAX_SECRETS_FILE, manifest_name, secret_data
 from wizard.yamlkit import yamlio
 
 ORCHESTRATOR, BACKEND = "orchestrator", "substra-backend"
@@ -171,23 +169,8 @@ def _accounts_secret(path: Path, name: str) -> tuple[AccountsSecret | None, str]
     for doc in yamlio.load_documents(text, str(path)):
         if isinstance(doc, dict) and doc.get("kind") == "Secret" and \
                 isinstance(doc.get("metadata"), dict) and doc["metadata"].get("name") == name:
-            return AccountsSecret(str(path), name, _decoded(doc, path, name)), ""
+            return AccountsSecret(str(path), name, secret_data(
+                doc, f"{shown_path(path)} (Secret {shown(name)})", title="Cannot read the accounts Secret")), ""
     return None, f"its organisation lists are in the Secret {shown(name)}, which {shown_path(path)} does not hold"
 
 
-def _decoded(doc: dict[str, Any], path: Path, name: str) -> dict[str, str]:
-    for field in ("data", "stringData"):
-        if not isinstance(doc.get(field) or {}, dict):
-            raise OutputError(f"{shown_path(path)} (Secret {shown(name)}): its {field} is not a map of keys.",
-                              title="Cannot read the accounts Secret")
-    data: dict[str, str] = {}
-    for key, value in (doc.get("data") or {}).items():
-        try:
-            data[str(key)] = base64.b64decode(str(value), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise OutputError(f"{shown_path(path)} (Secret {shown(name)}), key {shown(key)}: not base64 of UTF-8 "
-                              "text. Write the value base64-encoded (base64 -w0).",
-                              title="Cannot read the accounts Secret") from None
-    for key, value in (doc.get("stringData") or {}).items():
-        data[str(key)] = str(value)
-    return data

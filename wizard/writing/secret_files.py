@@ -21,6 +21,7 @@ from typing import Any
 from wizard import __version__
 from wizard.core import files
 from wizard.core.errors import OutputError
+from wizard.core.shown import shown
 from wizard.planning.passwords import password_problems
 from wizard.planning.plan import Plan
 from wizard.writing.credentials import (
@@ -97,17 +98,30 @@ def _secret(doc: object, path: Path, index: int) -> tuple[str, dict[str, str]]:
         raise OutputError(f"{where} is not a Secret: this file holds only the Secrets the wizard writes. Move other "
                           "objects to a file of your own, then run again.", title="Cannot read secrets/")
     name = str((doc.get("metadata") or {}).get("name", ""))
+    return name, secret_data(doc, f"{where} (Secret {shown(name)})", title="Cannot read secrets/",
+                             fix="or delete the key to have a new one generated")
+
+
+def secret_data(doc: Mapping[str, Any], where: str, *, title: str, fix: str = "") -> dict[str, str]:
+    """A Secret manifest's keys and values as text: `data` decoded from base64, then `stringData` as written (which
+    wins, as the API server has it). `where` names the Secret in a message, `fix` what else the operator may do.
+
+    Raises:
+        OutputError: `data` or `stringData` is not a map, or a value of `data` is not base64 of UTF-8 text.
+    """
+    for part in ("data", "stringData"):
+        if not isinstance(doc.get(part) or {}, dict):
+            raise OutputError(f"{where}: its {part} is not a map of keys. Write it as key: value lines.", title=title)
     data: dict[str, str] = {}
     for key, value in (doc.get("data") or {}).items():
         try:
             data[str(key)] = base64.b64decode(str(value), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise OutputError(f"{where} (Secret {name}), key {key}: not base64 of UTF-8 text. Write the value "
-                              "base64-encoded (base64 -w0), or delete the key to have a new one generated.",
-                              title="Cannot read secrets/") from None
+            raise OutputError(f"{where}, key {shown(key)}: not base64 of UTF-8 text. Write the value base64-encoded "
+                              f"(base64 -w0){', ' + fix if fix else ''}.", title=title) from None
     for key, value in (doc.get("stringData") or {}).items():
         data[str(key)] = str(value)
-    return name, data
+    return data
 
 
 def _ids_of(name: str, data: Mapping[str, str], names: Mapping[str, str], path: Path) -> dict[str, str]:
