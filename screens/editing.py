@@ -48,7 +48,7 @@ class EditingMixin:
     async def take_edit(self, path: str, text: str) -> None:
         """A field changed; the step is rebuilt only when the answer makes list items come or go. Its panel first: a
         panel computed ahead is drawn before the rows follow, and they are laid out with nothing of Textual's own
-        schedule in between (no await until then, unless rows must be built)."""
+        schedule in between (no await until then, unless the page is rebuilt or rows must be built)."""
         if text == self.draft.text(path):
             return
         before = self.draft
