@@ -173,14 +173,18 @@ class ImplicationsPanel(Vertical):
     # --- drawing ----------------------------------------------------------------------------------------------------
 
     def _update_texts(self, panel: Panel, last_change: Changes) -> None:
-        removed = sorted({key for section, key in last_change.removed if section != "internet"})
+        removed = _removed(last_change)
         self._set("namespace-levels", _levels(panel))
         self._set("root-summary", panel.roots)
         self._set("exposure", exposure(panel.internet, _marker(last_change, "internet")))
         self._set("ways-in", ways_in(panel.entries, _marker(last_change, "entries")))
-        self._set("removed", f"- removed: {', '.join(removed)}" if removed else "")
+        self._set("removed", _removed_line(removed, self.scrollable_content_region.width))
         if self._texts["removed"].display != bool(removed):  # each change of display lays the panel out again
             self._texts["removed"].display = bool(removed)
+
+    def on_resize(self) -> None:
+        """The names of the removed line broken again for the new width (laid out first at 0 columns: whole)."""
+        self._set("removed", _removed_line(_removed(self.last_change), self.scrollable_content_region.width))
 
     def _set(self, name: str, content: object, shown: RenderableType | None = None) -> None:
         """A text's new content (`content` what it says, `shown` how, when not the content itself), only if it
@@ -264,6 +268,18 @@ def _texts(section: str, row: Row) -> list[str]:
     if section == "volumes":
         return [_fold(row.cells[0], CLAIM_WIDTH), *row.cells[1:]]
     return list(row.cells)
+
+
+def _removed(last_change: Changes) -> list[str]:
+    return sorted({key for section, key in last_change.removed if section != "internet"})
+
+
+def _removed_line(names: list[str], width: int) -> str:
+    """'- removed: a, b' with every name whole: one longer than a line (claims run to 46 characters, the panel is 42
+    wide at 80x24) is broken after its hyphens; the text wraps the rest at its spaces. Width 0: not laid out yet."""
+    if not names:
+        return ""
+    return "- removed: " + ", ".join(_fold(name, width - 1) if 1 < width <= len(name) + 1 else name for name in names)
 
 
 def _fold(name: str, width: int) -> str:

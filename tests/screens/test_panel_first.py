@@ -7,7 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from textual.widgets import Switch
+from textual.geometry import Region
+from textual.widgets import Static, Switch
 
 from screens.app import make_app
 from screens.layout_now import paint_now
@@ -102,3 +103,29 @@ async def test_nothing_is_painted_under_a_modal_or_for_no_widget() -> None:
         await pilot.pause()
         assert not paint_now(panel)  # another screen on top: left to Textual
 
+
+
+def _lines(widget) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each line the widget draws now."""
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+
+async def test_the_removed_line_breaks_long_names_after_a_hyphen_never_inside_a_word() -> None:
+    app = make_app(minimal())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(app, pilot, "features")
+        app.query_one(f"#{field_id('features.builder')} Switch", Switch).value = False
+        await settle(app, pilot)
+        removed = app.query_one("#removed", Static)
+        names = sorted({key for section, key in app.query_one(ImplicationsPanel).last_change.removed
+                        if section != "internet"})
+        long = [name for name in names if len(name) >= removed.size.width]
+        assert long, "a claim name longer than the panel is wide (46 characters at 42 columns)"
+        lines = _lines(removed)
+        assert all(line.endswith(("-", ",")) for line in lines[:-1])  # each break after a hyphen or a name
+        text = "".join(line if line.endswith("-") else line + " " for line in lines)
+        assert all(name in text for name in names)  # every name whole once the lines are read on
+        assert "\n" in str(removed.render())  # broken for 80 columns ...
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert removed.size.width > max(map(len, names)) + 1 and "\n" not in str(removed.render())  # ... not 120
