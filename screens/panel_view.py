@@ -279,7 +279,13 @@ def _removed_line(names: list[str], width: int) -> str:
     wide at 80x24) is broken after its hyphens; the text wraps the rest at its spaces. Width 0: not laid out yet."""
     if not names:
         return ""
-    return "- removed: " + ", ".join(_fold(name, width - 1) if 1 < width <= len(name) + 1 else name for name in names)
+    last = len(names) - 1
+    return "- removed: " + ", ".join(_whole(name, width - (index < last)) for index, name in enumerate(names))
+
+
+def _whole(name: str, room: int) -> str:
+    """A name as it is when it fits `room` columns (its comma counted out), else broken after its hyphens."""
+    return _fold(name, room) if 1 < room < len(name) else name
 
 
 def _fold(name: str, width: int) -> str:

@@ -122,7 +122,8 @@ async def test_the_removed_line_breaks_long_names_after_a_hyphen_never_inside_a_
         long = [name for name in names if len(name) >= removed.size.width]
         assert long, "a claim name longer than the panel is wide (46 characters at 42 columns)"
         lines = _lines(removed)
-        assert all(line.endswith(("-", ",")) for line in lines[:-1])  # each break after a hyphen or a name
+        assert all(line.endswith(("-", ",")) for line in lines[:-1])  # each break after a hyphen or a name ...
+        assert all(len(line) > 1 for line in lines)  # ... and none for the last name's comma it does not have
         text = "".join(line if line.endswith("-") else line + " " for line in lines)
         assert all(name in text for name in names)  # every name whole once the lines are read on
         assert "\n" in str(removed.render())  # broken for 80 columns ...
