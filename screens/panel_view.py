@@ -173,18 +173,21 @@ class ImplicationsPanel(Vertical):
     # --- drawing ----------------------------------------------------------------------------------------------------
 
     def _update_texts(self, panel: Panel, last_change: Changes) -> None:
-        removed = _removed(last_change)
         self._set("namespace-levels", _levels(panel))
         self._set("root-summary", panel.roots)
         self._set("exposure", exposure(panel.internet, _marker(last_change, "internet")))
         self._set("ways-in", ways_in(panel.entries, _marker(last_change, "entries")))
-        self._set("removed", _removed_line(removed, self.scrollable_content_region.width))
-        if self._texts["removed"].display != bool(removed):  # each change of display lays the panel out again
-            self._texts["removed"].display = bool(removed)
+        self._show_removed()
 
     def on_resize(self) -> None:
         """The names of the removed line broken again for the new width (laid out first at 0 columns: whole)."""
-        self._set("removed", _removed_line(_removed(self.last_change), self.scrollable_content_region.width))
+        self._show_removed()
+
+    def _show_removed(self) -> None:
+        removed = sorted({key for section, key in self.last_change.removed if section != "internet"})
+        self._set("removed", _removed_line(removed, self.scrollable_content_region.width))
+        if self._texts["removed"].display != bool(removed):  # each change of display lays the panel out again
+            self._texts["removed"].display = bool(removed)
 
     def _set(self, name: str, content: object, shown: RenderableType | None = None) -> None:
         """A text's new content (`content` what it says, `shown` how, when not the content itself), only if it
@@ -268,10 +271,6 @@ def _texts(section: str, row: Row) -> list[str]:
     if section == "volumes":
         return [_fold(row.cells[0], CLAIM_WIDTH), *row.cells[1:]]
     return list(row.cells)
-
-
-def _removed(last_change: Changes) -> list[str]:
-    return sorted({key for section, key in last_change.removed if section != "internet"})
 
 
 def _removed_line(names: list[str], width: int) -> str:

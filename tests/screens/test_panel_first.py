@@ -104,7 +104,6 @@ async def test_nothing_is_painted_under_a_modal_or_for_no_widget() -> None:
         assert not paint_now(panel)  # another screen on top: left to Textual
 
 
-
 def _lines(widget) -> list[str]:  # type: ignore[no-untyped-def]
     """The text of each line the widget draws now."""
     return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
