@@ -4,10 +4,8 @@ verdict stands beside the wizard's prediction, disagreements called out (a Limit
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from kube import TestCluster
 from scenario import Deployment
 
 from wizard import cli

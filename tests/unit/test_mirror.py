@@ -104,7 +104,8 @@ def test_without_a_mirror_no_image_key_is_written() -> None:
 
 @pytest.mark.parametrize(("chart", "container", "obj", "key"), [
     ("substra-backend", "wait-init-migrations", "rel-substra-backend-api-events", "worker.events.image.registry"),
-    ("substra-backend", "kubectl", "rel-substra-backend-hook-delete-worker-pvc", "hooks.deleteWorkerPvc.image.registry"),
+    ("substra-backend", "kubectl", "rel-substra-backend-hook-delete-worker-pvc",
+     "hooks.deleteWorkerPvc.image.registry"),
     ("substra-backend", "kubectl", "rel-substra-backend-hook-delete-pods", "hooks.deleteComputePods.image.registry"),
     ("substra-backend", "postgresql", "rel-postgresql", "global.imageRegistry"),
     ("orchestrator", "db-migrations", "rel-orchestrator-migrations", "orchestrator.image.registry"),

@@ -24,7 +24,6 @@ import wizard.helm
 from wizard import cli
 from wizard.cluster import accounts, secrets
 from wizard.cluster.install import Event, install, values_files
-from wizard.cluster.kube import connect
 from wizard.cluster.needs import Needs
 from wizard.commands import install as install_command
 from wizard.core.errors import OutputError

@@ -273,7 +273,8 @@ def _bitnami_policy(ctx: Ctx, name: str, selector: dict[str, str], ports: list[i
     if closed_egress and dns:
         egress.append({"ports": [{"port": 53, "protocol": protocol} for protocol in dns]})
     if closed_egress and peers is not None:
-        egress.append({"ports": [{"port": port} for port in peers[0]], "to": [{"podSelector": {"matchLabels": peers[1]}}]})
+        egress.append({"ports": [{"port": port} for port in peers[0]],
+                       "to": [{"podSelector": {"matchLabels": peers[1]}}]})
     if closed_egress and not extra_as_peers:
         egress += [fresh(item) for item in settings.get("extraEgress") or []]
     spec = {"podSelector": {"matchLabels": selector}, "policyTypes": ["Ingress", "Egress"], "egress": egress,

@@ -111,8 +111,8 @@ def needed(plan: Plan) -> list[Credential]:
                             _database_restart(plan, BACKEND)))
     found.append(Credential(f"{BACKEND}/redis", BACKEND, "Redis password", "key",
                             f"restart Redis and the backend: kubectl -n {plan.target.backend.namespace} rollout "
-                            f"restart statefulset/{fullname(backend, 'redis')}-master, then every backend Deployment and "
-                            "StatefulSet"))
+                            f"restart statefulset/{fullname(backend, 'redis')}-master, then every backend "
+                            "Deployment and StatefulSet"))
     if plan.features.object_store == "minio":
         restart = (f"helm upgrade (install.sh), then kubectl -n {plan.target.backend.namespace} rollout restart "
                    f"deployment/{fullname(backend, 'minio')} and the backend's server, worker and builder")

@@ -66,7 +66,7 @@ def plan_images(plan: Plan, *, runtime_pods: bool = True) -> list[ImageUse]:
     publics = _uses(plan_inputs(public), runtime_pods)
     if [_place(u) for u in publics] != [_place(u) for u in uses]:
         return uses
-    return [replace(use, upstream=other.image) for use, other in zip(uses, publics)]
+    return [replace(use, upstream=other.image) for use, other in zip(uses, publics, strict=True)]
 
 
 def _place(use: ImageUse) -> tuple[str, str, str, str, bool]:
