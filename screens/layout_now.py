@@ -6,16 +6,21 @@ timer lays out on its next tick, up to a frame later. Whatever else was queued m
 rebuilding its keys (35 to 45 ms when a step has keys of its own), the focus moving, a frame that repaints only the
 header. Measured on a small machine, a step switch's own work ended 5 ms after the key and its layout began 40 to
 60 ms after it. Here the widgets that asked are passed on now, by Textual's own method, and the screen is laid out
-and drawn: the step is on the screen within the key's own handling, and what was queued follows.
+and drawn: the step is on the screen within the key's own handling, and what was queued follows. The frame is
+handed to Textual's output thread before the UI thread goes on (`hand_over`), so it reaches the terminal then too.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
+
+HANDOVER = 0.002
+"""Seconds the UI thread waits at most for Textual's output thread to take a frame drawn now."""
 
 
 def lay_out_now(screen: Screen[object]) -> bool:
@@ -31,6 +36,7 @@ def lay_out_now(screen: Screen[object]) -> bool:
     for widget in asked:
         widget._check_refresh()  # what Textual does when the widget is idle: its container's arrangement dropped
     refresh_layout()  # what the screen's update timer would do on its next tick: the layout, then the frame
+    hand_over(screen.app)
     return True
 
 
@@ -62,4 +68,21 @@ def paint_now(*widgets: Widget | None) -> bool:
     for widget in parts:  # one at a time: together, the lines of every widget between them would be drawn too
         compositor.update_widgets({part for part in (widget, *_shown(widget)) if part in visible})
         display(screen, compositor.render_update(screen_stack=getattr(app, "_background_screens", [])))
+        hand_over(app)  # the panel written before the next widget is drawn
     return True
+
+
+def hand_over(app: object) -> None:
+    """Let Textual's output thread write the frames just drawn before the UI thread goes on.
+
+    Why: Textual writes to the terminal from a thread of its own, which needs the interpreter's lock. The UI thread,
+    going on with the rest of the answer (the hidden tabs, the step's rows, the footer), held it for the switch
+    interval (5 ms) and often longer: measured in a pseudo-terminal, a toggle's panel frame was drawn 12 ms after the
+    key and reached the terminal 3 to 10 ms later. Sleeping in short steps until the thread has taken the frames off
+    its queue (0.1 ms, at most HANDOVER) lets it write them now. Nothing to wait for headless (no such thread)."""
+    queue = getattr(getattr(getattr(app, "_driver", None), "_writer_thread", None), "_queue", None)
+    if queue is None:
+        return
+    deadline = time.perf_counter() + HANDOVER
+    while queue.qsize() and time.perf_counter() < deadline:
+        time.sleep(0.0001)
