@@ -117,7 +117,7 @@ class WizardApp(NavigationMixin, PageBuildingMixin, EditingMixin, ReviewingMixin
 
     @on(FieldRow.Edited)
     async def field_edited(self, event: FieldRow.Edited) -> None:
-        await self.take_edit(event.path, event.text)
+        await self.take_edit(event.path, event.text, typed=event.typed)
         lay_out_now(self.screen)  # rows shown or hidden, the panel's new rows: in the next frame, not three later
 
     @on(Input.Submitted, ".field-control")

@@ -45,14 +45,16 @@ class EditingMixin:
     edited_ahead: Any
     build_ahead_later: Any
 
-    async def take_edit(self, path: str, text: str) -> None:
+    async def take_edit(self, path: str, text: str, *, typed: bool = False) -> None:
         """A field changed; the step is rebuilt only when the answer makes list items come or go. Its panel first: a
         panel computed ahead is drawn before the rows follow, and they are laid out with nothing of Textual's own
-        schedule in between (no await until then, unless the page is rebuilt or rows must be built)."""
+        schedule in between (no await until then, unless the page is rebuilt or rows must be built). `typed`: a key
+        in a text field, whose panel is marked against the one from before the field's first key (note_typing)."""
         if text == self.draft.text(path):
             return
         before = self.draft
         self.draft = self.edited_ahead(before, path, text) or edit(before, path, text)
+        self.note_typing(path if typed else None, before, self.draft)
         if self.draft.valid:
             self.recompute(self.draft.plan)
         step = STEPS[self.index]

@@ -62,6 +62,9 @@ class PanelUpdatesMixin:
     building_ahead: Any
     _shown: Panel | None = None
     """The panel on the screen (set by compose, before the first frame)."""
+    _typing: tuple[str, Panel | None, Draft] | None = None
+    """The text field being typed in, the panel from before its first key (what the marks are against) and the
+    answers its last key made."""
     _pause: Timer | None = None
     _clicks: tuple[Draft | None, dict[tuple[str, str], Draft]] = (None, {})
     """The answers each guessed click makes, and the answers they were guessed from (set at once, from the thread)."""
@@ -90,7 +93,7 @@ class PanelUpdatesMixin:
     def on_panel_computed(self, message: PanelComputed) -> None:
         if message.panel != self._shown:  # else typing on in a field that changes nothing more: the marks stay
             shown = self.query_one(ImplicationsPanel)
-            shown.show_first(message.panel, changes(self._shown, message.panel))
+            shown.show_first(message.panel, changes(self._marked_from(), message.panel))
             self._shown = message.panel
             paint_now(shown, self.focused)  # with the field changed, before anything else: the rows follow
             shown.show_rest()
@@ -101,6 +104,23 @@ class PanelUpdatesMixin:
             else:
                 self.build_ahead_later()  # a review built ahead lists them too
         self.prepare_panels()
+
+    def note_typing(self, typing: str | None, before: Draft, after: Draft) -> None:
+        """An answer changed `before` into `after`: `typing` is the text field it was typed in, None for a switch or
+        a choice.
+
+        Why: a text field answers at every key, and marking against the panel of the key before showed what the
+        last letter did ("- removed: ingress api.example.co -> backend-server"), not what the value typed does.
+        While one field is typed in, key after key, the marks are against the panel from before its first key."""
+        last = self._typing
+        base = last[1] if last is not None and last[0] == typing and last[2] is before else self._shown
+        self._typing = None if typing is None else (typing, base, after)
+
+    def _marked_from(self) -> Panel | None:
+        """The panel the marks are against: the one from before the field's first key while it is typed in (and
+        nothing else changed the answers since), else the one on the screen."""
+        typing = self._typing
+        return typing[1] if typing is not None and typing[2] is self.draft else self._shown
 
     def prepare_panels(self) -> None:
         """Once the operator pauses: compute, in a thread, the panels of the Plans one switch or choice of this step

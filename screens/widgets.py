@@ -31,11 +31,12 @@ class FieldRow(Vertical):
     """One decision: its label, the control for its type, its help and values keys, and its problem if any."""
 
     class Edited(Message):
-        """The operator changed the field; `text` is the value as typed (booleans as true/false)."""
+        """The operator changed the field; `text` is the value as typed (booleans as true/false); `typed` when it
+        came from a key typed in a text field (one answer per key, not one per choice)."""
 
-        def __init__(self, path: str, text: str) -> None:
+        def __init__(self, path: str, text: str, *, typed: bool = False) -> None:
             super().__init__()
-            self.path, self.text = path, text
+            self.path, self.text, self.typed = path, text, typed
 
     def __init__(self, decl: Declaration, text: str, problem: str | None, *, relevant: bool = True,
                  choices: FieldChoices | None = None, origin: str = "", placeholder: str = "") -> None:
@@ -163,7 +164,7 @@ class FieldRow(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._edited(self.Edited(self.decl.path, event.value))
+        self._edited(self.Edited(self.decl.path, event.value, typed=True))
 
 
 class FieldSwitch(Switch):
