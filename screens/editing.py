@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 class EditingMixin:
     """Expects the App's `draft`, `index`, `origins` and `ending`, `show_step` (navigation), `follow_users` (the
-    Accounts step), `recompute` and `edited_ahead` (the panel) and `build_ahead_later` (page_building)."""
+    Accounts step), `recompute`, `edited_ahead` and `note_typing` (the panel) and `build_ahead_later`
+    (page_building)."""
 
     draft: Draft
     ending: Ending
@@ -43,6 +44,7 @@ class EditingMixin:
     follow_users: Any
     recompute: Any
     edited_ahead: Any
+    note_typing: Any
     build_ahead_later: Any
 
     async def take_edit(self, path: str, text: str, *, typed: bool = False) -> None:

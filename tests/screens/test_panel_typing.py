@@ -55,7 +55,7 @@ async def test_typing_the_value_back_leaves_nothing_marked_and_another_answer_ma
             await settle(app, pilot)
         assert app.draft.plan.ingress.backend_host is None
         assert not (panel.last_change.added or panel.last_change.removed or panel.last_change.changed)
-        await _type(app, pilot, "ingress.backend_host", "x")  # typed again: a new field's first key
+        await _type(app, pilot, "ingress.backend_host", "x")  # typed again, then a switch on another step
         for _ in range(2):  # back to the features step
             await pilot.press("escape")
             await settle(app, pilot)
